@@ -1,0 +1,155 @@
+//! Arabic normalisation for matching (never for display).
+//!
+//! Folds the spelling variation of real news text onto one form: tashkeel
+//! and tatweel removed, alef forms unified, ى→ي, ة→ه, ؤ→و, ئ→ي, Persian
+//! letters and both Arabic-Indic digit sets mapped, and punctuation (Arabic
+//! or Latin) turned into spaces so that it separates words.
+
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// Maps one character to its matching form: `Some(c)` to keep (possibly
+/// changed), `None` to drop it (diacritics, tatweel, invisible controls).
+/// Separators come back as `' '`.
+#[inline]
+pub fn fold_char(c: char) -> Option<char> {
+    Some(match c {
+        // tashkeel (fathatan … sukun, and the extended marks) and superscript alef
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' => return None,
+        // tatweel, and invisible formatting/bidi characters
+        '\u{0640}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}'
+        | '\u{00AD}' => return None,
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => 'ا',
+        'ى' | 'ی' | 'ې' => 'ي',
+        'ة' | 'ۀ' | 'ە' => 'ه',
+        'ؤ' => 'و',
+        'ئ' => 'ي',
+        'ک' => 'ك',
+        '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+        '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+        // Arabic punctuation and quotes
+        '،' | '؛' | '؟' | '«' | '»' | '٪' | '٫' | '٬' | '۔' | '“' | '”' | '‘' | '’' | '…' | '–' | '—' => {
+            ' '
+        }
+        c if c.is_ascii_punctuation() => ' ',
+        c if c.is_whitespace() => ' ',
+        c if c.is_alphanumeric() => c.to_lowercase().next().unwrap_or(c),
+        // anything else (symbols, other punctuation) separates words
+        _ => ' ',
+    })
+}
+
+/// Normalises text for matching: NFC, folded characters, single spaces,
+/// no leading or trailing space.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let push = |c: char, out: &mut String| {
+        if let Some(folded) = fold_char(c) {
+            if folded == ' ' {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else {
+                out.push(folded);
+            }
+        }
+    };
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        for c in text.chars() {
+            push(c, &mut out);
+        }
+    } else {
+        for c in text.nfc() {
+            push(c, &mut out);
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// The normalised form of "اقرأ أيضاً", the phrase that opens a read-also line.
+const READ_ALSO: &str = "اقرا ايضا";
+
+/// If `line` starts with "اقرأ أيضاً" in any hamza, alef or diacritic
+/// spelling (with or without a colon), returns what follows it, trimmed.
+pub fn strip_read_also(line: &str) -> Option<&str> {
+    let mut expected = READ_ALSO.chars().peekable();
+    let mut rest_at = None;
+    let mut last_was_space = false;
+    for (i, c) in line.trim_start().char_indices() {
+        let Some(folded) = fold_char(c) else { continue };
+        if expected.peek().is_none() {
+            // The phrase must end at a word boundary.
+            if folded != ' ' {
+                return None;
+            }
+            rest_at = Some(i);
+            break;
+        }
+        if folded == ' ' {
+            if last_was_space {
+                continue;
+            }
+            last_was_space = true;
+        } else {
+            last_was_space = false;
+        }
+        if expected.next() != Some(folded) {
+            return None;
+        }
+    }
+    let trimmed = line.trim_start();
+    let rest = match rest_at {
+        Some(i) => &trimmed[i..],
+        None if expected.peek().is_none() => "",
+        None => return None,
+    };
+    Some(
+        rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '-' | '–' | '—' | '،'))
+            .trim_end(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_alef_hamza_and_diacritics() {
+        assert_eq!(normalise("أرمينيا"), normalise("ارمينيا"));
+        assert_eq!(normalise("إقليم"), "اقليم");
+        assert_eq!(normalise("مُسْتَشْفَى"), "مستشفي");
+        assert_eq!(normalise("القاهـــرة"), "القاهره");
+        assert_eq!(normalise("مسؤول"), "مسوول");
+        assert_eq!(normalise("رئيس"), "رييس");
+    }
+
+    #[test]
+    fn digits_and_punctuation() {
+        assert_eq!(normalise("عام ٢٠٢٢، وفي ۱۹۹۰؟"), "عام 2022 وفي 1990");
+        assert_eq!(normalise("«الكرملين»: بيان"), "الكرملين بيان");
+        assert_eq!(normalise("  Power of   Siberia\n"), "power of siberia");
+    }
+
+    #[test]
+    fn decomposed_input_is_composed_first() {
+        // alef + combining hamza above (U+0654) composes to أ, which folds to ا
+        assert_eq!(normalise("\u{0627}\u{0654}رمينيا"), "ارمينيا");
+    }
+
+    #[test]
+    fn read_also_in_its_spellings() {
+        assert_eq!(strip_read_also("اقرأ أيضاً: التجارة تنمو"), Some("التجارة تنمو"));
+        assert_eq!(strip_read_also("إقرأ ايضا التجارة"), Some("التجارة"));
+        assert_eq!(strip_read_also("  اقرأ  أيضًا - عنوان"), Some("عنوان"));
+        assert_eq!(strip_read_also("اقرأ أيضاً"), Some(""));
+        assert_eq!(strip_read_also("اقرأ أيضاًت"), None);
+        assert_eq!(strip_read_also("اقرؤوا التقرير"), None);
+        assert_eq!(strip_read_also("التجارة"), None);
+    }
+}

@@ -1,0 +1,108 @@
+//! The article: what every stage after loading works on.
+
+use chrono::{DateTime, Datelike, FixedOffset};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One article of the archive, as read from its file.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// The file as the user would name it (site root joined with the path in `content/`).
+    pub file: PathBuf,
+    /// Path inside `content/`, with `/` separators: how Markdown links name it.
+    pub content_path: String,
+    /// URL segment, safe by construction (see `load::slug`).
+    pub slug: String,
+    /// The headline.
+    pub title: String,
+    /// The lede (standfirst).
+    pub summary: Option<String>,
+    /// Publication time; date-only values are midnight UTC.
+    pub date: Option<DateTime<FixedOffset>>,
+    /// Byline.
+    pub author: Option<String>,
+    /// Agency or outlet the story came from.
+    pub source: Option<String>,
+    /// Address of the original publication.
+    pub original_url: Option<String>,
+    /// The outlet's own section.
+    pub category: Option<String>,
+    /// Free tags from front matter.
+    pub tags: Vec<String>,
+    /// Topic slugs the front matter names.
+    pub topics: Vec<String>,
+    /// Topic slugs the front matter removes from the automatic assignment.
+    pub topics_exclude: Vec<String>,
+    /// Left out of the build unless `--drafts`.
+    pub draft: bool,
+    /// Old URLs that should redirect here.
+    pub aliases: Vec<String>,
+    /// "اقرأ أيضاً" references the editor wrote, in order of appearance.
+    pub read_also: Vec<ReadAlsoRef>,
+    /// Front matter keys arshif does not know, for templates.
+    pub extra: BTreeMap<String, serde_json::Value>,
+    /// The text.
+    pub body: Body,
+    /// The body without markup (and without read-also lines), for analysis.
+    pub plain_text: String,
+}
+
+/// An editor's "اقرأ أيضاً" reference: a headline (or slug) to resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadAlsoRef {
+    /// What the editor wrote after "اقرأ أيضاً:".
+    pub text: String,
+    /// Line in the file.
+    pub line: usize,
+    /// Where the reference came from.
+    pub origin: RefOrigin,
+}
+
+/// Where a read-also reference was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefOrigin {
+    /// A `read_also:` entry in front matter (pinned at the head of the related list).
+    FrontMatter,
+    /// A line or paragraph inside the text, rendered as a link box in place.
+    Inline,
+}
+
+/// The text of an article in its source form.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// Markdown source; `first_line` is its line number in the file.
+    Markdown {
+        /// The Markdown text after the front matter.
+        source: String,
+        /// 1-based line of the file where `source` starts.
+        first_line: usize,
+    },
+    /// Blocks of a plain-text article.
+    Text(Vec<TextBlock>),
+}
+
+/// One block of a plain-text article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextBlock {
+    /// A paragraph.
+    Paragraph(String),
+    /// A short line without final punctuation, shown as a subheading.
+    Subheading(String),
+    /// The read-also reference with this index in `Article::read_also`.
+    ReadAlso(usize),
+}
+
+impl Article {
+    /// The article's site path below the base path, e.g. `2022/12/slug/`.
+    pub fn path(&self) -> String {
+        match self.date {
+            Some(date) => format!("{:04}/{:02}/{}/", date.year(), date.month(), self.slug),
+            None => format!("articles/{}/", self.slug),
+        }
+    }
+
+    /// The date as RFC 3339 text, for templates and feeds.
+    pub fn date_string(&self) -> Option<String> {
+        self.date.map(|d| d.to_rfc3339())
+    }
+}

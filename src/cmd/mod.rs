@@ -1,0 +1,4 @@
+//! One module per command: the edge where library errors get context.
+
+pub mod build;
+pub mod import;

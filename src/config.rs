@@ -1,0 +1,253 @@
+//! The site configuration, `site.yaml` at the site root.
+
+use crate::diagnostic::{yaml_error_parts, Diagnostic};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// File name of the configuration inside the site folder.
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// Everything `site.yaml` can say. A missing file means all defaults.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    /// The archive's name, shown in the header and in feeds.
+    pub title: String,
+    /// One line about the archive, for the home page and feeds.
+    pub description: String,
+    /// Absolute address the site is published at, ending with `/`.
+    pub base_url: String,
+    /// Language code for `<html lang>`.
+    pub language: String,
+    /// Writing direction for `<html dir>`.
+    pub direction: Direction,
+    /// Articles per listing page (home, archives, topics, tags).
+    pub per_page: usize,
+    /// How month names are written.
+    pub date_style: DateStyle,
+    /// Which digits dates and counts are written with.
+    pub digits: Digits,
+    /// How many related articles ("اقرأ أيضاً") each article gets.
+    pub related_count: usize,
+    /// The running stories whose articles are gathered on topic pages.
+    pub topics: Vec<TopicDef>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "أرشيف".to_string(),
+            description: String::new(),
+            base_url: "http://127.0.0.1:1111/".to_string(),
+            language: "ar".to_string(),
+            direction: Direction::Rtl,
+            per_page: 20,
+            date_style: DateStyle::Levantine,
+            digits: Digits::Western,
+            related_count: 5,
+            topics: Vec::new(),
+        }
+    }
+}
+
+/// Writing direction of the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Right to left (Arabic).
+    Rtl,
+    /// Left to right.
+    Ltr,
+}
+
+/// How month names are written in dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateStyle {
+    /// Levantine and Gregorian names together: "تشرين الثاني/نوفمبر".
+    Levantine,
+    /// Gregorian names alone, as in Egypt and the Gulf: "نوفمبر".
+    Gregorian,
+}
+
+/// Which digits numbers in dates and counts use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Digits {
+    /// 0123456789
+    Western,
+    /// ٠١٢٣٤٥٦٧٨٩
+    ArabicIndic,
+}
+
+/// One running story: its page, and the rule that assigns articles to it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicDef {
+    /// URL segment: `/topics/{slug}/`.
+    pub slug: String,
+    /// Display name, e.g. "روسيا والصين".
+    pub name: String,
+    /// A paragraph shown at the head of the topic page.
+    #[serde(default)]
+    pub description: String,
+    /// Keyword rule; a topic without one only gets articles that name it.
+    #[serde(default, rename = "match")]
+    pub rule: Option<Rule>,
+    /// Weighted mentions an article needs (title counts 3, lede 2, body 1).
+    #[serde(default = "default_min_mentions")]
+    pub min_mentions: u32,
+}
+
+fn default_min_mentions() -> u32 {
+    3
+}
+
+/// A keyword rule: a phrase, a list meaning "any of", or explicit groups.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Rule {
+    /// One keyword or multi-word phrase.
+    Phrase(String),
+    /// A bare list: any of its items.
+    List(Vec<Rule>),
+    /// `any: [...]`: at least one item matches.
+    Any {
+        /// The alternatives.
+        any: Vec<Rule>,
+    },
+    /// `all: [...]`: every item matches.
+    All {
+        /// The requirements.
+        all: Vec<Rule>,
+    },
+}
+
+impl SiteConfig {
+    /// Reads `site.yaml` from `root`; a missing or empty file gives defaults.
+    /// Errors name the file, the key and the line.
+    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => return Err(Diagnostic::error(&path, None, "config", "site.yaml is not valid UTF-8")),
+            },
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(SiteConfig::default()),
+            Err(err) => return Err(Diagnostic::error(&path, None, "config", format!("cannot read: {err}"))),
+        };
+        Self::parse(&text, &path)
+    }
+
+    /// Parses configuration text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Diagnostic> {
+        let text = text.trim_start_matches('\u{feff}');
+        if text.trim().is_empty() {
+            return Ok(SiteConfig::default());
+        }
+        let config: SiteConfig = serde_yaml::from_str(text).map_err(|err| {
+            let (message, line) = yaml_error_parts(&err, 0);
+            Diagnostic::error(path, line, "config", message)
+        })?;
+        config.validated(path)
+    }
+
+    fn validated(mut self, path: &Path) -> Result<SiteConfig, Diagnostic> {
+        let problem = |message: String| Diagnostic::error(path, None, "config", message);
+        self.base_url = normalise_base_url(&self.base_url).map_err(problem)?;
+        if self.per_page == 0 {
+            return Err(problem("per_page must be at least 1".to_string()));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for topic in &self.topics {
+            if crate::load::slug::sanitise(&topic.slug) != topic.slug {
+                return Err(problem(format!(
+                    "topic slug `{}` may only hold letters, digits and `-`",
+                    topic.slug
+                )));
+            }
+            if !seen.insert(topic.slug.clone()) {
+                return Err(problem(format!("topic `{}` is defined twice", topic.slug)));
+            }
+        }
+        Ok(self)
+    }
+
+    /// Replaces the base URL (from `--base-url`), with the same checks as the file.
+    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+        self.base_url = normalise_base_url(url)?;
+        Ok(())
+    }
+
+    /// The path part of the base URL, ending with `/`: what every link starts with.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.find("://").map(|i| i + 3).unwrap_or(0);
+        match self.base_url[after_scheme..].find('/') {
+            Some(i) => &self.base_url[after_scheme + i..],
+            None => "/",
+        }
+    }
+}
+
+/// Checks that a base URL is an absolute http(s) address and ends it with `/`.
+fn normalise_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url `{url}` must start with http:// or https://"))?;
+    if rest.is_empty() || rest.starts_with('/') {
+        return Err(format!("base_url `{url}` has no host"));
+    }
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '?' | '#'))
+    {
+        return Err(format!("base_url `{url}` holds characters a base address cannot have"));
+    }
+    let mut url = url.to_string();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let err = SiteConfig::parse("title: x\n\ncolour: red\n", Path::new("site.yaml")).unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(err.message.contains("colour"), "{}", err.message);
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let err = SiteConfig::parse("title: x\nper_page: many\n", Path::new("site.yaml")).unwrap_err();
+        assert_eq!(err.line, Some(2));
+        assert!(err.message.contains("per_page"), "{}", err.message);
+    }
+
+    #[test]
+    fn base_path_from_base_url() {
+        let mut config = SiteConfig::default();
+        config.set_base_url("https://example.org/archive").unwrap();
+        assert_eq!(config.base_url, "https://example.org/archive/");
+        assert_eq!(config.base_path(), "/archive/");
+        config.set_base_url("https://example.org").unwrap();
+        assert_eq!(config.base_path(), "/");
+        assert!(config.set_base_url("example.org").is_err());
+    }
+
+    #[test]
+    fn topic_rules_parse() {
+        let text = "topics:\n  - slug: rc\n    name: روسيا والصين\n    match:\n      all:\n        - [روسيا, موسكو]\n        - any: [الصين, شي جين بينغ]\n";
+        let config = SiteConfig::parse(text, Path::new("site.yaml")).unwrap();
+        match &config.topics[0].rule {
+            Some(Rule::All { all }) => assert_eq!(all.len(), 2),
+            other => panic!("unexpected rule {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! arshif (أرشيف): a static site generator for Arabic news archives.
+//!
+//! The modules follow the data: [`load`] reads article files, [`analyse`]
+//! normalises and tokenises Arabic text, [`link`] builds the [`link::Site`]
+//! (topics, related articles, references), [`render`] turns it into pages
+//! and [`write`] puts them on disk atomically. [`pipeline`] runs the stages.
+
+pub mod analyse;
+pub mod article;
+pub mod config;
+pub mod diagnostic;
+pub mod error;
+pub mod link;
+pub mod load;
+pub mod pipeline;
+pub mod render;
+pub mod write;

@@ -1,0 +1,90 @@
+//! Linking: the loaded articles become a [`Site`]: drafts dropped, sorted
+//! newest first, URLs checked unique, and the links between articles
+//! (neighbours, topics, related, references) computed.
+
+use crate::article::Article;
+use crate::config::SiteConfig;
+use crate::diagnostic::Diagnostic;
+use std::collections::BTreeMap;
+
+/// The whole archive after linking: what rendering needs, as plain data.
+#[derive(Debug)]
+pub struct Site {
+    /// The configuration.
+    pub config: SiteConfig,
+    /// Articles newest first; undated ones last; ties by URL.
+    pub articles: Vec<Article>,
+    /// Per article (same index): what links it to the rest.
+    pub links: Vec<ArticleLinks>,
+}
+
+/// What one article links to, by index into `Site::articles`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ArticleLinks {
+    /// Topic indices into `SiteConfig::topics`.
+    pub topics: Vec<usize>,
+    /// Related articles with their scores, best first.
+    pub related: Vec<(usize, f32)>,
+    /// For each entry of `Article::read_also`, the article it resolves to.
+    pub read_also_targets: Vec<Option<usize>>,
+    /// Articles whose references resolve to this one.
+    pub backlinks: Vec<usize>,
+}
+
+/// Drops drafts (unless `drafts`), sorts, and checks that no two articles
+/// share a URL. Errors name both files.
+pub fn assemble(config: SiteConfig, articles: Vec<Article>, drafts: bool) -> Result<Site, Vec<Diagnostic>> {
+    let mut articles: Vec<Article> = articles.into_iter().filter(|a| drafts || !a.draft).collect();
+    articles.sort_by_cached_key(|a| {
+        (
+            a.date.is_none(),
+            std::cmp::Reverse(a.date.map(|d| d.timestamp())),
+            a.path(),
+        )
+    });
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (index, article) in articles.iter().enumerate() {
+        if let Some(&first) = seen.get(&article.path()) {
+            problems.push(Diagnostic::error(
+                &article.file,
+                None,
+                "duplicate-url",
+                format!(
+                    "same URL /{} as {}: give one of them another `slug:`",
+                    article.path(),
+                    articles[first].file.display()
+                ),
+            ));
+        } else {
+            seen.insert(article.path(), index);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let links = articles
+        .iter()
+        .map(|a| ArticleLinks {
+            read_also_targets: vec![None; a.read_also.len()],
+            ..Default::default()
+        })
+        .collect();
+    Ok(Site {
+        config,
+        articles,
+        links,
+    })
+}
+
+impl Site {
+    /// The older neighbour in the sorted list (shown as "السابق").
+    pub fn older(&self, index: usize) -> Option<usize> {
+        (index + 1 < self.articles.len()).then_some(index + 1)
+    }
+
+    /// The newer neighbour in the sorted list (shown as "التالي").
+    pub fn newer(&self, index: usize) -> Option<usize> {
+        index.checked_sub(1)
+    }
+}

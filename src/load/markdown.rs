@@ -1,0 +1,344 @@
+//! Markdown articles: YAML front matter between `---` lines, then Markdown.
+
+use crate::analyse::normalise::strip_read_also;
+use crate::article::{ReadAlsoRef, RefOrigin};
+use crate::diagnostic::yaml_error_parts;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde_yaml::{Mapping, Value};
+use std::collections::BTreeMap;
+
+/// The Markdown extensions every stage parses with, so that load and render agree.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// A problem with a line number, before the file name is attached.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LineError {
+    /// 1-based line in the file.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl LineError {
+    fn at(line: usize, message: impl Into<String>) -> Self {
+        LineError {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+}
+
+/// The front matter's known keys, typed; unknown keys go to `extra`.
+#[derive(Debug, Default)]
+pub struct FrontMatter {
+    /// `title` (required).
+    pub title: String,
+    /// `date`, with the line it is on for later messages.
+    pub date: Option<(String, usize)>,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `author`.
+    pub author: Option<String>,
+    /// `source`.
+    pub source: Option<String>,
+    /// `url`.
+    pub url: Option<String>,
+    /// `category`.
+    pub category: Option<String>,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// `topics`.
+    pub topics: Vec<String>,
+    /// `topics_exclude`.
+    pub topics_exclude: Vec<String>,
+    /// `slug`, with its line.
+    pub slug: Option<(String, usize)>,
+    /// `draft`.
+    pub draft: bool,
+    /// `aliases`.
+    pub aliases: Vec<String>,
+    /// `read_also`.
+    pub read_also: Vec<ReadAlsoRef>,
+    /// Any other key, as JSON for templates.
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// A Markdown file split into its parts.
+#[derive(Debug)]
+pub struct ParsedMarkdown {
+    /// The front matter.
+    pub front: FrontMatter,
+    /// The Markdown after the front matter.
+    pub body: String,
+    /// Line of the file where `body` starts.
+    pub body_first_line: usize,
+}
+
+/// Splits front matter from the body and reads its keys.
+pub fn parse(text: &str) -> Result<ParsedMarkdown, LineError> {
+    let (yaml, body, body_first_line) = split_front_matter(text)?;
+    let front = read_front_matter(yaml)?;
+    Ok(ParsedMarkdown {
+        front,
+        body: body.to_string(),
+        body_first_line,
+    })
+}
+
+/// Returns (front matter, body, body's first line). Front matter starts on line 2.
+fn split_front_matter(text: &str) -> Result<(&str, &str, usize), LineError> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(LineError::at(
+            1,
+            "no front matter: start the file with a `---` line, then `title: …`, then `---`",
+        ));
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    for (line, raw) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
+        let trimmed = raw.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let body_start = offset + raw.len();
+            return Ok((&text[yaml_start..offset], &text[body_start..], line + 1));
+        }
+        offset += raw.len();
+    }
+    Err(LineError::at(
+        1,
+        "front matter opened with `---` is never closed: add a `---` line after it",
+    ))
+}
+
+/// Finds the line (1-based, in the file) of a top-level key in the front matter.
+fn key_line(yaml: &str, key: &str) -> usize {
+    yaml.lines()
+        .position(|line| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 2)
+        .unwrap_or(2)
+}
+
+fn read_front_matter(yaml: &str) -> Result<FrontMatter, LineError> {
+    let value: Value = if yaml.trim().is_empty() {
+        Value::Mapping(Mapping::new())
+    } else {
+        serde_yaml::from_str(yaml).map_err(|err| {
+            let (message, line) = yaml_error_parts(&err, 1);
+            LineError {
+                line: line.or(Some(2)),
+                message: format!("front matter is not valid YAML: {message}"),
+            }
+        })?
+    };
+    let mapping = match value {
+        Value::Mapping(mapping) => mapping,
+        Value::Null => Mapping::new(),
+        other => {
+            return Err(LineError::at(
+                2,
+                format!(
+                    "front matter must be keys and values (`title: …`), found {}",
+                    describe(&other)
+                ),
+            ))
+        }
+    };
+    let mut front = FrontMatter::default();
+    let mut title = None;
+    for (key, value) in mapping {
+        let Value::String(key) = key else {
+            return Err(LineError::at(
+                2,
+                format!("front matter key {} is not text", describe(&key)),
+            ));
+        };
+        let line = key_line(yaml, &key);
+        let text = |value: Value| scalar_text(value).map_err(|found| type_error(&key, line, "text", &found));
+        let list = |value: Value| text_list(value).map_err(|found| type_error(&key, line, "a list of text", &found));
+        match key.as_str() {
+            "title" => title = text(value)?,
+            "date" => front.date = text(value)?.map(|date| (date, line)),
+            "summary" => front.summary = text(value)?,
+            "author" => front.author = text(value)?,
+            "source" => front.source = text(value)?,
+            "url" => front.url = text(value)?,
+            "category" => front.category = text(value)?,
+            "slug" => front.slug = text(value)?.map(|slug| (slug, line)),
+            "tags" => front.tags = list(value)?,
+            "topics" => front.topics = list(value)?,
+            "topics_exclude" => front.topics_exclude = list(value)?,
+            "aliases" => front.aliases = list(value)?,
+            "read_also" => {
+                front.read_also = list(value)?
+                    .into_iter()
+                    .map(|text| ReadAlsoRef {
+                        text,
+                        line,
+                        origin: RefOrigin::FrontMatter,
+                    })
+                    .collect()
+            }
+            "draft" => {
+                front.draft = match value {
+                    Value::Bool(draft) => draft,
+                    Value::Null => false,
+                    other => return Err(type_error(&key, line, "true or false", &describe(&other))),
+                }
+            }
+            _ => {
+                let json = serde_json::to_value(&value)
+                    .map_err(|err| LineError::at(line, format!("`{key}` cannot be used by templates: {err}")))?;
+                front.extra.insert(key, json);
+            }
+        }
+    }
+    front.title = title
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| LineError::at(2, "front matter has no `title:`; every article needs a headline"))?
+        .trim()
+        .to_string();
+    Ok(front)
+}
+
+fn type_error(key: &str, line: usize, expected: &str, found: &str) -> LineError {
+    LineError::at(line, format!("`{key}` should be {expected}, found {found}"))
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".into(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the text `{s}`"),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a mapping".into(),
+        Value::Tagged(_) => "a tagged value".into(),
+    }
+}
+
+/// Text from a scalar; numbers and booleans become their text (a headline may be "1948").
+fn scalar_text(value: Value) -> Result<Option<String>, String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        other => Err(describe(&other)),
+    }
+}
+
+/// A list of text; a single scalar counts as a one-item list.
+fn text_list(value: Value) -> Result<Vec<String>, String> {
+    match value {
+        Value::Sequence(items) => items
+            .into_iter()
+            .filter_map(|item| scalar_text(item).transpose())
+            .map(|item| item.map(|s| s.trim().to_string()))
+            .filter(|item| item.as_ref().map_or(true, |s| !s.is_empty()))
+            .collect(),
+        other => Ok(scalar_text(other)?
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .collect()),
+    }
+}
+
+/// What one pass over the Markdown body finds.
+#[derive(Debug, Default)]
+pub struct BodyScan {
+    /// The text without markup, one block a line, for analysis.
+    pub plain_text: String,
+    /// Paragraphs opening with "اقرأ أيضاً", in order.
+    pub read_also: Vec<ReadAlsoRef>,
+}
+
+/// Reads the Markdown once for its plain text and its read-also paragraphs.
+pub fn scan_body(body: &str, first_line: usize) -> BodyScan {
+    let mut scan = BodyScan::default();
+    let mut paragraph: Option<(usize, String)> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Paragraph) => paragraph = Some((range.start, String::new())),
+            Event::End(TagEnd::Paragraph) => {
+                if let Some((start, text)) = paragraph.take() {
+                    match strip_read_also(&text) {
+                        Some(reference) => scan.read_also.push(ReadAlsoRef {
+                            text: reference.to_string(),
+                            line: first_line + body[..start].matches('\n').count(),
+                            origin: RefOrigin::Inline,
+                        }),
+                        None => {
+                            scan.plain_text.push_str(&text);
+                            scan.plain_text.push('\n');
+                        }
+                    }
+                }
+            }
+            Event::Text(text) | Event::Code(text) => match paragraph.as_mut() {
+                Some((_, buffer)) => buffer.push_str(&text),
+                None => scan.plain_text.push_str(&text),
+            },
+            Event::SoftBreak | Event::HardBreak => match paragraph.as_mut() {
+                Some((_, buffer)) => buffer.push(' '),
+                None => scan.plain_text.push(' '),
+            },
+            Event::End(_) if paragraph.is_none() && !scan.plain_text.is_empty() && !scan.plain_text.ends_with('\n') => {
+                scan.plain_text.push('\n');
+            }
+            _ => {}
+        }
+    }
+    scan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_known_and_extra_keys() {
+        let text = "---\ntitle: عنوان\ndate: 2022-12-07\ntags: [طاقة, 2022]\nfeatured: true\ndraft: false\n---\nنص\n";
+        let parsed = parse(text).unwrap();
+        assert_eq!(parsed.front.title, "عنوان");
+        assert_eq!(parsed.front.date, Some(("2022-12-07".to_string(), 3)));
+        assert_eq!(parsed.front.tags, vec!["طاقة", "2022"]);
+        assert_eq!(parsed.front.extra["featured"], serde_json::Value::Bool(true));
+        assert_eq!(parsed.body, "نص\n");
+        assert_eq!(parsed.body_first_line, 8);
+    }
+
+    #[test]
+    fn errors_carry_file_lines() {
+        let missing = parse("---\nsummary: x\n---\n").unwrap_err();
+        assert!(missing.message.contains("title"));
+        let unclosed = parse("---\ntitle: x\nbody\n").unwrap_err();
+        assert_eq!(unclosed.line, Some(1));
+        assert!(unclosed.message.contains("never closed"));
+        let bad_type = parse("---\ntitle: x\n\ntags: {a: b}\n---\n").unwrap_err();
+        assert_eq!(bad_type.line, Some(4));
+        assert!(bad_type.message.contains("tags"));
+        let bad_yaml = parse("---\ntitle: x\nsummary: [unclosed\n---\n").unwrap_err();
+        assert!(bad_yaml.line.is_some_and(|l| l >= 3), "{bad_yaml:?}");
+        let list = parse("---\n- a\n- b\n---\n").unwrap_err();
+        assert!(list.message.contains("found a list"));
+        let number_title = parse("---\ntitle: 1948\n---\n").unwrap();
+        assert_eq!(number_title.front.title, "1948");
+    }
+
+    #[test]
+    fn scan_finds_read_also_paragraphs_and_text() {
+        let body = "# عنوان فرعي\n\nفقرة **أولى**.\n\nاقرأ أيضاً: التجارة تنمو\n\nفقرة ثانية.\n";
+        let scan = scan_body(body, 5);
+        assert_eq!(scan.read_also.len(), 1);
+        assert_eq!(scan.read_also[0].text, "التجارة تنمو");
+        assert_eq!(scan.read_also[0].line, 9);
+        assert!(scan.plain_text.contains("فقرة أولى."));
+        assert!(scan.plain_text.contains("عنوان فرعي"));
+        assert!(!scan.plain_text.contains("التجارة"));
+    }
+}

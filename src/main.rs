@@ -1,0 +1,54 @@
+//! The `arshif` command line: one module per command under `cmd/`.
+
+mod cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// أرشيف (arshif): builds a fast right-to-left archive site from a folder of Arabic news articles.
+#[derive(Parser)]
+#[command(name = "arshif", version, propagate_version = true)]
+struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// Print more: stage timings with -v.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Build(cmd::build::Args),
+    Import(cmd::import::Args),
+}
+
+/// How loud the commands are.
+#[derive(Debug, Clone, Copy)]
+pub struct Verbosity {
+    /// Only errors.
+    pub quiet: bool,
+    /// Extra detail level.
+    pub verbose: u8,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let verbosity = Verbosity {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
+    let result = match cli.command {
+        Command::Build(args) => cmd::build::run(args, verbosity),
+        Command::Import(args) => cmd::import::run(args, verbosity),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

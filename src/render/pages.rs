@@ -1,0 +1,519 @@
+//! The pages of the site and the data each template gets.
+
+use crate::article::Article;
+use crate::diagnostic::Diagnostic;
+use crate::error::Result;
+use crate::link::Site;
+use crate::load::slug::sanitise;
+use crate::render::dates::DateFormat;
+use crate::render::markdown::{render_body, LinkResolver};
+use crate::render::theme::Theme;
+use crate::render::OutputFile;
+use chrono::Datelike;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Site-wide values every template gets as `site`.
+#[derive(Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    base_path: &'a str,
+    language: &'a str,
+    direction: crate::config::Direction,
+}
+
+/// The page being rendered, as `page`.
+#[derive(Serialize)]
+struct PageContext {
+    title: String,
+    url: String,
+    canonical: String,
+    kind: &'static str,
+    feed_url: Option<String>,
+}
+
+/// A link with its text.
+#[derive(Serialize, Clone)]
+pub struct LinkContext {
+    /// Shown text.
+    pub name: String,
+    /// Site path.
+    pub url: String,
+}
+
+/// A title and a URL, for previous/next and backlinks.
+#[derive(Serialize, Clone)]
+struct TitledLink<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+/// An article as listings show it.
+#[derive(Serialize)]
+pub struct Summary<'a> {
+    /// Headline.
+    pub title: &'a str,
+    /// Site path.
+    pub url: String,
+    /// RFC 3339 date.
+    pub date: Option<String>,
+    /// Lede.
+    pub summary: Option<&'a str>,
+    /// Byline.
+    pub author: Option<&'a str>,
+    /// Source.
+    pub source: Option<&'a str>,
+    /// Topics with their page URLs.
+    pub topics: Vec<LinkContext>,
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    current: usize,
+    total: usize,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    pages: Vec<PageNumber>,
+}
+
+#[derive(Serialize)]
+struct PageNumber {
+    number: usize,
+    url: String,
+    current: bool,
+    gap: bool,
+}
+
+/// A paginated list of articles: the home page, a year, a month, a tag.
+struct Listing {
+    kind: &'static str,
+    heading: String,
+    description: Option<String>,
+    /// Site path of page 1, below the base path (`""`, `2022/`, `tags/x/`).
+    path: String,
+    members: Vec<usize>,
+}
+
+/// Shared, precomputed data for rendering.
+struct Renderer<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    dates: DateFormat,
+    base_path: &'a str,
+    site_context: SiteContext<'a>,
+    /// Site path of each article, base path included.
+    urls: Vec<String>,
+    summaries: Vec<Summary<'a>>,
+    resolver: LinkResolver,
+}
+
+impl<'a> Renderer<'a> {
+    fn page(&self, title: String, path: &str, kind: &'static str, feed_url: Option<String>) -> PageContext {
+        PageContext {
+            title,
+            url: format!("{}{}", self.base_path, path),
+            canonical: format!("{}{}", self.site.config.base_url, path),
+            kind,
+            feed_url,
+        }
+    }
+
+    fn render(&self, template: &str, path: &str, origin: String, context: &impl Serialize) -> Result<OutputFile> {
+        let html = self.theme.render(template, context)?;
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path.to_string()
+        };
+        Ok(OutputFile {
+            path: file,
+            bytes: html.into_bytes(),
+            origin,
+        })
+    }
+}
+
+/// Renders every HTML page; returns them unsorted with render warnings.
+pub fn render_pages(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
+    let config = &site.config;
+    let base_path = config.base_path();
+    let urls: Vec<String> = site
+        .articles
+        .iter()
+        .map(|a| format!("{}{}", base_path, a.path()))
+        .collect();
+    let dates = DateFormat {
+        style: config.date_style,
+        digits: config.digits,
+    };
+    let topic_links: Vec<LinkContext> = config
+        .topics
+        .iter()
+        .map(|t| LinkContext {
+            name: t.name.clone(),
+            url: format!("{}topics/{}/", base_path, t.slug),
+        })
+        .collect();
+    let summaries = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Summary {
+            title: &a.title,
+            url: urls[i].clone(),
+            date: a.date_string(),
+            summary: a.summary.as_deref(),
+            author: a.author.as_deref(),
+            source: a.source.as_deref(),
+            topics: site.links[i].topics.iter().map(|&t| topic_links[t].clone()).collect(),
+        })
+        .collect();
+    let renderer = Renderer {
+        site,
+        theme,
+        dates,
+        base_path,
+        site_context: SiteContext {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            base_path,
+            language: &config.language,
+            direction: config.direction,
+        },
+        urls,
+        summaries,
+        resolver: LinkResolver::new(site),
+    };
+
+    let listings = listings(site, &renderer);
+    let listing_jobs: Vec<(usize, usize)> = listings
+        .iter()
+        .enumerate()
+        .flat_map(|(l, listing)| (1..=page_count(listing.members.len(), config.per_page)).map(move |p| (l, p)))
+        .collect();
+
+    let articles: Vec<(OutputFile, Vec<Diagnostic>)> = (0..site.articles.len())
+        .into_par_iter()
+        .map(|i| render_article(&renderer, i))
+        .collect::<Result<_>>()?;
+    let mut warnings = Vec::new();
+    let mut files = Vec::with_capacity(articles.len() + listing_jobs.len() + 8);
+    for (file, mut found) in articles {
+        files.push(file);
+        warnings.append(&mut found);
+    }
+    let listed: Vec<OutputFile> = listing_jobs
+        .par_iter()
+        .map(|&(l, p)| render_listing(&renderer, &listings[l], p))
+        .collect::<Result<_>>()?;
+    files.extend(listed);
+    files.push(render_archive_index(&renderer)?);
+    files.push(render_tags_index(&renderer, &listings)?);
+    files.push(renderer.render(
+        "404.html",
+        "404.html",
+        "the 404 page".into(),
+        &serde_json::json!({
+            "site": &renderer.site_context,
+            "page": renderer.page("الصفحة غير موجودة".into(), "404.html", "not_found", None),
+        }),
+    )?);
+    Ok((files, warnings))
+}
+
+fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page).max(1)
+}
+
+fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnostic>)> {
+    #[derive(Serialize)]
+    struct ArticleContext<'a> {
+        title: &'a str,
+        summary: Option<&'a str>,
+        url: &'a str,
+        date: Option<String>,
+        author: Option<&'a str>,
+        source: Option<&'a str>,
+        original_url: Option<&'a str>,
+        category: Option<&'a str>,
+        tags: Vec<LinkContext>,
+        topics: &'a [LinkContext],
+        body_html: String,
+        related: Vec<&'a Summary<'a>>,
+        backlinks: Vec<TitledLink<'a>>,
+        prev: Option<TitledLink<'a>>,
+        next: Option<TitledLink<'a>>,
+        extra: &'a BTreeMap<String, serde_json::Value>,
+    }
+    let site = r.site;
+    let article: &Article = &site.articles[index];
+    let links = &site.links[index];
+    let url_of = |i: usize| r.urls[i].clone();
+    let body = render_body(site, &r.resolver, index, &url_of);
+    let warnings = body
+        .broken_links
+        .iter()
+        .map(|dest| {
+            Diagnostic::warning(
+                &article.file,
+                None,
+                "broken-link",
+                format!("link to `{dest}` matches no article in content/"),
+            )
+        })
+        .collect();
+    let titled = |i: usize| TitledLink {
+        title: &site.articles[i].title,
+        url: &r.urls[i],
+    };
+    let context = ArticleContext {
+        title: &article.title,
+        summary: article.summary.as_deref(),
+        url: &r.urls[index],
+        date: article.date_string(),
+        author: article.author.as_deref(),
+        source: article.source.as_deref(),
+        original_url: article
+            .original_url
+            .as_deref()
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
+        category: article.category.as_deref(),
+        tags: article
+            .tags
+            .iter()
+            .map(|t| LinkContext {
+                name: t.clone(),
+                url: format!("{}tags/{}/", r.base_path, sanitise(t)),
+            })
+            .filter(|l| !l.url.ends_with("tags//"))
+            .collect(),
+        topics: &r.summaries[index].topics,
+        body_html: body.html,
+        related: links.related.iter().map(|&(i, _)| &r.summaries[i]).collect(),
+        backlinks: links.backlinks.iter().map(|&i| titled(i)).collect(),
+        prev: site.older(index).map(titled),
+        next: site.newer(index).map(titled),
+        extra: &article.extra,
+    };
+    let path = article.path();
+    let file = r.render(
+        "article.html",
+        &path,
+        article.file.display().to_string(),
+        &serde_json::json!({
+            "site": &r.site_context,
+            "page": r.page(article.title.clone(), &path, "article", None),
+            "article": context,
+        }),
+    )?;
+    Ok((file, warnings))
+}
+
+/// Every paginated article list: home, years, months, tags.
+fn listings(site: &Site, r: &Renderer) -> Vec<Listing> {
+    let all: Vec<usize> = (0..site.articles.len()).collect();
+    let mut listings = vec![Listing {
+        kind: "home",
+        heading: site.config.title.clone(),
+        description: Some(site.config.description.clone()).filter(|d| !d.is_empty()),
+        path: String::new(),
+        members: all,
+    }];
+    let mut years: BTreeMap<i32, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
+    for (i, article) in site.articles.iter().enumerate() {
+        if let Some(date) = article.date {
+            years
+                .entry(date.year())
+                .or_default()
+                .entry(date.month())
+                .or_default()
+                .push(i);
+        }
+    }
+    for (year, months) in years.iter().rev() {
+        let mut members: Vec<usize> = months.values().flatten().copied().collect();
+        members.sort_unstable();
+        listings.push(Listing {
+            kind: "year",
+            heading: r.dates.number(&format!("أرشيف {year}")),
+            description: None,
+            path: format!("{year:04}/"),
+            members,
+        });
+        for (month, members) in months.iter().rev() {
+            listings.push(Listing {
+                kind: "month",
+                heading: r.dates.month(*year, *month),
+                description: None,
+                path: format!("{year:04}/{month:02}/"),
+                members: members.clone(),
+            });
+        }
+    }
+    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, article) in site.articles.iter().enumerate() {
+        for tag in &article.tags {
+            let slug = sanitise(tag);
+            if slug.is_empty() {
+                continue;
+            }
+            let entry = tags.entry(slug).or_insert_with(|| (tag.clone(), Vec::new()));
+            if entry.1.last() != Some(&i) {
+                entry.1.push(i);
+            }
+        }
+    }
+    for (slug, (name, members)) in tags {
+        listings.push(Listing {
+            kind: "tag",
+            heading: name,
+            description: None,
+            path: format!("tags/{slug}/"),
+            members,
+        });
+    }
+    listings
+}
+
+fn paginator(r: &Renderer, path: &str, current: usize, total: usize) -> Paginator {
+    let url = |n: usize| {
+        if n == 1 {
+            format!("{}{}", r.base_path, path)
+        } else {
+            format!("{}{}page/{}/", r.base_path, path, n)
+        }
+    };
+    // Only the pages a reader can jump to: first, last, current ± 2, gaps
+    // between. Listing all of them would make a 1,400-page archive quadratic.
+    let mut pages = Vec::new();
+    let mut last_shown = 0;
+    for n in 1..=total {
+        let shown = n == 1 || n == total || n.abs_diff(current) <= 2;
+        if !shown {
+            continue;
+        }
+        if n > last_shown + 1 {
+            pages.push(PageNumber {
+                number: 0,
+                url: String::new(),
+                current: false,
+                gap: true,
+            });
+        }
+        pages.push(PageNumber {
+            number: n,
+            url: url(n),
+            current: n == current,
+            gap: false,
+        });
+        last_shown = n;
+    }
+    Paginator {
+        current,
+        total,
+        prev_url: (current > 1).then(|| url(current - 1)),
+        next_url: (current < total).then(|| url(current + 1)),
+        pages,
+    }
+}
+
+/// Site path (below the base path) of page `n` of a listing at `path`.
+pub fn page_path(path: &str, n: usize) -> String {
+    if n == 1 {
+        path.to_string()
+    } else {
+        format!("{path}page/{n}/")
+    }
+}
+
+fn render_listing(r: &Renderer, listing: &Listing, page: usize) -> Result<OutputFile> {
+    let per_page = r.site.config.per_page;
+    let total = page_count(listing.members.len(), per_page);
+    let start = (page - 1) * per_page;
+    let members = &listing.members[start.min(listing.members.len())..(start + per_page).min(listing.members.len())];
+    let articles: Vec<&Summary> = members.iter().map(|&i| &r.summaries[i]).collect();
+    let path = page_path(&listing.path, page);
+    let title = if page == 1 {
+        listing.heading.clone()
+    } else {
+        format!("{} — {}", listing.heading, r.dates.number(&format!("صفحة {page}")))
+    };
+    r.render(
+        "list.html",
+        &path,
+        format!("the {} listing /{}", listing.kind, listing.path),
+        &serde_json::json!({
+            "site": &r.site_context,
+            "page": r.page(title, &path, listing.kind, None),
+            "listing": {
+                "heading": listing.heading,
+                "description": listing.description,
+                "articles": articles,
+                "paginator": paginator(r, &listing.path, page, total),
+            },
+        }),
+    )
+}
+
+fn render_archive_index(r: &Renderer) -> Result<OutputFile> {
+    let mut years: BTreeMap<i32, BTreeMap<u32, usize>> = BTreeMap::new();
+    for article in &r.site.articles {
+        if let Some(date) = article.date {
+            *years.entry(date.year()).or_default().entry(date.month()).or_default() += 1;
+        }
+    }
+    let years: Vec<serde_json::Value> = years
+        .iter()
+        .rev()
+        .map(|(year, months)| {
+            serde_json::json!({
+                "year": year,
+                "url": format!("{}{:04}/", r.base_path, year),
+                "count": months.values().sum::<usize>(),
+                "months": months.iter().rev().map(|(month, count)| serde_json::json!({
+                    "name": r.dates.month(*year, *month),
+                    "url": format!("{}{:04}/{:02}/", r.base_path, year, month),
+                    "count": count,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    r.render(
+        "archive.html",
+        "archive/",
+        "the archive index".into(),
+        &serde_json::json!({
+            "site": &r.site_context,
+            "page": r.page("الأرشيف".into(), "archive/", "archive", None),
+            "archive": { "years": years },
+        }),
+    )
+}
+
+fn render_tags_index(r: &Renderer, listings: &[Listing]) -> Result<OutputFile> {
+    let items: Vec<serde_json::Value> = listings
+        .iter()
+        .filter(|l| l.kind == "tag")
+        .map(|l| {
+            serde_json::json!({
+                "name": l.heading,
+                "url": format!("{}{}", r.base_path, l.path),
+                "count": l.members.len(),
+            })
+        })
+        .collect();
+    r.render(
+        "terms.html",
+        "tags/",
+        "the tags index".into(),
+        &serde_json::json!({
+            "site": &r.site_context,
+            "page": r.page("الوسوم".into(), "tags/", "tags", None),
+            "terms": { "heading": "الوسوم", "items": items },
+        }),
+    )
+}

@@ -1,0 +1,239 @@
+//! Writing: the rendered files go into a staging folder beside the output,
+//! and only a complete build is swapped in. A failed build leaves the
+//! previous output exactly as it was; nothing is written outside it.
+
+use crate::error::{Error, Result};
+use crate::render::OutputFile;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+/// What the write stage did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteReport {
+    /// Pages and other generated files written.
+    pub generated: usize,
+    /// Files copied from `static/`.
+    pub copied: usize,
+}
+
+/// The staging and previous-output folder names used beside `output`.
+pub fn sibling_paths(output: &Path) -> (PathBuf, PathBuf) {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parent = output.parent().unwrap_or(Path::new("."));
+    (
+        parent.join(format!(".{name}.arshif-staging")),
+        parent.join(format!(".{name}.arshif-previous")),
+    )
+}
+
+/// Refuses an output folder that would swallow the sources: the site root
+/// itself, or a folder that holds or is one of `protected`.
+pub fn check_output_location(output: &Path, protected: &[PathBuf]) -> Result<()> {
+    let absolute = absolute(output);
+    if absolute.file_name().is_none() {
+        return Err(Error::Refused(format!(
+            "output folder {} has no name",
+            output.display()
+        )));
+    }
+    for path in protected {
+        let protected = absolute_existing(path);
+        if protected.starts_with(&absolute) {
+            return Err(Error::Refused(format!(
+                "output folder {} would replace {}: choose another --output",
+                output.display(),
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    // Resolve what exists (symlinks, ..), keep the rest lexically.
+    let mut resolved = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            Component::CurDir => {}
+            other => resolved.push(other),
+        }
+    }
+    match (resolved.parent(), resolved.file_name()) {
+        (Some(parent), Some(name)) => parent
+            .canonicalize()
+            .unwrap_or_else(|_| parent.to_path_buf())
+            .join(name),
+        _ => resolved,
+    }
+}
+
+fn absolute_existing(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| absolute(path))
+}
+
+/// True when a generated path stays inside the output folder.
+fn is_contained(path: &str) -> bool {
+    !path.is_empty() && !path.contains('\0') && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Writes `files` and a copy of `static_dir` into a fresh staging folder,
+/// then swaps it in for `output`.
+pub fn write_site(output: &Path, files: &[OutputFile], static_dir: Option<&Path>) -> Result<WriteReport> {
+    if let Some(bad) = files.iter().find(|f| !is_contained(&f.path)) {
+        return Err(Error::Refused(format!(
+            "{} produced the path `{}`, which leaves the output folder; nothing was written",
+            bad.origin, bad.path
+        )));
+    }
+    let (staging, previous) = sibling_paths(output);
+    if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+    }
+    remove_if_exists(&staging)?;
+    let result = fill_staging(&staging, files, static_dir);
+    let report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(err);
+        }
+    };
+    swap_in(&staging, output, &previous)?;
+    Ok(report)
+}
+
+fn remove_if_exists(path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path).map_err(|err| Error::io(path, err)),
+        Ok(_) => std::fs::remove_file(path).map_err(|err| Error::io(path, err)),
+        Err(_) => Ok(()),
+    }
+}
+
+fn fill_staging(staging: &Path, files: &[OutputFile], static_dir: Option<&Path>) -> Result<WriteReport> {
+    std::fs::create_dir_all(staging).map_err(|err| Error::io(staging, err))?;
+    let dirs: BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f.path.rsplit_once('/').map(|(dir, _)| dir))
+        .collect();
+    for dir in &dirs {
+        let path = staging.join(dir);
+        std::fs::create_dir_all(&path).map_err(|err| Error::io(&path, err))?;
+    }
+    files.par_iter().try_for_each(|file| {
+        let path = staging.join(&file.path);
+        std::fs::write(&path, &file.bytes).map_err(|err| Error::io(&path, err))
+    })?;
+    let mut report = WriteReport {
+        generated: files.len(),
+        copied: 0,
+    };
+    if let Some(static_dir) = static_dir.filter(|d| d.is_dir()) {
+        let generated: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        report.copied = copy_static(static_dir, staging, &generated)?;
+    }
+    Ok(report)
+}
+
+/// Copies `static/` as is; a static file may not replace a generated page.
+fn copy_static(static_dir: &Path, staging: &Path, generated: &BTreeSet<&str>) -> Result<usize> {
+    let root = static_dir.canonicalize().map_err(|err| Error::io(static_dir, err))?;
+    let mut copied = 0;
+    for entry in walkdir::WalkDir::new(static_dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|err| {
+            let path = err.path().unwrap_or(static_dir).to_path_buf();
+            Error::io(
+                path,
+                err.into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+            )
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if entry.path_is_symlink() && !entry.path().canonicalize().is_ok_and(|c| c.starts_with(&root)) {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(static_dir).unwrap_or(entry.path());
+        let relative_text = relative.to_string_lossy().replace('\\', "/");
+        if generated.contains(relative_text.as_str()) {
+            return Err(Error::Refused(format!(
+                "{} would replace the generated page /{}: rename or remove it",
+                entry.path().display(),
+                relative_text
+            )));
+        }
+        let target = staging.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+        }
+        std::fs::copy(entry.path(), &target).map_err(|err| Error::io(entry.path(), err))?;
+        copied += 1;
+    }
+    Ok(copied)
+}
+
+fn swap_in(staging: &Path, output: &Path, previous: &Path) -> Result<()> {
+    remove_if_exists(previous)?;
+    let had_output = match std::fs::symlink_metadata(output) {
+        Ok(meta) if meta.is_dir() => true,
+        Ok(_) => {
+            let _ = std::fs::remove_dir_all(staging);
+            return Err(Error::Refused(format!(
+                "{} exists and is not a folder; move it away or choose another --output",
+                output.display()
+            )));
+        }
+        Err(_) => false,
+    };
+    if had_output {
+        std::fs::rename(output, previous).map_err(|err| Error::io(output, err))?;
+    }
+    if let Err(err) = std::fs::rename(staging, output) {
+        if had_output {
+            let _ = std::fs::rename(previous, output);
+        }
+        return Err(Error::io(output, err));
+    }
+    if had_output {
+        std::fs::remove_dir_all(previous).map_err(|err| Error::io(previous, err))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_paths_are_refused() {
+        assert!(is_contained("2022/12/x/index.html"));
+        assert!(!is_contained("../x"));
+        assert!(!is_contained("/etc/passwd"));
+        assert!(!is_contained("a/../../b"));
+        assert!(!is_contained("a\0b"));
+        assert!(!is_contained(""));
+    }
+
+    #[test]
+    fn output_may_not_swallow_sources() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir(&content).unwrap();
+        assert!(check_output_location(dir.path(), std::slice::from_ref(&content)).is_err());
+        assert!(check_output_location(&content, std::slice::from_ref(&content)).is_err());
+        assert!(check_output_location(&dir.path().join("public"), &[content]).is_ok());
+    }
+}
