@@ -1,5 +1,45 @@
-//! Arabic text analysis: normalisation now; tokens, stems and stop words
-//! are computed once per article and shared by topics, related articles and
-//! search.
+//! Arabic text analysis: normalisation, tokens (stems without stop words)
+//! and keyword mentions, computed once per article and shared by topics,
+//! related articles and search.
 
+pub mod keywords;
 pub mod normalise;
+pub mod tokens;
+
+use crate::article::Article;
+use keywords::{Keywords, BODY_WEIGHT, LEDE_WEIGHT, TITLE_WEIGHT};
+use rayon::prelude::*;
+use tokens::{Analyser, Analysis};
+
+/// Analyses every article in parallel: fills `Article::analysis` and frees
+/// the plain text it was computed from.
+pub fn analyse_all(articles: &mut [Article], keywords: &Keywords) {
+    articles
+        .par_iter_mut()
+        .for_each_init(Analyser::new, |analyser, article| {
+            analyse(analyser, keywords, article);
+        });
+}
+
+/// Analyses one article with a (reused) analyser.
+pub fn analyse(analyser: &mut Analyser, keywords: &Keywords, article: &mut Article) {
+    let spot = !keywords.is_empty();
+    let title = analyser.field(&article.title, spot);
+    let lede = analyser.field(article.summary.as_deref().unwrap_or_default(), spot);
+    let body = analyser.field(&std::mem::take(&mut article.plain_text), spot);
+    let keyword_mentions = if spot {
+        keywords.count(&[
+            (&title.keys(), TITLE_WEIGHT, true),
+            (&lede.keys(), LEDE_WEIGHT, true),
+            (&body.keys(), BODY_WEIGHT, false),
+        ])
+    } else {
+        Vec::new()
+    };
+    article.analysis = Analysis {
+        title: title.terms,
+        lede: lede.terms,
+        body: body.terms,
+        keyword_mentions,
+    };
+}

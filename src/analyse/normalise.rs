@@ -12,6 +12,31 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// Separators come back as `' '`.
 #[inline]
 pub fn fold_char(c: char) -> Option<char> {
+    match c {
+        'ى' | 'ی' | 'ې' => Some('ي'),
+        'ة' | 'ۀ' | 'ە' => Some('ه'),
+        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => Some('ا'),
+        'ؤ' => Some('و'),
+        'ئ' => Some('ي'),
+        c => fold_char_common(c),
+    }
+}
+
+/// Like [`fold_char`] but keeps the letters the Snowball stemmer reads
+/// (ة and ى for endings, hamza forms for telling the conjunction و from a
+/// root و); [`fold_stem`] folds them after stemming.
+#[inline]
+pub fn fold_char_for_stemming(c: char) -> Option<char> {
+    match c {
+        'أ' | 'إ' | 'آ' | 'ؤ' | 'ئ' => Some(c),
+        'ٱ' | 'ٲ' | 'ٳ' => Some('ا'),
+        c => fold_char_common(c),
+    }
+}
+
+/// The folding both forms share.
+#[inline]
+fn fold_char_common(c: char) -> Option<char> {
     Some(match c {
         // tashkeel (fathatan … sukun, and the extended marks) and superscript alef
         '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' => return None,
@@ -22,11 +47,8 @@ pub fn fold_char(c: char) -> Option<char> {
         | '\u{2066}'..='\u{2069}'
         | '\u{FEFF}'
         | '\u{00AD}' => return None,
-        'أ' | 'إ' | 'آ' | 'ٱ' | 'ٲ' | 'ٳ' => 'ا',
-        'ى' | 'ی' | 'ې' => 'ي',
-        'ة' | 'ۀ' | 'ە' => 'ه',
-        'ؤ' => 'و',
-        'ئ' => 'ي',
+        'ی' | 'ې' => 'ى',
+        'ۀ' | 'ە' => 'ة',
         'ک' => 'ك',
         '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
         '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
@@ -42,12 +64,22 @@ pub fn fold_char(c: char) -> Option<char> {
     })
 }
 
+/// Folds the characters a stemmer kept (ة→ه, ى→ي) so stems match normalised text.
+pub fn fold_stem(stem: &str) -> String {
+    stem.chars().filter_map(fold_char).collect()
+}
+
 /// Normalises text for matching: NFC, folded characters, single spaces,
 /// no leading or trailing space.
 pub fn normalise(text: &str) -> String {
+    normalise_with(text, fold_char)
+}
+
+/// [`normalise`] with another character fold (see [`fold_char_for_stemming`]).
+pub fn normalise_with(text: &str, fold: fn(char) -> Option<char>) -> String {
     let mut out = String::with_capacity(text.len());
     let push = |c: char, out: &mut String| {
-        if let Some(folded) = fold_char(c) {
+        if let Some(folded) = fold(c) {
             if folded == ' ' {
                 if !out.is_empty() && !out.ends_with(' ') {
                     out.push(' ');

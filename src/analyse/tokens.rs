@@ -1,0 +1,208 @@
+//! Tokens: normalised words with clitics and endings removed by the Arabic
+//! Snowball stemmer, stop words dropped, each reduced to a 64-bit term id.
+//! Computed once per article and shared by topics, related articles and
+//! search.
+
+use crate::analyse::normalise::{fold_char, fold_char_for_stemming, fold_stem, normalise_with};
+use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use std::hash::Hasher;
+use std::sync::OnceLock;
+
+/// A term: the hash of a stem. Stable across runs and machines (FxHash has
+/// no random seed), so outputs and caches are deterministic.
+pub type Term = u64;
+
+/// The analysed text of one article, by field, in reading order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Analysis {
+    /// Terms of the headline.
+    pub title: Vec<Term>,
+    /// Terms of the lede.
+    pub lede: Vec<Term>,
+    /// Terms of the body.
+    pub body: Vec<Term>,
+    /// Weighted mentions of each keyword phrase of the site's topic rules.
+    pub keyword_mentions: Vec<crate::analyse::keywords::Mentions>,
+}
+
+fn stop_words() -> &'static FxHashSet<&'static str> {
+    static WORDS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        include_str!("stopwords.txt")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .flat_map(str::split_whitespace)
+            .collect()
+    })
+}
+
+/// Hashes a stem to its term id.
+pub fn term_of(stem: &str) -> Term {
+    let mut hasher = FxHasher::default();
+    hasher.write(stem.as_bytes());
+    hasher.write_u8(0xff);
+    hasher.finish()
+}
+
+/// One analysed field: terms, and where requested the words behind them.
+pub struct Field {
+    /// The text folded for stemming.
+    pub text: String,
+    /// Terms in order.
+    pub terms: Vec<Term>,
+    /// Byte range in `text` of the word behind each term (empty unless asked for).
+    pub words: Vec<(usize, usize)>,
+}
+
+impl Field {
+    /// Keyword-matching keys of the words (requires `keep_words`).
+    pub fn keys(&self) -> Vec<crate::analyse::keywords::WordKey<'_>> {
+        self.words
+            .iter()
+            .zip(&self.terms)
+            .map(|(&(start, end), &term)| crate::analyse::keywords::WordKey::new(&self.text[start..end], term))
+            .collect()
+    }
+}
+
+/// Turns text into terms. Keeps a cache of words already stemmed: news
+/// text repeats its vocabulary, and stemming is the costly part.
+pub struct Analyser {
+    stemmer: Stemmer,
+    cache: FxHashMap<String, Option<Term>>,
+}
+
+impl Default for Analyser {
+    fn default() -> Self {
+        Analyser::new()
+    }
+}
+
+impl Analyser {
+    /// A fresh analyser with an empty cache.
+    pub fn new() -> Self {
+        Analyser {
+            stemmer: Stemmer::create(Algorithm::Arabic),
+            cache: FxHashMap::default(),
+        }
+    }
+
+    /// The terms of `text`, in order, stop words left out.
+    pub fn terms(&mut self, text: &str) -> Vec<Term> {
+        self.field(text, false).terms
+    }
+
+    /// Analyses one field: its terms, and with `keep_words` its normalised
+    /// text and the words behind each term (for keyword spotting).
+    pub fn field(&mut self, text: &str, keep_words: bool) -> Field {
+        let light = normalise_with(text, fold_char_for_stemming);
+        let mut terms = Vec::with_capacity(light.len() / 6);
+        let mut words = Vec::new();
+        let mut offset = 0;
+        for word in light.split(' ') {
+            let start = offset;
+            offset += word.len() + 1;
+            if word.is_empty() {
+                continue;
+            }
+            if let Some(term) = self.term(word) {
+                terms.push(term);
+                if keep_words {
+                    words.push((start, start + word.len()));
+                }
+            }
+        }
+        Field {
+            text: light,
+            terms,
+            words,
+        }
+    }
+
+    /// The term of one word (already folded for stemming), or `None` for a stop word.
+    pub fn term(&mut self, word: &str) -> Option<Term> {
+        if let Some(&cached) = self.cache.get(word) {
+            return cached;
+        }
+        let result = self.stem(word).map(|stem| term_of(&stem));
+        self.cache.insert(word.to_string(), result);
+        result
+    }
+
+    /// The stem of one word as a string (for tests and debugging), `None` for a stop word.
+    pub fn stem(&self, word: &str) -> Option<String> {
+        let folded: String = word.chars().filter_map(fold_char).collect();
+        if folded.is_empty() || stop_words().contains(folded.as_str()) {
+            return None;
+        }
+        let is_arabic = word.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+        if !is_arabic {
+            return Some(folded);
+        }
+        let unified = unify_clitics(word);
+        let stem = fold_stem(&self.stemmer.stem(&unified));
+        Some(if stem.is_empty() { folded } else { stem })
+    }
+}
+
+/// Rewrites compound proclitics the Snowball stemmer misses (و/ف before
+/// ال, لل, بال, كال; بال and كال themselves) to the plain article ال, so
+/// that "والصين", "بالصين" and "وللصين" stem like "الصين".
+fn unify_clitics(word: &str) -> String {
+    let mut rest = word;
+    if let Some(after) = rest.strip_prefix('و').or_else(|| rest.strip_prefix('ف')) {
+        let compound = ["ال", "لل", "بال", "كال"].iter().any(|p| after.starts_with(p));
+        if compound && after.chars().count() >= 4 {
+            rest = after;
+        }
+    }
+    for prefix in ["بال", "كال"] {
+        if let Some(after) = rest.strip_prefix(prefix) {
+            if after.chars().count() >= 2 {
+                return format!("ال{after}");
+            }
+        }
+    }
+    rest.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(word: &str) -> Option<String> {
+        let analyser = Analyser::new();
+        let light: String = word.chars().filter_map(fold_char_for_stemming).collect();
+        analyser.stem(&light)
+    }
+
+    #[test]
+    fn clitics_reach_the_same_stem() {
+        assert_eq!(one("وبكين"), one("بكين"));
+        assert_eq!(one("للصين"), one("الصين"));
+        assert_eq!(one("والصين"), one("الصين"));
+        assert_eq!(one("بالصين"), one("الصين"));
+        assert_eq!(one("الصينيون"), one("الصين"));
+        assert_eq!(one("الروسية"), one("الروسي"));
+        assert_eq!(one("أرمينيا"), one("ارمينيا"));
+        assert_eq!(one("وللتجارة"), one("التجارة"));
+    }
+
+    #[test]
+    fn containing_letters_is_not_matching() {
+        // "فيروس" (virus) holds the letters of "روس" but is another word.
+        assert_ne!(one("فيروس"), one("الروس"));
+        assert_ne!(one("دروس"), one("الروس"));
+    }
+
+    #[test]
+    fn stop_words_and_latin() {
+        assert_eq!(one("في"), None);
+        assert_eq!(one("الذي"), None);
+        assert_eq!(one("Siberia").as_deref(), Some("siberia"));
+        let mut analyser = Analyser::new();
+        assert_eq!(analyser.terms("في الصين").len(), 1);
+        assert_eq!(analyser.terms("الصِّينُ"), analyser.terms("الصين"));
+    }
+}
