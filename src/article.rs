@@ -43,8 +43,10 @@ pub struct Article {
     pub extra: BTreeMap<String, serde_json::Value>,
     /// The text.
     pub body: Body,
-    /// The body without markup (and without read-also lines), for analysis.
+    /// The body without markup (and without read-also lines); emptied once analysed.
     pub plain_text: String,
+    /// The analysed terms of title, lede and body.
+    pub analysis: crate::analyse::tokens::Analysis,
 }
 
 /// An editor's "اقرأ أيضاً" reference: a headline (or slug) to resolve.

@@ -1,9 +1,11 @@
 //! The build pipeline: load → analyse → link → render → write, each stage
 //! a plain function of the previous one's data, timed for benchmarks.
 
+use crate::analyse;
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
+use crate::link::topics::TopicMatcher;
 use crate::link::{self, Site};
 use crate::load::{self, CONTENT_DIR};
 use crate::render::dates::DateFormat;
@@ -125,12 +127,17 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
         problems.sort();
         return Err(Error::Invalid(problems));
     }
+    let matcher = TopicMatcher::new(&config.topics).map_err(|d| Error::Invalid(vec![d]))?;
+    let mut articles = articles;
+    timings.time("analyse", || analyse::analyse_all(&mut articles, &matcher.keywords));
     let site = timings.time("link", || link::assemble(config, articles, options.drafts));
-    let site = site.map_err(|mut found| {
+    let mut site = site.map_err(|mut found| {
         found.append(&mut problems);
         found.sort();
         Error::Invalid(found)
     })?;
+    let mut topic_warnings = timings.time("topics", || link::link_topics(&mut site, &matcher));
+    problems.append(&mut topic_warnings);
     Ok(Prepared {
         site,
         theme,

@@ -77,7 +77,28 @@ pub fn assemble(config: SiteConfig, articles: Vec<Article>, drafts: bool) -> Res
     })
 }
 
+/// Assigns topics to every article (rules and front matter). Returns the
+/// warnings (unknown topic slugs).
+pub fn link_topics(site: &mut Site, matcher: &topics::TopicMatcher) -> Vec<Diagnostic> {
+    let (assigned, warnings) = topics::assign(matcher, &site.config.topics, &site.articles);
+    for (links, topics) in site.links.iter_mut().zip(assigned) {
+        links.topics = topics;
+    }
+    warnings
+}
+
 impl Site {
+    /// The articles of each topic (indices, newest first).
+    pub fn topic_members(&self) -> Vec<Vec<usize>> {
+        let mut members = vec![Vec::new(); self.config.topics.len()];
+        for (index, links) in self.links.iter().enumerate() {
+            for &topic in &links.topics {
+                members[topic].push(index);
+            }
+        }
+        members
+    }
+
     /// The older neighbour in the sorted list (shown as "السابق").
     pub fn older(&self, index: usize) -> Option<usize> {
         (index + 1 < self.articles.len()).then_some(index + 1)
@@ -88,3 +109,5 @@ impl Site {
         index.checked_sub(1)
     }
 }
+
+pub mod topics;

@@ -215,6 +215,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         extra: Default::default(),
         body: Body::Text(Vec::new()),
         plain_text: String::new(),
+        analysis: Default::default(),
     };
     let mut slug_source = (stem_slug.to_string(), None);
     match format {

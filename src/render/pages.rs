@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::link::Site;
 use crate::load::slug::sanitise;
 use crate::render::dates::DateFormat;
+use crate::render::feeds::{self, FeedSpec};
 use crate::render::markdown::{render_body, LinkResolver};
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
@@ -211,6 +212,40 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<
         .map(|&(l, p)| render_listing(&renderer, &listings[l], p))
         .collect::<Result<_>>()?;
     files.extend(listed);
+    let members = site.topic_members();
+    let topic_jobs: Vec<(usize, usize)> = members
+        .iter()
+        .enumerate()
+        .flat_map(|(t, m)| (1..=page_count(m.len(), config.per_page)).map(move |p| (t, p)))
+        .collect();
+    let topic_pages: Vec<OutputFile> = topic_jobs
+        .par_iter()
+        .map(|&(t, p)| render_topic(&renderer, &members, t, p))
+        .collect::<Result<_>>()?;
+    files.extend(topic_pages);
+    files.push(render_topics_index(&renderer, &members)?);
+    for (topic, members) in config.topics.iter().zip(&members) {
+        files.push(feeds::atom(
+            site,
+            &FeedSpec {
+                title: &format!("{} — {}", topic.name, config.title),
+                subtitle: &topic.description,
+                feed_path: format!("topics/{}/atom.xml", topic.slug),
+                page_path: format!("topics/{}/", topic.slug),
+                members,
+            },
+        ));
+    }
+    files.push(feeds::atom(
+        site,
+        &FeedSpec {
+            title: &config.title,
+            subtitle: &config.description,
+            feed_path: "atom.xml".into(),
+            page_path: String::new(),
+            members: &listings[0].members,
+        },
+    ));
     files.push(render_archive_index(&renderer)?);
     files.push(render_tags_index(&renderer, &listings)?);
     files.push(renderer.render(
@@ -514,6 +549,163 @@ fn render_tags_index(r: &Renderer, listings: &[Listing]) -> Result<OutputFile> {
             "site": &r.site_context,
             "page": r.page("الوسوم".into(), "tags/", "tags", None),
             "terms": { "heading": "الوسوم", "items": items },
+        }),
+    )
+}
+
+/// Anchor id of a month in topic listings: `m-2022-12`.
+fn month_anchor(date: Option<chrono::DateTime<chrono::FixedOffset>>) -> String {
+    match date {
+        Some(d) => format!("m-{:04}-{:02}", d.year(), d.month()),
+        None => "undated".to_string(),
+    }
+}
+
+fn render_topic(r: &Renderer, members: &[Vec<usize>], topic: usize, page: usize) -> Result<OutputFile> {
+    let site = r.site;
+    let def = &site.config.topics[topic];
+    let own = &members[topic];
+    let per_page = site.config.per_page;
+    let total = page_count(own.len(), per_page);
+    let path = format!("topics/{}/", def.slug);
+    let start = ((page - 1) * per_page).min(own.len());
+    let on_page = &own[start..(start + per_page).min(own.len())];
+
+    // Articles of this page grouped by month, each group an anchor the timeline links to.
+    let mut groups: Vec<serde_json::Value> = Vec::new();
+    let mut current: Option<(String, String, Vec<&Summary>)> = None;
+    for &i in on_page {
+        let date = site.articles[i].date;
+        let id = month_anchor(date);
+        if current.as_ref().is_none_or(|(group_id, _, _)| *group_id != id) {
+            if let Some((id, name, articles)) = current.take() {
+                groups.push(serde_json::json!({ "id": id, "name": name, "articles": articles }));
+            }
+            let name = match date {
+                Some(d) => r.dates.month(d.year(), d.month()),
+                None => "بلا تاريخ".to_string(),
+            };
+            current = Some((id, name, Vec::new()));
+        }
+        if let Some((_, _, articles)) = current.as_mut() {
+            articles.push(&r.summaries[i]);
+        }
+    }
+    if let Some((id, name, articles)) = current {
+        groups.push(serde_json::json!({ "id": id, "name": name, "articles": articles }));
+    }
+
+    // Timeline, oldest month first; each month links to the page where its newest article is.
+    let mut months: BTreeMap<(i32, u32), (usize, usize)> = BTreeMap::new();
+    for (position, &i) in own.iter().enumerate() {
+        if let Some(d) = site.articles[i].date {
+            let entry = months.entry((d.year(), d.month())).or_insert((0, position));
+            entry.0 += 1;
+        }
+    }
+    let timeline: Vec<serde_json::Value> = months
+        .iter()
+        .map(|(&(year, month), &(count, first))| {
+            serde_json::json!({
+                "name": r.dates.month(year, month),
+                "count": count,
+                "url": format!("{}{}#m-{:04}-{:02}", r.base_path, page_path(&path, first / per_page + 1), year, month),
+            })
+        })
+        .collect();
+
+    // Topics that share articles with this one, most shared first.
+    let mut shared = vec![0usize; members.len()];
+    for &i in own {
+        for &other in &site.links[i].topics {
+            shared[other] += 1;
+        }
+    }
+    let mut related: Vec<(usize, usize)> = shared
+        .iter()
+        .enumerate()
+        .filter(|&(other, &count)| other != topic && count > 0)
+        .map(|(other, &count)| (other, count))
+        .collect();
+    related.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let related_topics: Vec<serde_json::Value> = related
+        .iter()
+        .map(|&(other, count)| {
+            let other_def = &site.config.topics[other];
+            serde_json::json!({
+                "name": other_def.name,
+                "url": format!("{}topics/{}/", r.base_path, other_def.slug),
+                "shared": count,
+            })
+        })
+        .collect();
+    let recent: Vec<&Summary> = own
+        .iter()
+        .filter(|&&i| site.articles[i].summary.is_some())
+        .take(RECENT_LEDES)
+        .map(|&i| &r.summaries[i])
+        .collect();
+
+    let feed_url = format!("{}{}atom.xml", r.base_path, path);
+    let this_page = page_path(&path, page);
+    let title = if page == 1 {
+        def.name.clone()
+    } else {
+        format!("{} — {}", def.name, r.dates.number(&format!("صفحة {page}")))
+    };
+    r.render(
+        "topic.html",
+        &this_page,
+        format!("the topic page /{path}"),
+        &serde_json::json!({
+            "site": &r.site_context,
+            "page": r.page(title, &this_page, "topic", Some(feed_url.clone())),
+            "topic": {
+                "name": def.name,
+                "description": def.description,
+                "url": format!("{}{}", r.base_path, path),
+                "feed_url": feed_url,
+                "groups": groups,
+                "paginator": paginator(r, &path, page, total),
+                "timeline": timeline,
+                "related_topics": related_topics,
+                "recent": recent,
+            },
+        }),
+    )
+}
+
+/// Ledes shown at the head of a topic page.
+const RECENT_LEDES: usize = 3;
+
+fn render_topics_index(r: &Renderer, members: &[Vec<usize>]) -> Result<OutputFile> {
+    let site = r.site;
+    let topics: Vec<serde_json::Value> = site
+        .config
+        .topics
+        .iter()
+        .zip(members)
+        .map(|(def, own)| {
+            let dates: Vec<_> = own.iter().filter_map(|&i| site.articles[i].date).collect();
+            serde_json::json!({
+                "name": def.name,
+                "url": format!("{}topics/{}/", r.base_path, def.slug),
+                "description": def.description,
+                "count": own.len(),
+                "latest": own.first().map(|&i| &r.summaries[i]),
+                "first_date": dates.iter().min().map(|d| d.to_rfc3339()),
+                "last_date": dates.iter().max().map(|d| d.to_rfc3339()),
+            })
+        })
+        .collect();
+    r.render(
+        "topics.html",
+        "topics/",
+        "the topics index".into(),
+        &serde_json::json!({
+            "site": &r.site_context,
+            "page": r.page("المواضيع".into(), "topics/", "topics", None),
+            "topics": topics,
         }),
     )
 }

@@ -1,0 +1,155 @@
+//! Atom 1.0 feeds (the site's and each topic's) and absolute URLs.
+
+use crate::link::Site;
+use crate::render::OutputFile;
+
+/// Entries in a feed: the newest articles.
+pub const FEED_ENTRIES: usize = 20;
+
+/// Escapes text for XML, dropping characters XML 1.0 cannot hold.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `base_url` joined with a site path, non-ASCII and reserved bytes
+/// percent-encoded so that every feed reader and crawler accepts it.
+pub fn absolute_url(base_url: &str, path: &str) -> String {
+    let mut url = String::with_capacity(base_url.len() + path.len() * 3);
+    url.push_str(base_url);
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'-' | b'_' | b'.' | b'~') {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
+/// What a feed is about.
+pub struct FeedSpec<'a> {
+    /// Feed title.
+    pub title: &'a str,
+    /// Feed subtitle (may be empty).
+    pub subtitle: &'a str,
+    /// Path of the feed file below the base path, e.g. `topics/x/atom.xml`.
+    pub feed_path: String,
+    /// Path of the HTML page the feed follows, e.g. `topics/x/`.
+    pub page_path: String,
+    /// Articles (indices, newest first); undated ones are left out.
+    pub members: &'a [usize],
+}
+
+/// Writes an Atom feed of the newest dated articles of `spec.members`.
+pub fn atom(site: &Site, spec: &FeedSpec) -> OutputFile {
+    let base = &site.config.base_url;
+    let entries: Vec<usize> = spec
+        .members
+        .iter()
+        .copied()
+        .filter(|&i| site.articles[i].date.is_some())
+        .take(FEED_ENTRIES)
+        .collect();
+    // The feed changes when its newest entry does, never with the build time.
+    let updated = entries
+        .iter()
+        .filter_map(|&i| site.articles[i].date)
+        .max()
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_string());
+    let page_url = absolute_url(base, &spec.page_path);
+    let mut xml = String::with_capacity(2048 + entries.len() * 1024);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str(&format!(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+        xml_escape(&site.config.language)
+    ));
+    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(spec.title)));
+    if !spec.subtitle.is_empty() {
+        xml.push_str(&format!("  <subtitle>{}</subtitle>\n", xml_escape(spec.subtitle)));
+    }
+    xml.push_str(&format!(
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml_escape(&absolute_url(base, &spec.feed_path))
+    ));
+    xml.push_str(&format!(
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml_escape(&page_url)
+    ));
+    xml.push_str(&format!("  <id>{}</id>\n", xml_escape(&page_url)));
+    xml.push_str(&format!("  <updated>{updated}</updated>\n"));
+    xml.push_str(&format!(
+        "  <author><name>{}</name></author>\n",
+        xml_escape(&site.config.title)
+    ));
+    xml.push_str("  <generator>arshif</generator>\n");
+    for &i in &entries {
+        let article = &site.articles[i];
+        let url = xml_escape(&absolute_url(base, &article.path()));
+        let date = article.date_string().unwrap_or_default();
+        xml.push_str("  <entry>\n");
+        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&article.title)));
+        xml.push_str(&format!(
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n"
+        ));
+        xml.push_str(&format!("    <id>{url}</id>\n"));
+        xml.push_str(&format!("    <published>{date}</published>\n"));
+        xml.push_str(&format!("    <updated>{date}</updated>\n"));
+        if let Some(author) = article.author.as_deref().filter(|a| !a.trim().is_empty()) {
+            xml.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(author)));
+        }
+        for &topic in &site.links[i].topics {
+            let topic = &site.config.topics[topic];
+            xml.push_str(&format!(
+                "    <category term=\"{}\" label=\"{}\"/>\n",
+                xml_escape(&topic.slug),
+                xml_escape(&topic.name)
+            ));
+        }
+        if let Some(summary) = &article.summary {
+            xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(summary)));
+        }
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    OutputFile {
+        path: spec.feed_path.clone(),
+        bytes: xml.into_bytes(),
+        origin: format!("the feed /{}", spec.feed_path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_percent_encoded() {
+        assert_eq!(
+            absolute_url("https://x.org/", "2022/12/a-b/"),
+            "https://x.org/2022/12/a-b/"
+        );
+        assert_eq!(
+            absolute_url("https://x.org/", "articles/صين/"),
+            "https://x.org/articles/%D8%B5%D9%8A%D9%86/"
+        );
+    }
+
+    #[test]
+    fn xml_escaping_drops_control_characters() {
+        assert_eq!(xml_escape("a & <b> \"c\" \u{1}d"), "a &amp; &lt;b&gt; &quot;c&quot; d");
+    }
+}
