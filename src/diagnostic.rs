@@ -69,15 +69,56 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Turns a serde_yaml error into a message and a line, shifting the line by
-/// `line_offset` (front matter starts below the opening `---`).
+/// Turns a serde_yaml error into a message and a line, shifting every line
+/// number by `line_offset` (front matter starts below the opening `---`),
+/// so that no position in the message is relative to the YAML alone.
 pub fn yaml_error_parts(err: &serde_yaml::Error, line_offset: usize) -> (String, Option<usize>) {
     let text = err.to_string();
-    // serde_yaml appends " at line L column C"; we print the line ourselves.
-    let message = match text.rfind(" at line ") {
-        Some(pos) => text[..pos].to_string(),
-        None => text,
-    };
     let line = err.location().map(|loc| loc.line() + line_offset);
-    (message, line)
+    // serde_yaml ends with " at line L column C", which we print as file:LINE.
+    let text = match (err.location(), text.rfind(" at line ")) {
+        (Some(_), Some(pos)) if text[pos..].contains(" column ") && !text[pos..].contains(',') => &text[..pos],
+        _ => text.as_str(),
+    };
+    (shift_line_numbers(text, line_offset), line)
+}
+
+/// Rewrites "line N" in a message to "line N+offset".
+fn shift_line_numbers(text: &str, offset: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("line ") {
+        out.push_str(&rest[..pos + 5]);
+        rest = &rest[pos + 5..];
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        match rest[..digits].parse::<usize>() {
+            Ok(n) => out.push_str(&(n + offset).to_string()),
+            Err(_) => out.push_str(&rest[..digits]),
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_positions_become_file_lines() {
+        let err = serde_yaml::from_str::<serde_yaml::Value>("a: 1\nb: [1\nc: 2\n").unwrap_err();
+        let (message, line) = yaml_error_parts(&err, 1);
+        let yaml_line = err.location().unwrap().line();
+        assert_eq!(line, Some(yaml_line + 1));
+        assert!(!message.contains(&format!("line {yaml_line} ")), "{message}");
+    }
+
+    #[test]
+    fn shifts_every_line_number() {
+        assert_eq!(
+            shift_line_numbers("x at line 2 column 1, y at line 10", 1),
+            "x at line 3 column 1, y at line 11"
+        );
+    }
 }

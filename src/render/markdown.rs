@@ -208,6 +208,9 @@ fn render_markdown(
     let mut events: Vec<Event> = Vec::new();
     let mut paragraph_start: Option<usize> = None;
     let mut nth_reference = 0;
+    // Inside an image, text is its alt attribute: pulldown-cmark writes it
+    // from Text events only, and escapes it itself.
+    let mut image_depth = 0usize;
     for event in pulldown_cmark::Parser::new_ext(source, options()) {
         let event = match event {
             Event::Start(Tag::Link {
@@ -257,10 +260,12 @@ fn render_markdown(
             }),
             // Raw HTML is shown as text: nothing an editor pastes can run in a reader's browser.
             Event::Html(raw) | Event::InlineHtml(raw) => Event::Html(CowStr::from(escape(&raw))),
-            Event::Text(text) => Event::Html(CowStr::from(isolate(&text))),
+            Event::Text(text) if image_depth == 0 => Event::Html(CowStr::from(isolate(&text))),
             other => other,
         };
         match &event {
+            Event::Start(Tag::Image { .. }) => image_depth += 1,
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
             Event::Start(Tag::Paragraph) => paragraph_start = Some(events.len()),
             Event::End(TagEnd::Paragraph) => {
                 if let Some(start) = paragraph_start.take() {

@@ -1,0 +1,339 @@
+//! Shared helpers for the integration tests: fixture sites in temporary
+//! folders, running the real `arshif` binary, and reading its output.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A fixture site: `outer/site` inside a fresh temporary folder, so that a
+/// test can check that nothing was written beside the site.
+pub struct Site {
+    _dir: tempfile::TempDir,
+    /// The temporary folder holding the site folder (and nothing else).
+    pub outer: PathBuf,
+    /// The site folder passed as `--root`.
+    pub root: PathBuf,
+}
+
+impl Site {
+    /// An empty site with a `content/` folder.
+    pub fn new() -> Site {
+        let dir = tempfile::tempdir().expect("create temporary folder");
+        let outer = dir.path().canonicalize().expect("canonical temporary folder");
+        let root = outer.join("site");
+        std::fs::create_dir_all(root.join("content")).expect("create content/");
+        Site { _dir: dir, outer, root }
+    }
+
+    /// Writes `text` to `rel` below the site folder, creating folders.
+    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.root.join(rel);
+        write_file(&path, text);
+        path
+    }
+
+    /// Removes a file below the site folder.
+    pub fn remove(&self, rel: &str) {
+        std::fs::remove_file(self.root.join(rel)).expect("remove fixture file");
+    }
+
+    /// A path below the site folder, as the binary prints it (`--root` is absolute).
+    pub fn path(&self, rel: &str) -> String {
+        self.root.join(rel).display().to_string()
+    }
+
+    /// The default output folder, `site/public`.
+    pub fn public(&self) -> PathBuf {
+        self.root.join("public")
+    }
+
+    /// Runs `arshif build --root SITE` with extra arguments.
+    pub fn build(&self, extra: &[&str]) -> Run {
+        self.build_with_env(extra, &[])
+    }
+
+    /// Runs a build with extra environment variables.
+    pub fn build_with_env(&self, extra: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut command = arshif();
+        command.arg("build").arg("--root").arg(&self.root).args(extra);
+        command.current_dir(&self.outer);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        run(command)
+    }
+
+    /// Runs a build that must succeed, and returns what it printed.
+    pub fn build_ok(&self, extra: &[&str]) -> Run {
+        let run = self.build(extra);
+        run.assert_ok();
+        run
+    }
+
+    /// Runs a build that must fail, and checks that it wrote no `public/`.
+    pub fn build_fails_without_output(&self, extra: &[&str]) -> Run {
+        assert!(!self.public().exists(), "precondition: public/ must not exist yet");
+        let run = self.build(extra);
+        run.assert_failed();
+        assert!(
+            !self.public().exists(),
+            "a failed build created public/: {:?}",
+            tree(&self.public())
+        );
+        assert_eq!(
+            entries(&self.outer),
+            vec!["site"],
+            "a failed build left something beside the site folder"
+        );
+        assert!(
+            !entries(&self.root)
+                .iter()
+                .any(|e| e.contains("arshif-staging") || e.contains("arshif-previous")),
+            "a failed build left a staging folder: {:?}",
+            entries(&self.root)
+        );
+        run
+    }
+
+    /// The text of an output file below `public/`; a path ending in `/`
+    /// (or empty) means its `index.html`.
+    pub fn page(&self, rel: &str) -> String {
+        let path = self.public().join(page_file(rel));
+        match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) => panic!(
+                "cannot read public/{}: {err}\nfiles in public/: {:#?}",
+                page_file(rel),
+                tree(&self.public())
+            ),
+        }
+    }
+
+    /// Whether an output page exists (same path rules as [`Site::page`]).
+    pub fn has_page(&self, rel: &str) -> bool {
+        self.public().join(page_file(rel)).is_file()
+    }
+
+    /// Every file below `public/` with its bytes.
+    pub fn snapshot(&self) -> Snapshot {
+        snapshot(&self.public())
+    }
+}
+
+fn page_file(rel: &str) -> String {
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+/// Writes a file, creating its folder.
+pub fn write_file(path: &Path, text: impl AsRef<[u8]>) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create fixture folder");
+    }
+    std::fs::write(path, text).expect("write fixture file");
+}
+
+/// A Markdown article: front matter lines, then the body.
+pub fn md(front: &str, body: &str) -> String {
+    format!("---\n{}\n---\n\n{}\n", front.trim_end(), body)
+}
+
+/// The `arshif` binary built for these tests.
+pub fn arshif() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_arshif"))
+}
+
+/// What a finished command did.
+#[derive(Debug)]
+pub struct Run {
+    /// The command line, for messages.
+    pub command: String,
+    /// Exit code (`None` when killed by a signal).
+    pub code: Option<i32>,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// True when the exit code is 0.
+    pub fn success(&self) -> bool {
+        self.code == Some(0)
+    }
+
+    /// Panics (showing the output) unless the command exited with 0.
+    pub fn assert_ok(&self) {
+        assert!(self.success(), "expected success:\n{self}");
+    }
+
+    /// Panics unless the command exited with a non-zero code (not a crash).
+    pub fn assert_failed(&self) {
+        assert!(
+            matches!(self.code, Some(code) if code != 0),
+            "expected a non-zero exit:\n{self}"
+        );
+        assert!(!self.stderr.contains("panicked"), "the binary panicked:\n{self}");
+    }
+
+    /// Lines of standard error that contain `needle`.
+    pub fn stderr_lines(&self, needle: &str) -> Vec<&str> {
+        self.stderr.lines().filter(|l| l.contains(needle)).collect()
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "$ {}\nexit: {:?}\n--- stdout ---\n{}--- stderr ---\n{}",
+            self.command, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs a command to the end and collects its output.
+pub fn run(mut command: Command) -> Run {
+    let description = format!("{command:?}");
+    let output = command.output().expect("run arshif");
+    Run {
+        command: description,
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Every file below a folder, by `/`-separated relative path, with its bytes.
+pub type Snapshot = BTreeMap<String, Vec<u8>>;
+
+/// Reads every file below `dir` (empty when `dir` does not exist).
+pub fn snapshot(dir: &Path) -> Snapshot {
+    let mut files = Snapshot::new();
+    if dir.is_dir() {
+        collect(dir, dir, &mut files);
+    }
+    files
+}
+
+fn collect(base: &Path, dir: &Path, files: &mut Snapshot) {
+    let mut children: Vec<_> = std::fs::read_dir(dir)
+        .expect("read folder")
+        .map(|e| e.expect("folder entry").path())
+        .collect();
+    children.sort();
+    for path in children {
+        let meta = std::fs::symlink_metadata(&path).expect("metadata");
+        if meta.is_dir() {
+            collect(base, &path, files);
+        } else {
+            let rel = path
+                .strip_prefix(base)
+                .expect("below base")
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.insert(rel, std::fs::read(&path).expect("read file"));
+        }
+    }
+}
+
+/// The relative paths of the files below `dir`, sorted.
+pub fn tree(dir: &Path) -> Vec<String> {
+    snapshot(dir).into_keys().collect()
+}
+
+/// The names in one folder, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read folder")
+        .map(|e| e.expect("folder entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Asserts two snapshots are equal, naming the first files that differ.
+pub fn assert_same_files(left: &Snapshot, right: &Snapshot, what: &str) {
+    let left_names: Vec<&String> = left.keys().collect();
+    let right_names: Vec<&String> = right.keys().collect();
+    assert_eq!(left_names, right_names, "{what}: the file lists differ");
+    let differing: Vec<&String> = left.iter().filter(|(k, v)| right[*k] != **v).map(|(k, _)| k).collect();
+    assert!(differing.is_empty(), "{what}: these files differ: {differing:?}");
+}
+
+/// Copies a folder recursively.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create copy target");
+    for entry in std::fs::read_dir(from).expect("read folder to copy") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// The article URLs a listing page shows, in order (the summary headlines).
+pub fn listed(html: &str) -> Vec<String> {
+    attribute_values(html, "<h2 class=\"summary-title\"><a href=\"")
+}
+
+/// Every value that follows `prefix` up to the next `"`.
+pub fn attribute_values(html: &str, prefix: &str) -> Vec<String> {
+    html.match_indices(prefix)
+        .map(|(i, _)| {
+            let rest = &html[i + prefix.len()..];
+            rest[..rest.find('"').expect("closing quote")].to_string()
+        })
+        .collect()
+}
+
+/// The text between the first `start` and the next `end` after it.
+pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("`{start}` not found in:\n{html}"))
+        + start.len();
+    let to = html[from..]
+        .find(end)
+        .unwrap_or_else(|| panic!("`{end}` not found after `{start}`"))
+        + from;
+    &html[from..to]
+}
+
+/// The `<main>` element's content of a page.
+pub fn main_of(html: &str) -> &str {
+    between(html, "<main id=\"main-content\">", "</main>")
+}
+
+/// How many times `needle` occurs in `haystack`.
+pub fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+/// Panics unless `bytes` is well-formed XML (every element closed and matched).
+pub fn assert_well_formed_xml(name: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes).unwrap_or_else(|err| panic!("{name} is not UTF-8: {err}"));
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Start(_)) => depth += 1,
+            Ok(quick_xml::events::Event::End(_)) => depth -= 1,
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(err) => panic!(
+                "{name} is not well-formed XML at byte {}: {err}",
+                reader.buffer_position()
+            ),
+        }
+    }
+    assert_eq!(depth, 0, "{name}: unclosed elements");
+}
