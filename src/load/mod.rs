@@ -28,7 +28,7 @@ pub enum Format {
 impl Format {
     /// The format a file name says, if it is an article at all.
     pub fn of(path: &Path) -> Option<Format> {
-        match path.extension()?.to_str()? {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
             "md" | "markdown" => Some(Format::Markdown),
             "txt" => Some(Format::Text),
             _ => None,

@@ -337,3 +337,47 @@ pub fn assert_well_formed_xml(name: &str, bytes: &[u8]) {
     }
     assert_eq!(depth, 0, "{name}: unclosed elements");
 }
+
+/// A fixture site holding a copy of the repository's sample archive
+/// (`content/`, `site.yaml`, `static/`).
+pub fn sample_site() -> Site {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = Site::new();
+    copy_dir(&repo.join("content"), &site.root.join("content"));
+    std::fs::copy(repo.join("site.yaml"), site.root.join("site.yaml")).expect("copy site.yaml");
+    copy_dir(&repo.join("static"), &site.root.join("static"));
+    site
+}
+
+/// The article URLs a topic page lists in its paginated list, in order.
+pub fn topic_listed(html: &str) -> Vec<String> {
+    let section = between(html, "<section class=\"topic-articles\"", "</section>");
+    attribute_values(section, "<h4 class=\"summary-title\"><a href=\"")
+}
+
+/// The text content of every `<tag>` element of an XML document, in order.
+pub fn xml_texts(bytes: &[u8], tag: &str) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut texts = Vec::new();
+    let mut inside = false;
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer).expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == tag.as_bytes() => {
+                inside = true;
+                texts.push(String::new());
+            }
+            quick_xml::events::Event::End(e) if e.name().as_ref() == tag.as_bytes() => inside = false,
+            quick_xml::events::Event::Text(t) if inside => {
+                let text = t.unescape().expect("valid escapes");
+                if let Some(last) = texts.last_mut() {
+                    last.push_str(&text);
+                }
+            }
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+        buffer.clear();
+    }
+    texts
+}

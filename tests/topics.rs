@@ -1,0 +1,218 @@
+//! Topics on real pages: the sample archive's two running stories, topic
+//! pages and their cross-links, timelines, feeds, and the front matter
+//! keys that add and remove topics.
+
+mod common;
+
+use common::*;
+
+const SEED: &str = "/2022/12/putin-xi-talks/";
+
+#[test]
+fn the_seed_lands_on_both_topic_pages() {
+    let site = sample_site();
+    site.build_ok(&[]);
+    for topic in ["russia-china", "karabakh"] {
+        let listed = topic_listed(&site.page(&format!("topics/{topic}/")));
+        assert!(listed.contains(&SEED.to_string()), "seed not on {topic}: {listed:?}");
+    }
+    let seed = site.page("2022/12/putin-xi-talks/");
+    let topics = between(&seed, "<nav class=\"article-topics\"", "</nav>");
+    assert!(topics.contains("href=\"/topics/russia-china/\""), "{topics}");
+    assert!(topics.contains("href=\"/topics/karabakh/\""), "{topics}");
+}
+
+#[test]
+fn single_country_stories_stay_off_russia_china() {
+    let site = sample_site();
+    site.build_ok(&[]);
+    let listed = topic_listed(&site.page("topics/russia-china/"));
+    // The central bank article mentions only Russia, the quarantine one only China.
+    assert!(!listed.iter().any(|u| u.contains("central-bank")), "{listed:?}");
+    assert!(!listed.iter().any(|u| u.contains("quarantine")), "{listed:?}");
+    // …while every Russia–China story of the sample is there.
+    for slug in [
+        "russia-china-trade-32-percent",
+        "putin-xi-video-call",
+        "kovykta-power-of-siberia",
+    ] {
+        assert!(listed.iter().any(|u| u.contains(slug)), "{slug} missing: {listed:?}");
+    }
+    let karabakh = topic_listed(&site.page("topics/karabakh/"));
+    for slug in [
+        "lachin-corridor-blocked",
+        "security-council-lachin-corridor",
+        "stepanakert-shortages",
+    ] {
+        assert!(
+            karabakh.iter().any(|u| u.contains(slug)),
+            "{slug} missing: {karabakh:?}"
+        );
+    }
+    assert!(!karabakh.iter().any(|u| u.contains("trade")), "{karabakh:?}");
+}
+
+#[test]
+fn topic_pages_link_each_other_through_shared_articles() {
+    let site = sample_site();
+    site.build_ok(&[]);
+    let karabakh = site.page("topics/karabakh/");
+    let related = between(&karabakh, "<section class=\"related-topics\"", "</section>");
+    assert!(related.contains("href=\"/topics/russia-china/\""), "{related}");
+    let russia_china = site.page("topics/russia-china/");
+    let related = between(&russia_china, "<section class=\"related-topics\"", "</section>");
+    assert!(related.contains("href=\"/topics/karabakh/\""), "{related}");
+    // The topics index names both with their counts.
+    let index = site.page("topics/");
+    assert!(index.contains("href=\"/topics/karabakh/\"") && index.contains("href=\"/topics/russia-china/\""));
+    let karabakh_count = topic_listed(&karabakh).len();
+    assert!(
+        index.contains(&format!("<dd>{karabakh_count}</dd>")),
+        "count {karabakh_count} not shown"
+    );
+}
+
+#[test]
+fn topic_feed_is_atom_with_the_topics_articles() {
+    let site = sample_site();
+    site.build_ok(&["--base-url", "https://news.example.org/arch/"]);
+    let feed = std::fs::read(site.public().join("topics/karabakh/atom.xml")).unwrap();
+    assert_well_formed_xml("topics/karabakh/atom.xml", &feed);
+    let text = String::from_utf8(feed.clone()).unwrap();
+    assert!(text.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    let page = site.page("topics/karabakh/");
+    let listed: Vec<String> = attribute_values(
+        between(&page, "<section class=\"topic-articles\"", "</section>"),
+        "<h4 class=\"summary-title\"><a href=\"",
+    );
+    let ids = xml_texts(&feed, "id");
+    // The first id is the feed's own (its page); then one per entry, newest first.
+    assert_eq!(ids[0], "https://news.example.org/arch/topics/karabakh/");
+    let expected: Vec<String> = listed.iter().map(|u| format!("https://news.example.org{u}")).collect();
+    assert_eq!(ids[1..].to_vec(), expected);
+    let updated = xml_texts(&feed, "updated");
+    assert_eq!(
+        updated[0], updated[1],
+        "feed updated = newest entry, not the build time"
+    );
+    let titles = xml_texts(&feed, "title");
+    assert!(titles.iter().any(|t| t.contains("ممر لاتشين")), "{titles:?}");
+}
+
+#[test]
+fn feed_escapes_headlines() {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        "topics:\n  - slug: t\n    name: \"روسيا & الصين <تجربة>\"\n    match: [لاتشين]\n",
+    );
+    site.write(
+        "content/2022/a.md",
+        md(
+            "title: \"لاتشين <b>&</b> \\\"قره باغ\\\"\"\ndate: 2022-12-13",
+            "نص عن لاتشين.",
+        ),
+    );
+    site.build_ok(&[]);
+    for feed in ["atom.xml", "topics/t/atom.xml"] {
+        let bytes = std::fs::read(site.public().join(feed)).unwrap();
+        assert_well_formed_xml(feed, &bytes);
+        let titles = xml_texts(&bytes, "title");
+        assert!(
+            titles.contains(&"لاتشين <b>&</b> \"قره باغ\"".to_string()),
+            "{feed}: {titles:?}"
+        );
+    }
+    let text = std::fs::read_to_string(site.public().join("topics/t/atom.xml")).unwrap();
+    assert!(text.contains("&lt;b&gt;&amp;&lt;/b&gt;"), "{text}");
+}
+
+#[test]
+fn timeline_months_link_to_anchors_on_the_right_page() {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        "per_page: 2\ntopics:\n  - slug: k\n    name: كاراباخ\n    match: [كاراباخ]\n",
+    );
+    for (day, n) in [
+        ("2022-11-05", 1),
+        ("2022-12-01", 2),
+        ("2022-12-10", 3),
+        ("2022-12-20", 4),
+        ("2023-01-02", 5),
+    ] {
+        site.write(
+            &format!("content/{day}-k{n}.txt"),
+            format!("كاراباخ {n}\nمقدمة عن كاراباخ.\nنص.\n"),
+        );
+    }
+    site.build_ok(&[]);
+    let page = site.page("topics/k/");
+    let timeline = between(&page, "<section class=\"timeline\"", "</section>");
+    let links = attribute_values(timeline, "<a href=\"");
+    // Oldest month first; December starts on page 1 (after January's one article).
+    assert_eq!(
+        links,
+        vec![
+            "/topics/k/page/3/#m-2022-11",
+            "/topics/k/#m-2022-12",
+            "/topics/k/#m-2023-01"
+        ]
+    );
+    for link in links {
+        let (path, anchor) = link.split_once('#').unwrap();
+        let target = site.page(path.trim_start_matches('/'));
+        assert!(target.contains(&format!("id=\"{anchor}\"")), "{anchor} not on {path}");
+    }
+    assert!(timeline.contains(">3<"), "December's count 3: {timeline}");
+}
+
+#[test]
+fn front_matter_adds_and_removes_topics() {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        "topics:\n  - slug: k\n    name: كاراباخ\n    match: [كاراباخ]\n  - slug: e\n    name: اقتصاد\n",
+    );
+    site.write(
+        "content/2022/a.md",
+        md(
+            "title: كاراباخ اليوم\ndate: 2022-12-01\ntopics_exclude: [k]",
+            "كاراباخ.",
+        ),
+    );
+    site.write(
+        "content/2022/b.md",
+        md("title: أسعار النفط\ndate: 2022-12-02\ntopics: [e, nope]", "نص."),
+    );
+    let run = site.build_ok(&[]);
+    assert!(topic_listed(&site.page("topics/k/")).is_empty());
+    assert_eq!(topic_listed(&site.page("topics/e/")), vec!["/2022/12/b/"]);
+    let warnings = run.stderr_lines(&site.path("content/2022/b.md"));
+    assert_eq!(warnings.len(), 1, "{run}");
+    assert!(
+        warnings[0].contains("`nope`") && warnings[0].contains("warning"),
+        "{run}"
+    );
+}
+
+#[test]
+fn tags_get_term_pages() {
+    let site = Site::new();
+    site.write(
+        "content/2022/a.md",
+        md("title: أ\ndate: 2022-12-01\ntags: [طاقة, غاز]", "نص."),
+    );
+    site.write(
+        "content/2022/b.md",
+        md("title: ب\ndate: 2022-12-02\ntags: [طاقة]", "نص."),
+    );
+    site.build_ok(&[]);
+    assert_eq!(listed(&site.page("tags/طاقة/")), vec!["/2022/12/b/", "/2022/12/a/"]);
+    assert_eq!(listed(&site.page("tags/غاز/")), vec!["/2022/12/a/"]);
+    let index = site.page("tags/");
+    assert!(
+        index.contains("href=\"/tags/طاقة/\"") && index.contains("مقالان"),
+        "{index}"
+    );
+}
