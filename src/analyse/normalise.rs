@@ -56,7 +56,10 @@ fn fold_char_common(c: char) -> Option<char> {
         '،' | '؛' | '؟' | '«' | '»' | '٪' | '٫' | '٬' | '۔' | '“' | '”' | '‘' | '’' | '…' | '–' | '—' => {
             ' '
         }
-        c if c.is_ascii_punctuation() => ' ',
+        // The common cases first: Arabic letters and ASCII need no Unicode tables.
+        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | 'a'..='z' | '0'..='9' => c,
+        'A'..='Z' => c.to_ascii_lowercase(),
+        c if c.is_ascii() && !c.is_ascii_alphanumeric() => ' ',
         c if c.is_whitespace() => ' ',
         c if c.is_alphanumeric() => c.to_lowercase().next().unwrap_or(c),
         // anything else (symbols, other punctuation) separates words
