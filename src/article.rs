@@ -58,6 +58,8 @@ pub struct ReadAlsoRef {
     pub line: usize,
     /// Where the reference came from.
     pub origin: RefOrigin,
+    /// The destination of a link the editor put in the reference, if any.
+    pub link: Option<String>,
 }
 
 /// Where a read-also reference was written.

@@ -5,6 +5,7 @@ use crate::analyse;
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
+use crate::link::related::Tuning;
 use crate::link::topics::TopicMatcher;
 use crate::link::{self, Site};
 use crate::load::{self, CONTENT_DIR};
@@ -138,6 +139,13 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
     })?;
     let mut topic_warnings = timings.time("topics", || link::link_topics(&mut site, &matcher));
     problems.append(&mut topic_warnings);
+    let tuning = Tuning {
+        k: site.config.related_count,
+        ..Tuning::default()
+    };
+    timings.time("related", || link::link_related(&mut site, &tuning));
+    let mut reference_warnings = timings.time("references", || link::link_references(&mut site));
+    problems.append(&mut reference_warnings);
     Ok(Prepared {
         site,
         theme,

@@ -410,7 +410,6 @@ fn markdown_read_also_paragraph_is_an_aside() {
 }
 
 #[test]
-#[ignore = "bug: render/markdown.rs render_markdown replaces a read-also paragraph by reference_box, dropping the editor's explicit link"]
 fn markdown_link_inside_read_also_paragraph_is_kept() {
     let site = Site::new();
     site.write(
@@ -811,7 +810,6 @@ fn markdown_image_keeps_its_alt_text() {
 }
 
 #[test]
-#[ignore = "bug: templates/base.html links /read-also/ on every page, but render/pages.rs render_pages never writes read-also/index.html"]
 fn every_internal_link_leads_to_a_written_file() {
     let site = Site::new();
     site.write(

@@ -87,6 +87,32 @@ pub fn link_topics(site: &mut Site, matcher: &topics::TopicMatcher) -> Vec<Diagn
     warnings
 }
 
+/// Computes every article's related list (text similarity, boosted by
+/// shared topics, tags and closeness in date).
+pub fn link_related(site: &mut Site, tuning: &related::Tuning) {
+    let inputs: Vec<related::Input> = site
+        .articles
+        .iter()
+        .zip(&site.links)
+        .map(|(article, links)| related::Input::of(article, &links.topics))
+        .collect();
+    let lists = related::related(&inputs, tuning);
+    drop(inputs);
+    for (links, list) in site.links.iter_mut().zip(lists) {
+        links.related = list;
+    }
+}
+
+/// Resolves editors' read-also references, pins `read_also:` entries at the
+/// head of the related lists, and records backlinks. Returns warnings for
+/// references that match no article.
+pub fn link_references(site: &mut Site) -> Vec<Diagnostic> {
+    let warnings = references::resolve(site);
+    let k = site.config.related_count;
+    references::pin(site, k);
+    warnings
+}
+
 impl Site {
     /// The articles of each topic (indices, newest first).
     pub fn topic_members(&self) -> Vec<Vec<usize>> {
@@ -110,4 +136,7 @@ impl Site {
     }
 }
 
+pub mod paths;
+pub mod references;
+pub mod related;
 pub mod topics;

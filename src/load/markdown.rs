@@ -180,6 +180,7 @@ fn read_front_matter(yaml: &str) -> Result<FrontMatter, LineError> {
                         text,
                         line,
                         origin: RefOrigin::FrontMatter,
+                        link: None,
                     })
                     .collect()
             }
@@ -261,9 +262,16 @@ pub struct BodyScan {
 pub fn scan_body(body: &str, first_line: usize) -> BodyScan {
     let mut scan = BodyScan::default();
     let mut paragraph: Option<(usize, String)> = None;
+    let mut paragraph_link: Option<String> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Paragraph) => paragraph = Some((range.start, String::new())),
+            Event::Start(Tag::Paragraph) => {
+                paragraph = Some((range.start, String::new()));
+                paragraph_link = None;
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if paragraph.is_some() && paragraph_link.is_none() => {
+                paragraph_link = Some(dest_url.to_string());
+            }
             Event::End(TagEnd::Paragraph) => {
                 if let Some((start, text)) = paragraph.take() {
                     match strip_read_also(&text) {
@@ -271,6 +279,7 @@ pub fn scan_body(body: &str, first_line: usize) -> BodyScan {
                             text: reference.to_string(),
                             line: first_line + body[..start].matches('\n').count(),
                             origin: RefOrigin::Inline,
+                            link: paragraph_link.take(),
                         }),
                         None => {
                             scan.plain_text.push_str(&text);

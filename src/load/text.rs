@@ -42,6 +42,7 @@ pub fn parse(text: &str) -> Option<ParsedText> {
                     text: reference.to_string(),
                     line: number,
                     origin: RefOrigin::Inline,
+                    link: None,
                 });
             }
         } else if parsed.summary.is_none() && parsed.blocks.is_empty() {

@@ -3,114 +3,11 @@
 
 use crate::analyse::normalise::strip_read_also;
 use crate::article::{Article, Body, RefOrigin, TextBlock};
+use crate::link::paths::{is_article_file, LinkResolver};
 use crate::link::Site;
 use crate::load::markdown::options;
 use crate::render::html::{escape, escape_into, isolate};
 use pulldown_cmark::{html, CowStr, Event, Tag, TagEnd};
-use std::collections::HashMap;
-
-/// Finds the article a Markdown link names: by file path (relative to the
-/// linking article, or to `content/`), by unique file name, or by slug.
-pub struct LinkResolver {
-    by_content_path: HashMap<String, usize>,
-    by_file_name: HashMap<String, Option<usize>>,
-    by_slug: HashMap<String, Option<usize>>,
-}
-
-impl LinkResolver {
-    /// Indexes the site's articles.
-    pub fn new(site: &Site) -> Self {
-        let mut resolver = LinkResolver {
-            by_content_path: HashMap::new(),
-            by_file_name: HashMap::new(),
-            by_slug: HashMap::new(),
-        };
-        for (index, article) in site.articles.iter().enumerate() {
-            resolver.by_content_path.insert(article.content_path.clone(), index);
-            let name = article.content_path.rsplit('/').next().unwrap_or_default().to_string();
-            // An ambiguous name or slug resolves to nothing rather than to a guess.
-            resolver
-                .by_file_name
-                .entry(name)
-                .and_modify(|e| *e = None)
-                .or_insert(Some(index));
-            resolver
-                .by_slug
-                .entry(article.slug.clone())
-                .and_modify(|e| *e = None)
-                .or_insert(Some(index));
-        }
-        resolver
-    }
-
-    /// The article a link destination names, seen from the article at `from`.
-    /// `None` for external links and for links that name no article.
-    pub fn resolve(&self, from: &str, destination: &str) -> Option<usize> {
-        let target = destination.split(['#', '?']).next().unwrap_or_default();
-        if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
-            return None;
-        }
-        let target = percent_decode(target);
-        if is_article_file(&target) {
-            let base = from.rsplit_once('/').map_or("", |(dir, _)| dir);
-            let relative = join_relative(base, &target);
-            let from_root = join_relative("", target.trim_start_matches('/'));
-            return relative
-                .and_then(|p| self.by_content_path.get(&p).copied())
-                .or_else(|| from_root.and_then(|p| self.by_content_path.get(&p).copied()))
-                .or_else(|| {
-                    let name = target.rsplit('/').next().unwrap_or_default();
-                    self.by_file_name.get(name).copied().flatten()
-                });
-        }
-        let slug = target.trim_matches('/');
-        if !slug.is_empty() && !slug.contains('/') && !slug.contains('.') {
-            return self.by_slug.get(slug).copied().flatten();
-        }
-        None
-    }
-}
-
-/// True when a link destination names an article file (`.md` or `.txt`).
-pub fn is_article_file(target: &str) -> bool {
-    let path = target.split(['#', '?']).next().unwrap_or_default();
-    !path.contains("://") && (path.ends_with(".md") || path.ends_with(".txt") || path.ends_with(".markdown"))
-}
-
-fn join_relative(base: &str, target: &str) -> Option<String> {
-    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
-    for part in target.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 /// Only these link schemes survive; anything else (`javascript:`, `data:`…) is dropped.
 fn is_safe_destination(destination: &str) -> bool {
@@ -314,13 +211,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn joins_relative_paths() {
-        assert_eq!(join_relative("2022", "x.md").as_deref(), Some("2022/x.md"));
-        assert_eq!(join_relative("2022", "../2023/x.md").as_deref(), Some("2023/x.md"));
-        assert_eq!(join_relative("", "../x.md"), None);
-    }
-
-    #[test]
     fn unsafe_schemes_are_refused() {
         assert!(is_safe_destination("https://example.org"));
         assert!(is_safe_destination("other.md"));
@@ -328,12 +218,5 @@ mod tests {
         assert!(!is_safe_destination("javascript:alert(1)"));
         assert!(!is_safe_destination(" JavaScript:alert(1)"));
         assert!(!is_safe_destination("data:text/html,x"));
-    }
-
-    #[test]
-    fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b.md"), "a b.md");
-        assert_eq!(percent_decode("%D8%A7.md"), "ا.md");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }

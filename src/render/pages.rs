@@ -3,11 +3,12 @@
 use crate::article::Article;
 use crate::diagnostic::Diagnostic;
 use crate::error::Result;
+use crate::link::paths::LinkResolver;
 use crate::link::Site;
 use crate::load::slug::sanitise;
 use crate::render::dates::DateFormat;
 use crate::render::feeds::{self, FeedSpec};
-use crate::render::markdown::{render_body, LinkResolver};
+use crate::render::markdown::render_body;
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
 use chrono::Datelike;
@@ -246,6 +247,12 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<
             members: &listings[0].members,
         },
     ));
+    let read_also_pages: Vec<OutputFile> = (1..=page_count(site.articles.len(), config.per_page))
+        .into_par_iter()
+        .map(|p| render_read_also(&renderer, p))
+        .collect::<Result<_>>()?;
+    files.extend(read_also_pages);
+    files.push(read_also_json(&renderer));
     files.push(render_archive_index(&renderer)?);
     files.push(render_tags_index(&renderer, &listings)?);
     files.push(renderer.render(
@@ -708,4 +715,93 @@ fn render_topics_index(r: &Renderer, members: &[Vec<usize>]) -> Result<OutputFil
             "topics": topics,
         }),
     )
+}
+
+/// One article of the read-also index with its related list.
+#[derive(Serialize)]
+struct ReadAlsoEntry<'a> {
+    url: &'a str,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
+    related: Vec<RelatedEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct RelatedEntry<'a> {
+    url: &'a str,
+    title: &'a str,
+    score: f64,
+}
+
+fn read_also_entry<'a>(r: &'a Renderer, i: usize, with_date: bool) -> ReadAlsoEntry<'a> {
+    let article = &r.site.articles[i];
+    ReadAlsoEntry {
+        url: &r.urls[i],
+        title: &article.title,
+        date: if with_date { article.date_string() } else { None },
+        related: r.site.links[i]
+            .related
+            .iter()
+            .map(|&(j, score)| RelatedEntry {
+                url: &r.urls[j],
+                title: &r.site.articles[j].title,
+                // Rounded so that the file does not change with the last bits of a float.
+                score: (score as f64 * 1000.0).round() / 1000.0,
+            })
+            .collect(),
+    }
+}
+
+fn render_read_also(r: &Renderer, page: usize) -> Result<OutputFile> {
+    let per_page = r.site.config.per_page;
+    let n = r.site.articles.len();
+    let total = page_count(n, per_page);
+    let start = ((page - 1) * per_page).min(n);
+    let articles: Vec<ReadAlsoEntry> = (start..(start + per_page).min(n))
+        .map(|i| read_also_entry(r, i, true))
+        .collect();
+    let path = page_path("read-also/", page);
+    let title = if page == 1 {
+        "فهرس «اقرأ أيضاً»".to_string()
+    } else {
+        format!("فهرس «اقرأ أيضاً» — {}", r.dates.number(&format!("صفحة {page}")))
+    };
+    r.render(
+        "read_also.html",
+        &path,
+        "the read-also index".into(),
+        &serde_json::json!({
+            "site": &r.site_context,
+            "page": r.page(title, &path, "read_also", None),
+            "read_also": {
+                "articles": articles,
+                "paginator": paginator(r, "read-also/", page, total),
+            },
+        }),
+    )
+}
+
+/// `/read-also.json`: every article (newest first) with its related list.
+fn read_also_json(r: &Renderer) -> OutputFile {
+    let articles: Vec<ReadAlsoEntry> = (0..r.site.articles.len())
+        .map(|i| read_also_entry(r, i, false))
+        .collect();
+    let json = serde_json::json!({ "version": 1, "articles": articles });
+    OutputFile {
+        path: "read-also.json".into(),
+        bytes: html_safe_json(&json).into_bytes(),
+        origin: "the read-also index /read-also.json".into(),
+    }
+}
+
+/// JSON text with `<`, `>` and `&` written as `\u003c`-style escapes (they
+/// only occur inside strings), so no headline can close a `<script>` the
+/// JSON is embedded in.
+pub fn html_safe_json(value: &serde_json::Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }

@@ -1,0 +1,179 @@
+//! Resolved references: every "اقرأ أيضاً" an editor wrote (a `.txt` line,
+//! a Markdown paragraph, a `read_also:` entry) is matched to an article of
+//! the archive: by its explicit link, by slug, by normalised headline, and
+//! failing those by the closest headline above a similarity threshold.
+
+use crate::analyse::normalise::normalise;
+use crate::diagnostic::Diagnostic;
+use crate::link::paths::LinkResolver;
+use crate::link::Site;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Word overlap (Dice coefficient) a headline needs to count as the one
+/// an editor meant when it is not written exactly.
+pub const HEADLINE_SIMILARITY: f32 = 0.7;
+
+/// Headlines of the archive, indexed for exact and approximate look-up.
+pub struct HeadlineIndex {
+    exact: FxHashMap<String, usize>,
+    words: Vec<FxHashSet<String>>,
+    by_word: FxHashMap<String, Vec<usize>>,
+}
+
+impl HeadlineIndex {
+    /// Indexes the normalised headlines; the first article (newest) wins a tie.
+    pub fn new<'a>(headlines: impl Iterator<Item = &'a str>) -> Self {
+        let mut index = HeadlineIndex {
+            exact: FxHashMap::default(),
+            words: Vec::new(),
+            by_word: FxHashMap::default(),
+        };
+        for (i, headline) in headlines.enumerate() {
+            let normal = normalise(headline);
+            let words: FxHashSet<String> = normal
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
+            for word in &words {
+                index.by_word.entry(word.clone()).or_default().push(i);
+            }
+            index.exact.entry(normal).or_insert(i);
+            index.words.push(words);
+        }
+        index
+    }
+
+    /// The article whose headline is `text`, exactly (after normalisation)
+    /// or else the most similar one at or above [`HEADLINE_SIMILARITY`].
+    pub fn find(&self, text: &str) -> Option<usize> {
+        let normal = normalise(text);
+        if let Some(&i) = self.exact.get(&normal) {
+            return Some(i);
+        }
+        let words: FxHashSet<&str> = normal.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
+            return None;
+        }
+        let mut shared: FxHashMap<usize, usize> = FxHashMap::default();
+        for word in &words {
+            for &i in self.by_word.get(*word).map(Vec::as_slice).unwrap_or_default() {
+                *shared.entry(i).or_default() += 1;
+            }
+        }
+        shared
+            .into_iter()
+            .map(|(i, common)| (i, 2.0 * common as f32 / (words.len() + self.words[i].len()) as f32))
+            .filter(|&(_, score)| score >= HEADLINE_SIMILARITY)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(i, _)| i)
+    }
+}
+
+/// Resolves every reference of the site, pins front-matter ones at the
+/// head of the related lists, and records backlinks. Unresolved references
+/// are warnings naming the file and line.
+pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
+    let headlines = HeadlineIndex::new(site.articles.iter().map(|a| a.title.as_str()));
+    let paths = LinkResolver::new(site);
+    let mut warnings = Vec::new();
+    let mut backlinks: Vec<(usize, usize)> = Vec::new();
+    for (index, article) in site.articles.iter().enumerate() {
+        let mut targets = Vec::with_capacity(article.read_also.len());
+        for reference in &article.read_also {
+            let target = reference
+                .link
+                .as_deref()
+                .and_then(|link| paths.resolve(&article.content_path, link))
+                .or_else(|| paths.resolve(&article.content_path, &reference.text))
+                .or_else(|| headlines.find(&reference.text))
+                .filter(|&t| t != index);
+            match target {
+                Some(t) => backlinks.push((t, index)),
+                None => warnings.push(Diagnostic::warning(
+                    &article.file,
+                    Some(reference.line),
+                    "unresolved-read-also",
+                    format!(
+                        "«اقرأ أيضاً: {}» matches no article's headline or slug; it is shown as plain text",
+                        reference.text
+                    ),
+                )),
+            }
+            targets.push(target);
+        }
+        site.links[index].read_also_targets = targets;
+    }
+    backlinks.sort_unstable();
+    backlinks.dedup();
+    for (target, source) in backlinks {
+        site.links[target].backlinks.push(source);
+    }
+    warnings
+}
+
+/// Puts the articles an editor pinned with `read_also:` at the head of each
+/// related list (score 1), keeping the list's other entries after them.
+pub fn pin(site: &mut Site, k: usize) {
+    for (article, links) in site.articles.iter().zip(site.links.iter_mut()) {
+        let pinned: Vec<usize> = article
+            .read_also
+            .iter()
+            .zip(&links.read_also_targets)
+            .filter(|(r, _)| r.origin == crate::article::RefOrigin::FrontMatter)
+            .filter_map(|(_, t)| *t)
+            .collect();
+        if pinned.is_empty() {
+            continue;
+        }
+        let mut list: Vec<(usize, f32)> = Vec::with_capacity(k.max(pinned.len()));
+        for &p in &pinned {
+            if !list.iter().any(|&(i, _)| i == p) {
+                list.push((p, 1.0));
+            }
+        }
+        for &(i, score) in &links.related {
+            if list.len() >= k.max(pinned.len()) {
+                break;
+            }
+            if !list.iter().any(|&(j, _)| j == i) {
+                list.push((i, score));
+            }
+        }
+        links.related = list;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_then_close_headlines() {
+        let index = HeadlineIndex::new(
+            [
+                "التجارة بين روسيا والصين تنمو بنسبة 32% في 11 شهراً",
+                "محتجون يغلقون ممر لاتشين",
+                "أسعار النفط ترتفع",
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            index.find("التجارة بين روسيا والصين تنمو بنسبة 32% في 11 شهراً"),
+            Some(0)
+        );
+        // Other hamza, alef and tanween spellings are the same headline.
+        assert_eq!(
+            index.find("التجاره بين روسيا والصين تنمو بنسبه ٣٢٪ في ١١ شهرا"),
+            Some(0)
+        );
+        // A word changed is still close enough…
+        assert_eq!(
+            index.find("التجارة بين روسيا والصين ترتفع بنسبة 32% في 11 شهراً"),
+            Some(0)
+        );
+        // …a different story is not.
+        assert_eq!(index.find("روسيا والصين"), None);
+        assert_eq!(index.find(""), None);
+    }
+}
