@@ -627,7 +627,7 @@ mod tests {
         let analyses = analysed(&refs);
         let inputs = inputs(&analyses);
         let tuning = Tuning {
-            dimensions: 200,
+            dimensions: 8,
             ..Tuning::default()
         };
         let matrix = tfidf(&inputs, &tuning);
