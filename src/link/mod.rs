@@ -90,17 +90,19 @@ pub fn link_topics(site: &mut Site, matcher: &topics::TopicMatcher) -> Vec<Diagn
 /// Computes every article's related list (text similarity, boosted by
 /// shared topics, tags and closeness in date).
 pub fn link_related(site: &mut Site, tuning: &related::Tuning) {
-    let inputs: Vec<related::Input> = site
-        .articles
-        .iter()
-        .zip(&site.links)
-        .map(|(article, links)| related::Input::of(article, &links.topics))
-        .collect();
-    let lists = related::related(&inputs, tuning);
-    drop(inputs);
+    let lists = related::related(related_profiles(site), tuning);
     for (links, list) in site.links.iter_mut().zip(lists) {
         links.related = list;
     }
+}
+
+/// The related stage's view of every article, in site order.
+pub fn related_profiles(site: &Site) -> Vec<related::Profile> {
+    site.articles
+        .iter()
+        .zip(&site.links)
+        .map(|(article, links)| related::Profile::of(article, &links.topics))
+        .collect()
 }
 
 /// Resolves editors' read-also references, pins `read_also:` entries at the

@@ -1,0 +1,481 @@
+//! Related articles ("اقرأ أيضاً"): for each article the k articles whose
+//! text is closest to it.
+//!
+//! Similarity combines TF-IDF cosine (headline ×3, lede ×2, body ×1,
+//! sublinear term frequency) with cosine in a latent semantic space (a
+//! randomised truncated SVD, as Jekyll's `--lsi` does); shared topics and
+//! tags add a boost, closeness in date a gentle one. Candidates come from
+//! an inverted index (common terms pruned) and are re-ranked exactly, so
+//! the cost grows with the archive, not with its square.
+//!
+//! Similarity between two articles depends only on those two and on the
+//! model (see [`model`]), which is what lets [`RelatedState::update`]
+//! recompute only the lists an edit can change, and still give exactly
+//! what a clean build gives. Every sum runs in a fixed order, so results
+//! do not depend on the number of threads.
+
+pub mod linalg;
+pub mod model;
+
+use crate::analyse::tokens::{Analysis, Term};
+use crate::article::Article;
+use model::{in_sample, level_for, Model, Row};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use serde::{Deserialize, Serialize};
+use std::hash::Hasher;
+
+/// Tuning of the related-articles stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tuning {
+    /// Related articles per article.
+    pub k: usize,
+    /// Terms kept per article (its highest TF-IDF weights).
+    pub terms_per_article: usize,
+    /// Query terms used to gather candidates.
+    pub query_terms: usize,
+    /// Candidates re-ranked per article.
+    pub candidates: usize,
+    /// Dimensions of the latent space (0 turns it off).
+    pub dimensions: usize,
+    /// Weight of the latent-space cosine against the TF-IDF cosine.
+    pub latent_weight: f32,
+    /// TF-IDF cosine above which two articles are the same story republished.
+    pub duplicate_cosine: f32,
+    /// Articles the model's training sample holds at least, on average.
+    pub min_sample: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            k: 5,
+            terms_per_article: 160,
+            query_terms: 30,
+            candidates: 100,
+            dimensions: 200,
+            latent_weight: 0.6,
+            duplicate_cosine: 0.85,
+            min_sample: 4096,
+        }
+    }
+}
+
+/// Field weights of term frequency.
+const TITLE_WEIGHT: f32 = 3.0;
+const LEDE_WEIGHT: f32 = 2.0;
+const BODY_WEIGHT: f32 = 1.0;
+/// Boosts added to the similarity.
+const TOPIC_BOOST: f32 = 0.04;
+const TAG_BOOST: f32 = 0.02;
+const DATE_BOOST: f32 = 0.02;
+/// Days over which the date boost fades.
+const DATE_SCALE_DAYS: f32 = 30.0;
+/// Slack when comparing a partial score computed in another order.
+const SCORE_SLACK: f32 = 1e-4;
+
+/// What the related stage knows of one article: plain owned data, so
+/// that it can be cached and compared between builds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    /// Stable key from the article's URL: sample membership and tie-breaks.
+    pub key: u64,
+    /// Field-weighted term frequencies, sorted by term.
+    pub weights: Vec<(Term, f32)>,
+    /// Topic indices.
+    pub topics: Vec<usize>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Day number of the date, if any.
+    pub day: Option<i64>,
+    /// Normalised headline, for near-duplicate detection.
+    pub headline: String,
+    /// May appear in others' lists (drafts may not).
+    pub eligible: bool,
+}
+
+/// The key of an article path.
+pub fn key_of(path: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(path.as_bytes());
+    hasher.finish()
+}
+
+impl Profile {
+    /// The profile of an article with its topics.
+    pub fn of(article: &Article, topics: &[usize]) -> Self {
+        Profile {
+            key: key_of(&article.path()),
+            weights: weights(&article.analysis),
+            topics: topics.to_vec(),
+            tags: article.tags.clone(),
+            day: article.date.map(|d| d.timestamp().div_euclid(86_400)),
+            headline: crate::analyse::normalise::normalise(&article.title),
+            eligible: !article.draft,
+        }
+    }
+}
+
+fn weights(analysis: &Analysis) -> Vec<(Term, f32)> {
+    let mut tf: FxHashMap<Term, f32> = FxHashMap::default();
+    for (terms, weight) in [
+        (&analysis.title, TITLE_WEIGHT),
+        (&analysis.lede, LEDE_WEIGHT),
+        (&analysis.body, BODY_WEIGHT),
+    ] {
+        for &term in terms.iter() {
+            *tf.entry(term).or_insert(0.0) += weight;
+        }
+    }
+    let mut weights: Vec<(Term, f32)> = tf.into_iter().collect();
+    weights.sort_unstable_by_key(|&(t, _)| t);
+    weights
+}
+
+/// One article's place in the related computation.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    profile: Profile,
+    row: Row,
+    coordinates: Option<Vec<f32>>,
+    /// Related articles by key, best first, with scores.
+    list: Vec<(u64, f32)>,
+    /// Partial score of the weakest candidate kept (0 when fewer than
+    /// `candidates` were found): an article scoring below it cannot enter.
+    threshold: f32,
+}
+
+/// Everything the related stage computed: kept between builds (in the
+/// cache, or in `serve`'s memory) so the next build can update it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RelatedState {
+    tuning: Tuning,
+    model: Model,
+    entries: Vec<Entry>,
+}
+
+/// How much an update had to recompute, for reports and benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpdateReport {
+    /// True when the model was trained again (a sampled article changed).
+    pub retrained: bool,
+    /// Lists computed afresh.
+    pub recomputed: usize,
+}
+
+/// Inverted indexes over the current rows.
+struct Index {
+    /// For each term, (entry, weight) of every article holding it.
+    postings: FxHashMap<Term, Vec<(u32, f32)>>,
+    /// For each term, (entry, weight) of the articles that query with it.
+    queries: FxHashMap<Term, Vec<(u32, f32)>>,
+}
+
+fn query_terms(row: &Row, n: usize, model: &Model) -> Vec<(Term, f32)> {
+    let mut query: Vec<(Term, f32)> = row.iter().copied().filter(|&(t, _)| model.queryable(t)).collect();
+    query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    query.truncate(n);
+    query
+}
+
+impl Index {
+    fn build(entries: &[Entry], model: &Model, tuning: &Tuning) -> Index {
+        let mut postings: FxHashMap<Term, Vec<(u32, f32)>> = FxHashMap::default();
+        let mut queries: FxHashMap<Term, Vec<(u32, f32)>> = FxHashMap::default();
+        for (i, entry) in entries.iter().enumerate() {
+            for &(term, weight) in &entry.row {
+                postings.entry(term).or_default().push((i as u32, weight));
+            }
+            for (term, weight) in query_terms(&entry.row, tuning.query_terms, model) {
+                queries.entry(term).or_default().push((i as u32, weight));
+            }
+        }
+        Index { postings, queries }
+    }
+
+    /// Partial scores of `row` in the candidate gathering of every article
+    /// that queries with one of its terms.
+    fn reverse_partials(&self, row: &Row) -> FxHashMap<u32, f32> {
+        let mut partials: FxHashMap<u32, f32> = FxHashMap::default();
+        for &(term, weight) in row {
+            for &(j, w) in self.queries.get(&term).map(Vec::as_slice).unwrap_or_default() {
+                *partials.entry(j).or_insert(0.0) += weight * w;
+            }
+        }
+        partials
+    }
+}
+
+impl RelatedState {
+    /// Computes every list from scratch.
+    pub fn compute(profiles: Vec<Profile>, tuning: &Tuning) -> RelatedState {
+        let level = level_for(profiles.len(), tuning.min_sample);
+        let model = Model::train(&profiles.iter().collect::<Vec<_>>(), level, tuning);
+        let mut entries = make_entries(profiles, &model, tuning);
+        let index = Index::build(&entries, &model, tuning);
+        let ranked: Vec<(Vec<(u64, f32)>, f32)> = (0..entries.len())
+            .into_par_iter()
+            .map_init(
+                || Accumulator::new(entries.len()),
+                |acc, i| rank(i, &entries, &index, &model, tuning, acc),
+            )
+            .collect();
+        for (entry, (list, threshold)) in entries.iter_mut().zip(ranked) {
+            entry.list = list;
+            entry.threshold = threshold;
+        }
+        RelatedState {
+            tuning: tuning.clone(),
+            model,
+            entries,
+        }
+    }
+
+    /// Updates the state to new profiles, recomputing only the lists that
+    /// can differ; the result equals `compute(profiles)` exactly.
+    pub fn update(self, profiles: Vec<Profile>, tuning: &Tuning) -> (RelatedState, UpdateReport) {
+        let level = level_for(profiles.len(), tuning.min_sample);
+        let old: FxHashMap<u64, &Entry> = self.entries.iter().map(|e| (e.profile.key, e)).collect();
+        let new_keys: FxHashSet<u64> = profiles.iter().map(|p| p.key).collect();
+        let sample_changed = level != self.model.level
+            || profiles
+                .iter()
+                .any(|p| in_sample(p.key, level) && old.get(&p.key).is_none_or(|e| e.profile.weights != p.weights))
+            || self
+                .entries
+                .iter()
+                .any(|e| in_sample(e.profile.key, level) && !new_keys.contains(&e.profile.key));
+        if sample_changed || *tuning != self.tuning || profiles.len() != new_keys.len() {
+            let n = profiles.len();
+            return (
+                RelatedState::compute(profiles, tuning),
+                UpdateReport {
+                    retrained: true,
+                    recomputed: n,
+                },
+            );
+        }
+        // Articles whose profile changed (or that are new), and old rows that are gone.
+        let mut changed: Vec<usize> = Vec::new();
+        let mut gone_rows: Vec<Row> = Vec::new();
+        let mut gone_keys: FxHashSet<u64> = FxHashSet::default();
+        let mut entries: Vec<Entry> = Vec::with_capacity(profiles.len());
+        for profile in profiles {
+            match old.get(&profile.key) {
+                Some(entry) if entry.profile == profile => entries.push((*entry).clone()),
+                found => {
+                    if let Some(entry) = found {
+                        gone_rows.push(entry.row.clone());
+                        gone_keys.insert(entry.profile.key);
+                    }
+                    changed.push(entries.len());
+                    let row = self.model.row(&profile, tuning);
+                    let coordinates = self.model.coordinates(&row);
+                    entries.push(Entry {
+                        profile,
+                        row,
+                        coordinates,
+                        list: Vec::new(),
+                        threshold: 0.0,
+                    });
+                }
+            }
+        }
+        for entry in &self.entries {
+            if !new_keys.contains(&entry.profile.key) {
+                gone_rows.push(entry.row.clone());
+                gone_keys.insert(entry.profile.key);
+            }
+        }
+        let index = Index::build(&entries, &self.model, tuning);
+        let mut affected: FxHashSet<usize> = changed.iter().copied().collect();
+        // Lists that held a changed or removed article.
+        for (i, entry) in entries.iter().enumerate() {
+            if entry.list.iter().any(|(key, _)| gone_keys.contains(key)) {
+                affected.insert(i);
+            }
+        }
+        // Lists whose candidates an old or new version of an article could enter.
+        let new_rows = changed.iter().map(|&i| &entries[i].row);
+        for row in gone_rows.iter().chain(new_rows) {
+            for (j, partial) in index.reverse_partials(row) {
+                let j = j as usize;
+                if partial > 0.0 && partial + SCORE_SLACK >= entries[j].threshold {
+                    affected.insert(j);
+                }
+            }
+        }
+        let mut affected: Vec<usize> = affected.into_iter().collect();
+        affected.sort_unstable();
+        let ranked: Vec<(Vec<(u64, f32)>, f32)> = affected
+            .par_iter()
+            .map_init(
+                || Accumulator::new(entries.len()),
+                |acc, &i| rank(i, &entries, &index, &self.model, tuning, acc),
+            )
+            .collect();
+        for (&i, (list, threshold)) in affected.iter().zip(ranked) {
+            entries[i].list = list;
+            entries[i].threshold = threshold;
+        }
+        let report = UpdateReport {
+            retrained: false,
+            recomputed: affected.len(),
+        };
+        (
+            RelatedState {
+                tuning: tuning.clone(),
+                model: self.model,
+                entries,
+            },
+            report,
+        )
+    }
+
+    /// The lists as (index, score), in the order of the profiles given.
+    pub fn lists(&self) -> Vec<Vec<(usize, f32)>> {
+        let position: FxHashMap<u64, usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.profile.key, i))
+            .collect();
+        self.entries
+            .iter()
+            .map(|e| {
+                e.list
+                    .iter()
+                    .filter_map(|&(key, score)| Some((*position.get(&key)?, score)))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+fn make_entries(profiles: Vec<Profile>, model: &Model, tuning: &Tuning) -> Vec<Entry> {
+    profiles
+        .into_par_iter()
+        .map(|profile| {
+            let row = model.row(&profile, tuning);
+            let coordinates = model.coordinates(&row);
+            Entry {
+                profile,
+                row,
+                coordinates,
+                list: Vec::new(),
+                threshold: 0.0,
+            }
+        })
+        .collect()
+}
+
+/// The top-k related articles of every article: (index, score), best first.
+pub fn related(profiles: Vec<Profile>, tuning: &Tuning) -> Vec<Vec<(usize, f32)>> {
+    RelatedState::compute(profiles, tuning).lists()
+}
+
+/// Per-thread scratch space for gathering candidates.
+struct Accumulator {
+    scores: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+impl Accumulator {
+    fn new(n: usize) -> Self {
+        Accumulator {
+            scores: vec![0.0; n],
+            touched: Vec::new(),
+        }
+    }
+}
+
+fn sparse_cosine(a: &Row, b: &Row) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+fn shared<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    a.iter().filter(|x| b.contains(x)).count()
+}
+
+/// Ranks article `i`: candidates by partial TF-IDF score over its query
+/// terms, then exact scores. Returns the list and the candidate threshold.
+fn rank(
+    i: usize,
+    entries: &[Entry],
+    index: &Index,
+    model: &Model,
+    tuning: &Tuning,
+    acc: &mut Accumulator,
+) -> (Vec<(u64, f32)>, f32) {
+    let me = &entries[i];
+    if me.row.is_empty() || tuning.k == 0 {
+        return (Vec::new(), 0.0);
+    }
+    for (term, weight) in query_terms(&me.row, tuning.query_terms, model) {
+        for &(doc, w) in index.postings.get(&term).map(Vec::as_slice).unwrap_or_default() {
+            let slot = &mut acc.scores[doc as usize];
+            if *slot == 0.0 {
+                acc.touched.push(doc);
+            }
+            *slot += weight * w;
+        }
+    }
+    let mut candidates: Vec<(u32, f32)> = acc
+        .touched
+        .drain(..)
+        .map(|doc| (doc, std::mem::take(&mut acc.scores[doc as usize])))
+        .filter(|&(doc, _)| doc as usize != i && entries[doc as usize].profile.eligible)
+        .collect();
+    let key = |doc: u32| entries[doc as usize].profile.key;
+    let by_score = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(key(a.0).cmp(&key(b.0)));
+    let mut threshold = 0.0;
+    if candidates.len() > tuning.candidates {
+        candidates.select_nth_unstable_by(tuning.candidates - 1, by_score);
+        candidates.truncate(tuning.candidates);
+        threshold = candidates.iter().map(|c| c.1).fold(f32::INFINITY, f32::min);
+    }
+    let mut scored: Vec<(u64, f32)> = candidates
+        .into_iter()
+        .filter_map(|(doc, _)| {
+            let other = &entries[doc as usize];
+            let cosine = sparse_cosine(&me.row, &other.row);
+            if cosine >= tuning.duplicate_cosine
+                || (!me.profile.headline.is_empty() && me.profile.headline == other.profile.headline)
+            {
+                return None;
+            }
+            let text = match (&me.coordinates, &other.coordinates) {
+                (Some(a), Some(b)) => {
+                    let semantic: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+                    tuning.latent_weight * semantic + (1.0 - tuning.latent_weight) * cosine
+                }
+                _ => cosine,
+            };
+            let topics = shared(&me.profile.topics, &other.profile.topics).min(3) as f32 * TOPIC_BOOST;
+            let tags = shared(&me.profile.tags, &other.profile.tags).min(3) as f32 * TAG_BOOST;
+            let date = match (me.profile.day, other.profile.day) {
+                (Some(a), Some(b)) => DATE_BOOST * (-((a - b).abs() as f32) / DATE_SCALE_DAYS).exp(),
+                _ => 0.0,
+            };
+            Some((other.profile.key, text + topics + tags + date))
+        })
+        .collect();
+    scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored.truncate(tuning.k);
+    (scored, threshold)
+}
+
+#[cfg(test)]
+mod tests;

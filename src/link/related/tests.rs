@@ -1,0 +1,171 @@
+use super::*;
+use crate::analyse::tokens::Analyser;
+
+fn profile(key: u64, text: &str) -> Profile {
+    let mut analyser = Analyser::new();
+    let analysis = Analysis {
+        title: analyser.terms(text.lines().next().unwrap_or_default()),
+        lede: Vec::new(),
+        body: analyser.terms(text),
+        keyword_mentions: Vec::new(),
+    };
+    Profile {
+        key,
+        weights: weights(&analysis),
+        topics: Vec::new(),
+        tags: Vec::new(),
+        day: None,
+        headline: format!("h{key}"),
+        eligible: true,
+    }
+}
+
+#[test]
+fn nearest_by_shared_vocabulary() {
+    let texts = [
+        "مباراة كرة القدم انتهت بفوز الفريق على منافسه",
+        "الفريق يستعد لمباراة كرة القدم المقبلة بتدريبات مكثفة",
+        "أسعار النفط ترتفع في الأسواق بعد قرار أوبك خفض الإنتاج",
+        "المستثمرون يتابعون أسعار النفط والذهب في الأسواق العالمية",
+        "جماهير الفريق تحتفل بعد المباراة والمدرب يشيد باللاعبين",
+    ];
+    let profiles = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| profile(i as u64 * 7919, t))
+        .collect();
+    let result = related(profiles, &Tuning::default());
+    assert_eq!(result[2].first().map(|r| r.0), Some(3));
+    assert!(
+        result[0].iter().take(2).all(|&(j, _)| j == 1 || j == 4),
+        "{:?}",
+        result[0]
+    );
+    assert!(result.iter().enumerate().all(|(i, r)| r.iter().all(|&(j, _)| j != i)));
+}
+
+/// A synthetic archive: four vocabularies, words drawn by a seeded generator.
+fn synthetic(n: usize, seed: u64) -> Vec<Profile> {
+    let vocabularies = [
+        ["نفط", "برميل", "أوبك", "إنتاج", "أسعار", "طاقة"],
+        ["مباراة", "هدف", "لاعب", "مدرب", "دوري", "منتخب"],
+        ["هاتف", "تطبيق", "شركة", "شاشة", "بطارية", "كاميرا"],
+        ["انتخابات", "برلمان", "حكومة", "وزير", "حزب", "معارضة"],
+    ];
+    let mut state = seed;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..n)
+        .map(|i| {
+            let words = &vocabularies[i % 4];
+            let text: Vec<String> = (0..30)
+                .map(|_| format!("{} كلمة{}", words[(next() % 6) as usize], next() % 120))
+                .collect();
+            let mut p = profile(key_of(&format!("a{i}")), &text.join(" "));
+            p.day = Some((i % 60) as i64);
+            p
+        })
+        .collect()
+}
+
+fn small_tuning() -> Tuning {
+    Tuning {
+        dimensions: 8,
+        min_sample: 64,
+        candidates: 20,
+        ..Tuning::default()
+    }
+}
+
+#[test]
+fn latent_space_keeps_vocabularies_apart() {
+    let profiles = synthetic(400, 1);
+    let state = RelatedState::compute(profiles.clone(), &small_tuning());
+    for entry in &state.entries {
+        let coordinates = entry.coordinates.as_ref().expect("a latent space");
+        let norm: f32 = coordinates.iter().map(|v| v * v).sum();
+        assert!((norm - 1.0).abs() < 1e-3 || norm == 0.0, "{norm}");
+    }
+    let lists = state.lists();
+    let same: usize = lists
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.iter().map(move |&(j, _)| (i % 4 == j % 4) as usize))
+        .sum();
+    let total: usize = lists.iter().map(Vec::len).sum();
+    assert!(same * 10 >= total * 9, "{same} of {total} in the same vocabulary");
+}
+
+fn assert_same(updated: &RelatedState, fresh: &RelatedState, what: &str) {
+    let (a, b) = (updated.lists(), fresh.lists());
+    assert_eq!(a.len(), b.len(), "{what}");
+    for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+        let xb: Vec<(usize, u32)> = x.iter().map(|&(j, s)| (j, s.to_bits())).collect();
+        let yb: Vec<(usize, u32)> = y.iter().map(|&(j, s)| (j, s.to_bits())).collect();
+        assert_eq!(xb, yb, "{what}: list of {i}");
+    }
+}
+
+#[test]
+fn incremental_updates_equal_a_fresh_computation() {
+    let tuning = small_tuning();
+    let base = synthetic(400, 2);
+    assert!(level_for(base.len(), tuning.min_sample) >= 2, "the test needs a sample");
+    let mut state = RelatedState::compute(base.clone(), &tuning);
+    let replacement = synthetic(400, 99);
+    let mut current = base;
+    let mut fast_updates = 0;
+    for step in 0..12usize {
+        let target = (step * 37 + 5) % current.len();
+        match step % 4 {
+            // Edit an article's text.
+            0 | 1 => {
+                let key = current[target].key;
+                current[target] = Profile {
+                    key,
+                    ..replacement[target].clone()
+                };
+            }
+            // Remove one.
+            2 => {
+                current.remove(target);
+            }
+            // Add one, and change another's topics and eligibility.
+            _ => {
+                let mut added = replacement[step].clone();
+                added.key = key_of(&format!("new{step}"));
+                current.insert(target, added);
+                let n = current.len();
+                current[(target + 1) % n].topics = vec![1];
+                current[(target + 2) % n].eligible = false;
+            }
+        }
+        let (next, report) = state.update(current.clone(), &tuning);
+        if !report.retrained {
+            fast_updates += 1;
+            assert!(report.recomputed < current.len() / 2, "{report:?}");
+        }
+        assert_same(
+            &next,
+            &RelatedState::compute(current.clone(), &tuning),
+            &format!("step {step}"),
+        );
+        state = next;
+    }
+    assert!(fast_updates >= 3, "only {fast_updates} updates avoided retraining");
+}
+
+#[test]
+fn lists_do_not_depend_on_the_thread_count() {
+    let profiles = synthetic(300, 3);
+    let tuning = small_tuning();
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let three = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+    let a = one.install(|| RelatedState::compute(profiles.clone(), &tuning));
+    let b = three.install(|| RelatedState::compute(profiles, &tuning));
+    assert_same(&a, &b, "1 vs 3 threads");
+}
