@@ -1,4 +1,5 @@
 //! One module per command: the edge where library errors get context.
 
 pub mod build;
+pub mod check;
 pub mod import;

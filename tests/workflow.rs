@@ -1,0 +1,348 @@
+//! Integration tests of the newsroom's workflow commands, with the real
+//! binary on temporary sites.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// Runs `arshif ARGS…` from the folder beside the site.
+fn arshif_in(site: &Site, args: &[&str]) -> Run {
+    let mut command = arshif();
+    command.args(args).current_dir(&site.outer);
+    run(command)
+}
+
+/// Runs `arshif check --root SITE` with extra arguments.
+fn check(site: &Site, extra: &[&str]) -> Run {
+    let mut command = arshif();
+    command.arg("check").arg("--root").arg(&site.root).args(extra);
+    command.current_dir(&site.outer);
+    run(command)
+}
+
+/// Runs `check --format json` and parses every line of its output.
+fn check_json(site: &Site, extra: &[&str]) -> (Run, Vec<Value>) {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    let run = check(site, &args);
+    let problems = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|err| panic!("not JSON: {line}: {err}\n{run}")))
+        .collect();
+    (run, problems)
+}
+
+/// The problems of one kind.
+fn of_kind<'a>(problems: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    problems.iter().filter(|p| p["kind"] == kind).collect()
+}
+
+/// Asserts the check failed with exit status 1 (problems found, not a crash).
+fn assert_problems(run: &Run) {
+    assert_eq!(run.code, Some(1), "expected exit 1:\n{run}");
+    assert!(!run.stderr.contains("panicked"), "{run}");
+}
+
+/// Asserts that nothing was written into or beside the site folder.
+fn assert_wrote_nothing(site: &Site, before: &Snapshot) {
+    assert!(!site.public().exists(), "check created public/");
+    assert_same_files(before, &snapshot(&site.outer), "files around the site after check");
+    assert_eq!(entries(&site.outer), vec!["site"]);
+    assert!(
+        !entries(&site.root).iter().any(|e| e.contains("arshif")),
+        "check left a staging folder: {:?}",
+        entries(&site.root)
+    );
+}
+
+/// A dated Markdown article.
+fn dated(title: &str, date: &str) -> String {
+    md(&format!("title: {title}\ndate: {date}"), "نص المقال.")
+}
+
+// check ------------------------------------------------------------------
+
+#[test]
+fn check_passes_the_sample_archive_and_writes_nothing() {
+    let site = sample_site();
+    let before = snapshot(&site.outer);
+    let run = check(&site, &[]);
+    run.assert_ok();
+    assert_eq!(run.stdout, "", "{run}");
+    assert!(run.stderr.contains("check: no problems in 12 articles"), "{run}");
+    assert_wrote_nothing(&site, &before);
+    let quiet = check(&site, &["--quiet"]);
+    quiet.assert_ok();
+    assert_eq!((quiet.stdout.as_str(), quiet.stderr.as_str()), ("", ""), "{quiet}");
+}
+
+#[test]
+fn check_reports_bad_front_matter_of_every_file_at_file_line() {
+    let site = Site::new();
+    site.write(
+        "content/2022/bad-date.md",
+        "---\ntitle: عنوان\ndate: قريباً\n---\n\nنص.\n",
+    );
+    site.write("content/2022/unclosed.md", "---\ntitle: عنوان\n\nنص.\n");
+    site.write("content/2022/good.md", dated("سليم", "2022-12-01"));
+    let before = snapshot(&site.outer);
+    let run = check(&site, &[]);
+    assert_problems(&run);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{run}");
+    let bad_date = format!(
+        "{}:3: error: `date: قريباً` is not a date",
+        site.path("content/2022/bad-date.md")
+    );
+    assert!(lines[0].starts_with(&bad_date), "{run}");
+    assert!(lines[0].ends_with("[front-matter]"), "{run}");
+    assert!(
+        lines[1].starts_with(&format!("{}:1: error: ", site.path("content/2022/unclosed.md"))),
+        "{run}"
+    );
+    // Loading failed, so linking could not run: the output says so.
+    assert!(
+        run.stderr.contains("note: articles with errors stop the linking"),
+        "{run}"
+    );
+    assert!(run.stderr.contains("check: 2 errors and 0 warnings"), "{run}");
+    assert_wrote_nothing(&site, &before);
+}
+
+#[test]
+fn check_reports_duplicate_urls() {
+    let site = Site::new();
+    site.write("content/2022/same.md", dated("أول", "2022-12-01"));
+    site.write("content/other/same.md", dated("ثان", "2022-12-05"));
+    let (run, problems) = check_json(&site, &[]);
+    assert_problems(&run);
+    let duplicates = of_kind(&problems, "duplicate-url");
+    assert_eq!(duplicates.len(), 1, "{run}");
+    assert_eq!(duplicates[0]["severity"], "error");
+    assert!(
+        duplicates[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("/2022/12/same/"),
+        "{run}"
+    );
+}
+
+#[test]
+fn check_reports_broken_markdown_links_with_their_line() {
+    let site = Site::new();
+    site.write("content/2022/target.md", dated("الهدف", "2022-12-01"));
+    site.write(
+        "content/2022/a.md",
+        md(
+            "title: مقال\ndate: 2022-12-02",
+            "رابط [صحيح](target.md).\n\nورابط [مكسور](missing.md).",
+        ),
+    );
+    let (run, problems) = check_json(&site, &[]);
+    assert_problems(&run);
+    assert_eq!(problems.len(), 1, "{run}");
+    let broken = &problems[0];
+    assert_eq!(broken["kind"], "broken-link");
+    assert_eq!(broken["severity"], "warning");
+    assert_eq!(broken["file"], "content/2022/a.md");
+    assert_eq!(broken["line"], 8, "{run}");
+    assert!(
+        broken["message"].as_str().unwrap_or_default().contains("missing.md"),
+        "{run}"
+    );
+}
+
+#[test]
+fn check_reports_unresolved_read_also_references() {
+    let site = Site::new();
+    site.write(
+        "content/2022/a.md",
+        md("title: مقال\ndate: 2022-12-02\nread_also: [خبر لم يكتبه أحد]", "نص."),
+    );
+    let (run, problems) = check_json(&site, &[]);
+    assert_problems(&run);
+    let unresolved = of_kind(&problems, "unresolved-read-also");
+    assert_eq!(unresolved.len(), 1, "{run}");
+    assert_eq!(unresolved[0]["line"], 4);
+    assert!(
+        unresolved[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("خبر لم يكتبه أحد"),
+        "{run}"
+    );
+}
+
+#[test]
+fn check_reports_undated_articles_and_allow_accepts_them() {
+    let site = Site::new();
+    site.write("content/misc/undated.md", md("title: بلا تاريخ", "نص."));
+    let (run, problems) = check_json(&site, &[]);
+    assert_problems(&run);
+    assert_eq!(problems.len(), 1, "{run}");
+    assert_eq!(problems[0]["kind"], "undated");
+    assert_eq!(problems[0]["file"], "content/misc/undated.md");
+    assert_eq!(problems[0]["line"], Value::Null);
+
+    let allowed = check(&site, &["--allow", "undated"]);
+    allowed.assert_ok();
+    assert!(allowed.stderr.contains("1 warning accepted with --allow"), "{allowed}");
+    let unknown = check(&site, &["--allow", "no-such-kind"]);
+    assert_eq!(unknown.code, Some(2), "{unknown}");
+}
+
+#[test]
+fn check_reports_topics_site_yaml_does_not_define() {
+    let site = Site::new();
+    site.write("site.yaml", "topics:\n  - slug: karabakh\n    name: ناغورنو كاراباخ\n");
+    site.write(
+        "content/2022/a.md",
+        md(
+            "title: مقال\ndate: 2022-12-02\ntopics:\n  - karabakh\n  - no-such-topic",
+            "نص.",
+        ),
+    );
+    let (run, problems) = check_json(&site, &[]);
+    assert_problems(&run);
+    assert_eq!(problems.len(), 1, "{run}");
+    assert_eq!(problems[0]["kind"], "unknown-topic");
+    assert_eq!(problems[0]["line"], 6, "{run}");
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no-such-topic"),
+        "{run}"
+    );
+}
+
+#[test]
+fn check_reports_template_errors_in_the_sites_templates() {
+    let site = Site::new();
+    site.write("content/2022/a.md", dated("مقال", "2022-12-01"));
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ article.title }</h1>\n{% endblock content %}\n",
+    );
+    let before = snapshot(&site.outer);
+    let (run, problems) = check_json(&site, &[]);
+    assert_problems(&run);
+    assert_eq!(problems.len(), 1, "{run}");
+    assert_eq!(problems[0]["kind"], "template");
+    assert_eq!(problems[0]["file"], "templates/article.html");
+    assert_eq!(problems[0]["line"], 3);
+    assert!(run.stderr.contains("note: the templates do not compile"), "{run}");
+    assert_wrote_nothing(&site, &before);
+
+    // A template that compiles but fails while rendering a page.
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n\n<h1>{{ article.no_such_field }}</h1>\n{% endblock content %}\n",
+    );
+    let (run, problems) = check_json(&site, &[]);
+    assert_problems(&run);
+    assert_eq!(problems.len(), 1, "{run}");
+    assert_eq!(problems[0]["kind"], "template");
+    assert_eq!(problems[0]["line"], 4, "{run}");
+    assert!(
+        problems[0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("no_such_field"),
+        "{run}"
+    );
+}
+
+#[test]
+fn check_still_reads_the_articles_when_site_yaml_is_broken() {
+    let site = Site::new();
+    site.write("site.yaml", "title: أرشيف\ncolour: red\n");
+    site.write("content/2022/a.md", "---\ntitle: x\ndraft: maybe\n---\n");
+    let (run, problems) = check_json(&site, &[]);
+    assert_problems(&run);
+    let kinds: Vec<&str> = problems.iter().filter_map(|p| p["kind"].as_str()).collect();
+    assert_eq!(kinds, ["front-matter", "config"], "{run}");
+    assert_eq!(problems[1]["file"], "site.yaml");
+    assert_eq!(problems[1]["line"], 2);
+    assert!(run.stderr.contains("note: site.yaml has errors"), "{run}");
+}
+
+#[test]
+fn check_json_lines_hold_every_field() {
+    let site = Site::new();
+    site.write("content/misc/undated.md", md("title: بلا تاريخ", "[مكسور](nothing.md)"));
+    site.write(
+        "content/2022/a.md",
+        md("title: مقال\ndate: 2022-12-02\ntopics: [nope]", "نص."),
+    );
+    let (run, problems) = check_json(&site, &[]);
+    assert_problems(&run);
+    assert_eq!(problems.len(), 3, "{run}");
+    for problem in &problems {
+        let object = problem.as_object().expect("a JSON object");
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["file", "kind", "line", "message", "severity"]);
+        let file = problem["file"].as_str().expect("file is text");
+        assert!(file.starts_with("content/") && site.root.join(file).is_file(), "{file}");
+        assert!(problem["line"].is_null() || problem["line"].as_u64().is_some_and(|l| l >= 1));
+        assert!(!problem["message"].as_str().unwrap_or_default().is_empty());
+        assert!(["error", "warning"].contains(&problem["severity"].as_str().unwrap_or_default()));
+    }
+    let kinds: Vec<&str> = problems.iter().filter_map(|p| p["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["unknown-topic", "undated", "broken-link"],
+        "sorted by file, then line"
+    );
+    // The summary goes to standard error, keeping standard output pure JSON lines.
+    assert!(
+        run.stderr.contains("check: 0 errors and 3 warnings in 2 articles"),
+        "{run}"
+    );
+}
+
+#[test]
+fn check_cannot_run_without_content_exits_2() {
+    let site = Site::new();
+    std::fs::remove_dir(site.root.join("content")).expect("remove content/");
+    let run = check(&site, &[]);
+    assert_eq!(run.code, Some(2), "{run}");
+    assert!(run.stderr.contains("has no content/ folder"), "{run}");
+    assert_eq!(run.stdout, "");
+
+    let missing = arshif_in(&site, &["check", "--root", "no-such-folder"]);
+    assert_eq!(missing.code, Some(2), "{missing}");
+    assert!(missing.stderr.contains("does not exist"), "{missing}");
+    assert_eq!(entries(&site.outer), vec!["site"]);
+}
+
+#[test]
+fn check_drafts_are_checked_only_with_drafts() {
+    let site = Site::new();
+    site.write("content/2022/a.md", dated("منشور", "2022-12-02"));
+    site.write(
+        "content/2022/draft.md",
+        md("title: مسودة\ndate: 2022-12-03\ndraft: true", "[مكسور](nothing.md)"),
+    );
+    check(&site, &[]).assert_ok();
+    let (run, problems) = check_json(&site, &["--drafts"]);
+    assert_problems(&run);
+    assert_eq!(of_kind(&problems, "broken-link").len(), 1, "{run}");
+}
+
+// help -------------------------------------------------------------------
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    for command in [&[][..], &["build"], &["check"], &["import"]] {
+        let mut help = arshif();
+        help.args(command).arg("--help");
+        let run = run(help);
+        run.assert_ok();
+        assert!(run.stdout.contains("Example"), "no example in:\n{run}");
+    }
+}
