@@ -11,7 +11,8 @@ use std::process::ExitCode;
     name = "arshif",
     version,
     propagate_version = true,
-    after_help = "Examples:\n  arshif check --root my-archive\n  arshif build --root my-archive\n\n\
+    after_help = "Examples:\n  arshif new \"العنوان\" --root my-archive\n  \
+                  arshif check --root my-archive\n  arshif build --root my-archive\n\n\
                   `arshif COMMAND --help` tells more, with examples."
 )]
 struct Cli {
@@ -30,6 +31,7 @@ enum Command {
     Build(cmd::build::Args),
     Check(cmd::check::Args),
     Import(cmd::import::Args),
+    New(cmd::new::Args),
 }
 
 /// How loud the commands are.
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args, verbosity),
         Command::Check(args) => cmd::check::run(args, verbosity),
         Command::Import(args) => cmd::import::run(args, verbosity),
+        Command::New(args) => cmd::new::run(args, verbosity),
     };
     match result {
         Ok(code) => code,

@@ -1,10 +1,11 @@
-//! Integration tests of the newsroom's workflow commands, with the real
-//! binary on temporary sites.
+//! Integration tests of the newsroom's workflow commands: `check` and
+//! `new`, with the real binary on temporary sites.
 
 mod common;
 
 use common::*;
 use serde_json::Value;
+use std::path::Path;
 
 /// Runs `arshif ARGS…` from the folder beside the site.
 fn arshif_in(site: &Site, args: &[&str]) -> Run {
@@ -334,15 +335,119 @@ fn check_drafts_are_checked_only_with_drafts() {
     assert_eq!(of_kind(&problems, "broken-link").len(), 1, "{run}");
 }
 
+// new --------------------------------------------------------------------
+
+#[test]
+fn new_writes_a_draft_that_builds_and_prints_its_path() {
+    let site = Site::new();
+    let run = arshif_in(
+        &site,
+        &["new", "بوتين وشي يلتقيان", "--date", "2023-03-20", "--root", "site"],
+    );
+    run.assert_ok();
+    let path = Path::new("site/content/2023/بوتين-وشي-يلتقيان.md");
+    assert_eq!(run.stdout.trim_end(), path.display().to_string(), "{run}");
+    let text = std::fs::read_to_string(site.outer.join(path)).expect("the new article");
+    assert!(text.starts_with("---\n"), "{text}");
+    assert!(text.contains("\ndate: 2023-03-20\n"), "{text}");
+    assert!(text.contains("\nsummary: ''\n"), "{text}");
+    assert!(text.contains("\ndraft: true\n"), "{text}");
+
+    check(&site, &["--drafts"]).assert_ok();
+    site.build_ok(&[]);
+    assert!(!site.has_page("2023/03/بوتين-وشي-يلتقيان/"), "a draft was published");
+    site.build_ok(&["--drafts"]);
+    let page = site.page("2023/03/بوتين-وشي-يلتقيان/");
+    assert!(page.contains("<h1>بوتين وشي يلتقيان</h1>"), "{page}");
+}
+
+#[test]
+fn new_never_overwrites() {
+    let site = Site::new();
+    let args = ["new", "خبر", "--date", "2023-01-01", "--root", "site"];
+    arshif_in(&site, &args).assert_ok();
+    let file = site.root.join("content/2023/خبر.md");
+    std::fs::write(&file, "edited by hand").expect("edit");
+    let again = arshif_in(&site, &args);
+    again.assert_failed();
+    assert!(again.stderr.contains("exists"), "{again}");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), "edited by hand");
+}
+
+#[test]
+fn new_titles_with_quotes_and_colons_stay_valid_yaml() {
+    let site = Site::new();
+    let title = "قمة: \"شراكة بلا حدود\" و'تحالف' #1";
+    let run = arshif_in(&site, &["new", title, "--date", "2023-03-21", "--root", "site"]);
+    run.assert_ok();
+    assert_eq!(
+        run.stdout.trim_end(),
+        Path::new("site/content/2023/قمة-شراكة-بلا-حدود-و-تحالف-1.md")
+            .display()
+            .to_string()
+    );
+    check(&site, &["--drafts"]).assert_ok();
+    site.build_ok(&["--drafts"]);
+    let page = site.page("2023/03/قمة-شراكة-بلا-حدود-و-تحالف-1/");
+    assert!(
+        page.contains("قمة: &quot;شراكة بلا حدود&quot; و&#39;تحالف&#39; #"),
+        "{page}"
+    );
+}
+
+#[test]
+fn new_with_a_slug_and_today_as_default_date() {
+    let site = Site::new();
+    let before = chrono::Local::now().date_naive();
+    let run = arshif_in(&site, &["new", "عنوان", "--slug", "../My Slug", "--root", "site"]);
+    run.assert_ok();
+    let after = chrono::Local::now().date_naive();
+    let printed = run.stdout.trim_end().to_string();
+    let candidates: Vec<String> = [before, after]
+        .iter()
+        .map(|d| {
+            Path::new("site/content")
+                .join(d.format("%Y").to_string())
+                .join("my-slug.md")
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert!(candidates.contains(&printed), "{printed} not in {candidates:?}");
+    let text = std::fs::read_to_string(site.outer.join(&printed)).expect("the new article");
+    let dates = [before, after].map(|d| format!("\ndate: {}\n", d.format("%Y-%m-%d")));
+    assert!(dates.iter().any(|d| text.contains(d.as_str())), "{text}");
+}
+
+#[test]
+fn new_refuses_what_it_cannot_name_or_place() {
+    let site = Site::new();
+    let no_slug = arshif_in(&site, &["new", "!!!", "--root", "site"]);
+    no_slug.assert_failed();
+    assert!(no_slug.stderr.contains("--slug"), "{no_slug}");
+    let bad_date = arshif_in(&site, &["new", "عنوان", "--date", "2023-02-30", "--root", "site"]);
+    bad_date.assert_failed();
+    assert!(bad_date.stderr.contains("YYYY-MM-DD"), "{bad_date}");
+    let not_a_site = arshif_in(&site, &["new", "عنوان", "--root", "."]);
+    not_a_site.assert_failed();
+    assert!(not_a_site.stderr.contains("arshif init"), "{not_a_site}");
+    assert_eq!(tree(&site.root), Vec::<String>::new(), "nothing was written");
+}
+
+fn run_ok(command: std::process::Command) -> Run {
+    let run = run(command);
+    run.assert_ok();
+    run
+}
+
 // help -------------------------------------------------------------------
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for command in [&[][..], &["build"], &["check"], &["import"]] {
+    for command in [&[][..], &["build"], &["check"], &["import"], &["new"]] {
         let mut help = arshif();
         help.args(command).arg("--help");
-        let run = run(help);
-        run.assert_ok();
+        let run = run_ok(help);
         assert!(run.stdout.contains("Example"), "no example in:\n{run}");
     }
 }
