@@ -11,7 +11,7 @@ use std::process::ExitCode;
     name = "arshif",
     version,
     propagate_version = true,
-    after_help = "Examples:\n  arshif new \"العنوان\" --root my-archive\n  \
+    after_help = "Examples:\n  arshif init my-archive\n  arshif new \"العنوان\" --root my-archive\n  \
                   arshif check --root my-archive\n  arshif build --root my-archive\n\n\
                   `arshif COMMAND --help` tells more, with examples."
 )]
@@ -32,6 +32,7 @@ enum Command {
     Check(cmd::check::Args),
     Import(cmd::import::Args),
     New(cmd::new::Args),
+    Init(cmd::init::Args),
 }
 
 /// How loud the commands are.
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args, verbosity),
         Command::Import(args) => cmd::import::run(args, verbosity),
         Command::New(args) => cmd::new::run(args, verbosity),
+        Command::Init(args) => cmd::init::run(args, verbosity),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,5 @@
-//! Integration tests of the newsroom's workflow commands: `check` and
-//! `new`, with the real binary on temporary sites.
+//! Integration tests of the newsroom's workflow commands: `check`, `new`
+//! and `init`, with the real binary on temporary sites.
 
 mod common;
 
@@ -434,17 +434,99 @@ fn new_refuses_what_it_cannot_name_or_place() {
     assert_eq!(tree(&site.root), Vec::<String>::new(), "nothing was written");
 }
 
+// init -------------------------------------------------------------------
+
+/// Runs `arshif init DIR` from a temporary folder, DIR relative to it.
+fn init(outer: &Path, args: &[&str]) -> Run {
+    let mut command = arshif();
+    command.arg("init").args(args).current_dir(outer);
+    run(command)
+}
+
+#[test]
+fn init_creates_an_archive_that_builds_and_checks() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let run = init(dir.path(), &["news"]);
+    run.assert_ok();
+    let root = dir.path().join("news");
+    let files = tree(&root);
+    let year = files
+        .iter()
+        .find_map(|f| f.strip_prefix("content/")?.strip_suffix("/welcome.md"))
+        .unwrap_or_else(|| panic!("no example article in {files:?}"))
+        .to_string();
+    assert_eq!(
+        files,
+        [
+            ".gitignore".to_string(),
+            format!("content/{year}/welcome.md"),
+            "site.yaml".to_string(),
+            "static/.gitkeep".to_string()
+        ]
+    );
+    let site_yaml = std::fs::read_to_string(root.join("site.yaml")).expect("site.yaml");
+    assert!(site_yaml.contains("#   - slug: russia-china"), "{site_yaml}");
+    assert!(site_yaml.contains("#   - slug: karabakh"), "{site_yaml}");
+
+    let mut check = arshif();
+    check.args(["check", "--root", "news"]).current_dir(dir.path());
+    run_ok(check);
+    let mut build = arshif();
+    build.args(["build", "--root", "news"]).current_dir(dir.path());
+    let built = run_ok(build);
+    assert!(built.stdout.starts_with("built 1 articles"), "{built}");
+    let home = std::fs::read_to_string(root.join("public/index.html")).expect("home page");
+    assert!(home.contains("مرحباً بكم في أرشيفكم الجديد"), "{home}");
+    assert!(home.contains("<html lang=\"ar\" dir=\"rtl\">"));
+}
+
 fn run_ok(command: std::process::Command) -> Run {
     let run = run(command);
     run.assert_ok();
     run
 }
 
+#[test]
+fn init_with_templates_copies_every_default_template() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    init(dir.path(), &["plain"]).assert_ok();
+    init(dir.path(), &["themed", "--with-templates"]).assert_ok();
+    let defaults = snapshot(&Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"));
+    assert!(defaults.len() >= 10, "{:?}", defaults.keys());
+    let copied = snapshot(&dir.path().join("themed/templates"));
+    assert_same_files(&defaults, &copied, "templates/ after init --with-templates");
+    // The copied theme builds the same site as the embedded one.
+    for name in ["plain", "themed"] {
+        let mut build = arshif();
+        build.args(["build", "--root", name]).current_dir(dir.path());
+        run_ok(build);
+    }
+    assert_same_files(
+        &snapshot(&dir.path().join("plain/public")),
+        &snapshot(&dir.path().join("themed/public")),
+        "the sites built with the embedded and the copied theme",
+    );
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_empty() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write_file(&dir.path().join("busy/notes.txt"), "keep me");
+    let run = init(dir.path(), &["busy"]);
+    run.assert_failed();
+    assert!(run.stderr.contains("not empty"), "{run}");
+    assert_eq!(tree(&dir.path().join("busy")), ["notes.txt"]);
+
+    std::fs::create_dir(dir.path().join("empty")).expect("create empty folder");
+    init(dir.path(), &["empty"]).assert_ok();
+    assert!(dir.path().join("empty/site.yaml").is_file());
+}
+
 // help -------------------------------------------------------------------
 
 #[test]
 fn every_command_has_help_with_an_example() {
-    for command in [&[][..], &["build"], &["check"], &["import"], &["new"]] {
+    for command in [&[][..], &["build"], &["check"], &["import"], &["new"], &["init"]] {
         let mut help = arshif();
         help.args(command).arg("--help");
         let run = run_ok(help);
