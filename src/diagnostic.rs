@@ -69,6 +69,42 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Every `kind` a [`Diagnostic`] can have, with what it means. These strings
+/// are stable: CI scripts match on them and `arshif check --allow` takes them.
+pub const KINDS: &[(&str, &str)] = &[
+    (
+        "config",
+        "site.yaml is invalid (syntax, unknown key, wrong type, bad topic rule)",
+    ),
+    ("unreadable", "a file or folder cannot be read"),
+    (
+        "symlink-outside",
+        "a symbolic link in content/ leads out of it (skipped)",
+    ),
+    ("file-name", "a file name is not valid UTF-8 (skipped)"),
+    ("encoding", "a file is not UTF-8, or needed converting"),
+    ("empty", "a text article has no headline"),
+    (
+        "front-matter",
+        "a Markdown article's front matter is missing or invalid",
+    ),
+    ("slug", "no URL can be made for an article"),
+    ("undated", "an article has no date"),
+    ("duplicate-url", "two articles (or pages) would be written to one URL"),
+    (
+        "broken-link",
+        "a Markdown link names an article that is not in content/",
+    ),
+    ("unresolved-read-also", "a read-also reference matches no article"),
+    ("unknown-topic", "front matter names a topic site.yaml does not define"),
+    ("template", "a template does not compile or fails to render"),
+];
+
+/// Whether `kind` is one of [`KINDS`].
+pub fn is_known_kind(kind: &str) -> bool {
+    KINDS.iter().any(|(k, _)| *k == kind)
+}
+
 /// Turns a serde_yaml error into a message and a line, shifting every line
 /// number by `line_offset` (front matter starts below the opening `---`),
 /// so that no position in the message is relative to the YAML alone.
@@ -112,6 +148,60 @@ mod tests {
         let yaml_line = err.location().unwrap().line();
         assert_eq!(line, Some(yaml_line + 1));
         assert!(!message.contains(&format!("line {yaml_line} ")), "{message}");
+    }
+
+    /// Every kind written in the sources (the third argument of
+    /// `Diagnostic::error` / `Diagnostic::warning`) is listed in [`KINDS`].
+    #[test]
+    fn every_kind_in_the_sources_is_listed() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        for entry in walkdir::WalkDir::new(&src).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "rs") || entry.path().ends_with("diagnostic.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for call in ["Diagnostic::error(", "Diagnostic::warning("] {
+                for (start, _) in text.match_indices(call) {
+                    let args = call_arguments(&text[start + call.len()..]);
+                    if let Some(kind) = args.get(2) {
+                        found.push((entry.path().display().to_string(), kind.trim().to_string()));
+                    }
+                }
+            }
+        }
+        assert!(found.len() > 10, "the scan found too few calls: {found:?}");
+        for (file, kind) in found {
+            let kind = kind.trim_matches('"');
+            assert!(is_known_kind(kind), "{file}: kind `{kind}` is not in diagnostic::KINDS");
+        }
+    }
+
+    /// The top-level comma-separated arguments of a call, up to its closing parenthesis.
+    fn call_arguments(text: &str) -> Vec<&str> {
+        let mut args = Vec::new();
+        let (mut depth, mut start, mut in_string) = (0usize, 0usize, false);
+        let mut previous = ' ';
+        for (i, c) in text.char_indices() {
+            match c {
+                '"' if previous != '\\' => in_string = !in_string,
+                _ if in_string => {}
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' if depth == 0 => {
+                    args.push(&text[start..i]);
+                    break;
+                }
+                ')' | ']' | '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    args.push(&text[start..i]);
+                    start = i + 1;
+                }
+                _ => {}
+            }
+            previous = c;
+        }
+        args
     }
 
     #[test]

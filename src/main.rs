@@ -7,7 +7,14 @@ use std::process::ExitCode;
 
 /// أرشيف (arshif): builds a fast right-to-left archive site from a folder of Arabic news articles.
 #[derive(Parser)]
-#[command(name = "arshif", version, propagate_version = true)]
+#[command(
+    name = "arshif",
+    version,
+    propagate_version = true,
+    after_help = "Examples:\n  arshif init my-archive\n  arshif new \"العنوان\" --root my-archive\n  \
+                  arshif check --root my-archive\n  arshif build --root my-archive\n\n\
+                  `arshif COMMAND --help` tells more, with examples."
+)]
 struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true)]
@@ -22,7 +29,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Build(cmd::build::Args),
+    Check(cmd::check::Args),
     Import(cmd::import::Args),
+    New(cmd::new::Args),
+    Init(cmd::init::Args),
 }
 
 /// How loud the commands are.
@@ -42,7 +52,10 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args, verbosity),
+        Command::Check(args) => cmd::check::run(args, verbosity),
         Command::Import(args) => cmd::import::run(args, verbosity),
+        Command::New(args) => cmd::new::run(args, verbosity),
+        Command::Init(args) => cmd::init::run(args, verbosity),
     };
     match result {
         Ok(code) => code,

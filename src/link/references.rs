@@ -95,7 +95,7 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
                     Some(reference.line),
                     "unresolved-read-also",
                     format!(
-                        "«اقرأ أيضاً: {}» matches no article's headline or slug; it is shown as plain text",
+                        "«اقرأ أيضاً: {}» matches no article's headline or slug; it is shown as plain text: write the headline or slug of an article in content/, or link its file",
                         reference.text
                     ),
                 )),

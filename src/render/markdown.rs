@@ -183,6 +183,21 @@ fn render_markdown(
     RenderedBody { html, broken_links }
 }
 
+/// Every link of a Markdown body with the file line it starts on, in order:
+/// what turns a broken link's destination into a `file:line`.
+pub fn link_lines(source: &str, first_line: usize) -> Vec<(String, usize)> {
+    pulldown_cmark::Parser::new_ext(source, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. }) => Some((
+                dest_url.to_string(),
+                first_line + source[..range.start].matches('\n').count(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Whether buffered paragraph events open with "اقرأ أيضاً". Text events
 /// were already turned into escaped HTML, which leaves Arabic letters as they are.
 fn is_read_also_paragraph(events: &[Event], _source: &str) -> bool {
@@ -209,6 +224,20 @@ pub fn paragraph(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_with_their_lines() {
+        let body = "فقرة [أولى](a.md).\n\n* [ثانية](b.md)\n* نص\n\n[ثالثة](<c d.md>) و[رابعة](a.md)\n";
+        assert_eq!(
+            link_lines(body, 5),
+            vec![
+                ("a.md".to_string(), 5),
+                ("b.md".to_string(), 7),
+                ("c d.md".to_string(), 10),
+                ("a.md".to_string(), 10)
+            ]
+        );
+    }
 
     #[test]
     fn unsafe_schemes_are_refused() {

@@ -2,6 +2,7 @@
 //! own `templates/NAME` overriding the default of the same name, and the
 //! filters templates can use (`date_ar`, `bdi`, `num`).
 
+use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
 use crate::render::dates::DateFormat;
 use crate::render::html::{escape, isolate};
@@ -105,6 +106,58 @@ fn template_error(err: &tera::Error) -> Error {
     Error::Template { name, message }
 }
 
+/// A template error as a problem in a file, for `check` and editors: the
+/// site's `templates/NAME` when it has that file (else the default theme's
+/// NAME), the line Tera names or the first line holding the name it quotes,
+/// and Tera's message folded onto one line.
+pub fn template_diagnostic(root: &Path, name: &str, message: &str) -> Diagnostic {
+    let site_file = root.join(TEMPLATES_DIR).join(name);
+    let own = site_file.is_file();
+    let (mut text, position) = fold_tera_message(message);
+    let line = position.map(|(line, _)| line).or_else(|| {
+        let source = std::fs::read_to_string(&site_file).ok().filter(|_| own)?;
+        let quoted = message.split('`').nth(1).filter(|q| !q.is_empty())?;
+        source.lines().position(|l| l.contains(quoted)).map(|i| i + 1)
+    });
+    if let Some((_, column)) = position {
+        text.push_str(&format!(" (column {column})"));
+    }
+    if own {
+        text.push_str("; fix the template, or compare it with the default theme (`arshif init DIR --with-templates`)");
+        Diagnostic::error(&site_file, line, "template", text)
+    } else {
+        text.push_str(
+            "; the default theme failed: check the data it was given, or override the template in templates/",
+        );
+        Diagnostic::error(Path::new(name), line, "template", text)
+    }
+}
+
+/// Tera's multi-line parse messages (` --> 3:18`, a code excerpt, `= expected …`)
+/// become one line; returns it with the (line, column) when there was one.
+fn fold_tera_message(message: &str) -> (String, Option<(usize, usize)>) {
+    let Some(arrow) = message.find(" --> ") else {
+        return (message.split_whitespace().collect::<Vec<_>>().join(" "), None);
+    };
+    let head = message[..arrow].trim_end().trim_end_matches(':').trim_end();
+    let rest = &message[arrow + 5..];
+    let position_text = rest.split_whitespace().next().unwrap_or_default();
+    let position = position_text
+        .split_once(':')
+        .and_then(|(l, c)| Some((l.parse().ok()?, c.parse().ok()?)));
+    let explanation: Vec<&str> = rest
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("= "))
+        .map(str::trim)
+        .collect();
+    let mut text = head.to_string();
+    if !explanation.is_empty() {
+        text.push_str(": ");
+        text.push_str(&explanation.join("; "));
+    }
+    (text, position)
+}
+
 fn register_filters(tera: &mut Tera, dates: DateFormat) {
     tera.register_filter("date_ar", move |value: &Value, _: &HashMap<String, Value>| {
         let text = value
@@ -129,4 +182,43 @@ fn register_filters(tera: &mut Tera, dates: DateFormat) {
         };
         Ok(Value::String(dates.number(&text)))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tera_parse_messages_fold_onto_one_line() {
+        let message = "Failed to parse 'article.html':  --> 3:18\n  |\n3 | <p>{{ page.title }</p>\n  |                  ^---\n  |\n  = expected `or`, a filter, or a variable end (`}}`)";
+        let (text, position) = fold_tera_message(message);
+        assert_eq!(position, Some((3, 18)));
+        assert_eq!(
+            text,
+            "Failed to parse 'article.html': expected `or`, a filter, or a variable end (`}}`)"
+        );
+        let (text, position) = fold_tera_message("Failed to render 'a.html': Variable `x` not found");
+        assert_eq!(
+            (text.as_str(), position),
+            ("Failed to render 'a.html': Variable `x` not found", None)
+        );
+    }
+
+    #[test]
+    fn errors_in_a_site_template_point_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(TEMPLATES_DIR)).unwrap();
+        std::fs::write(dir.path().join("templates/a.html"), "<p>\n{{ missing.value }}\n</p>\n").unwrap();
+        let problem = template_diagnostic(
+            dir.path(),
+            "a.html",
+            "Failed to render 'a.html': Variable `missing.value` not found in context while rendering 'a.html'",
+        );
+        assert_eq!(problem.file, dir.path().join("templates/a.html"));
+        assert_eq!(problem.line, Some(2));
+        assert_eq!(problem.kind, "template");
+        let default = template_diagnostic(dir.path(), "base.html", "Failed to render 'base.html'");
+        assert_eq!(default.file, Path::new("base.html"));
+        assert_eq!(default.line, None);
+    }
 }
