@@ -1,11 +1,12 @@
 //! The article: what every stage after loading works on.
 
 use chrono::{DateTime, Datelike, FixedOffset};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// One article of the archive, as read from its file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
     /// The file as the user would name it (site root joined with the path in `content/`).
     pub file: PathBuf,
@@ -47,10 +48,14 @@ pub struct Article {
     pub plain_text: String,
     /// The analysed terms of title, lede and body.
     pub analysis: crate::analyse::tokens::Analysis,
+    /// Hash of the file's bytes: what changes when the source changes.
+    pub source_hash: u64,
+    /// Destinations of the Markdown links in the body, in order.
+    pub links: Vec<String>,
 }
 
 /// An editor's "اقرأ أيضاً" reference: a headline (or slug) to resolve.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReadAlsoRef {
     /// What the editor wrote after "اقرأ أيضاً:".
     pub text: String,
@@ -63,7 +68,7 @@ pub struct ReadAlsoRef {
 }
 
 /// Where a read-also reference was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RefOrigin {
     /// A `read_also:` entry in front matter (pinned at the head of the related list).
     FrontMatter,
@@ -72,7 +77,7 @@ pub enum RefOrigin {
 }
 
 /// The text of an article in its source form.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Body {
     /// Markdown source; `first_line` is its line number in the file.
     Markdown {
@@ -86,7 +91,7 @@ pub enum Body {
 }
 
 /// One block of a plain-text article.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextBlock {
     /// A paragraph.
     Paragraph(String),

@@ -7,6 +7,7 @@
 
 pub mod analyse;
 pub mod article;
+pub mod cache;
 pub mod config;
 pub mod diagnostic;
 pub mod error;

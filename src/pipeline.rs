@@ -2,18 +2,23 @@
 //! a plain function of the previous one's data, timed for benchmarks.
 
 use crate::analyse;
+use crate::article::Article;
+use crate::cache::{nanos, BuildState, CachedFile, StoredDiagnostic};
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
-use crate::link::related::Tuning;
+use crate::link::related::{RelatedState, Tuning};
 use crate::link::topics::TopicMatcher;
 use crate::link::{self, Site};
-use crate::load::{self, CONTENT_DIR};
+use crate::load::{self, SourceFile, CONTENT_DIR};
 use crate::render::dates::DateFormat;
 use crate::render::theme::{Theme, TEMPLATES_DIR};
 use crate::render::{self, OutputFile};
-use crate::write::{self, WriteReport};
+use crate::write::{self, IncrementalReport, WriteReport};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Name of the folder copied as is into the output.
@@ -30,14 +35,20 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include `draft: true` articles.
     pub drafts: bool,
+    /// The cache folder for incremental builds (`None`: no cache).
+    pub cache: Option<PathBuf>,
 }
 
+/// Name of the default cache folder inside the site root.
+pub const CACHE_DIR: &str = ".arshif-cache";
+
 impl BuildOptions {
-    /// Options for `root` with the default output `root/public`.
+    /// Options for `root` with the default output `root/public` and cache `root/.arshif-cache`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
         let root = root.into();
         BuildOptions {
             output: root.join("public"),
+            cache: Some(root.join(CACHE_DIR)),
             root,
             base_url: None,
             drafts: false,
@@ -68,6 +79,23 @@ pub struct Prepared {
     pub warnings: Vec<Diagnostic>,
     /// Stage timings so far.
     pub timings: Timings,
+    /// How much came from the cache.
+    pub reuse: Reuse,
+}
+
+/// How much of a build came from the previous one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reuse {
+    /// Articles read and analysed afresh.
+    pub parsed: usize,
+    /// Articles taken from the cache.
+    pub cached: usize,
+    /// Related lists computed afresh.
+    pub related_recomputed: usize,
+    /// Whether the related model was trained again.
+    pub retrained: bool,
+    /// Pages rendered (the others were unchanged).
+    pub rendered: usize,
 }
 
 /// What a finished build did.
@@ -77,15 +105,32 @@ pub struct BuildReport {
     pub articles: usize,
     /// Files written (pages, feeds, static files).
     pub written: WriteReport,
+    /// For an incremental build: what was rewritten, left alone, removed.
+    pub incremental: Option<IncrementalReport>,
     /// Warnings, sorted by file.
     pub warnings: Vec<Diagnostic>,
     /// Stage timings.
     pub timings: Timings,
+    /// How much came from the cache.
+    pub reuse: Reuse,
 }
 
 /// Reads the configuration and content and links the site, without rendering.
 /// Every problem in the content is reported at once.
 pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
+    prepare_with(options, &mut BuildState::default())
+}
+
+/// Fingerprint of what parsing and analysis depend on.
+fn analysis_print(config: &SiteConfig) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    std::hash::Hash::hash(&serde_json::to_string(&config.topics).unwrap_or_default(), &mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// [`prepare`], reusing what `state` holds from the previous build and
+/// leaving in it what the next one can reuse.
+pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Prepared> {
     let mut timings = Timings::default();
     let root = &options.root;
     if !root.is_dir() {
@@ -109,6 +154,7 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
             digits: config.digits,
         },
     )?;
+    let matcher = TopicMatcher::new(&config.topics).map_err(|d| Error::Invalid(vec![d]))?;
     let content_dir = root.join(CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(Error::Refused(format!(
@@ -116,21 +162,52 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
             root.display()
         )));
     }
+    let print = analysis_print(&config);
+    if state.analysis_print != print {
+        state.files.clear();
+        state.analysis_print = print;
+    }
     let (staging, previous) = write::sibling_paths(&options.output);
-    let skip = [options.output.clone(), staging, previous];
-    let (articles, mut problems) = timings.time("load", || {
+    let mut skip = vec![options.output.clone(), staging, previous];
+    skip.extend(options.cache.clone());
+    let mut reuse = Reuse::default();
+    let (mut loaded, mut problems) = timings.time("load", || {
         let (files, mut problems) = load::discover(&content_dir, &skip);
-        let (articles, mut found) = load::load_all(&files);
+        let (loaded, mut found) = load_cached(&files, state);
         problems.append(&mut found);
-        (articles, problems)
+        (loaded, problems)
     });
     if problems.iter().any(Diagnostic::is_error) {
         problems.sort();
         return Err(Error::Invalid(problems));
     }
-    let matcher = TopicMatcher::new(&config.topics).map_err(|d| Error::Invalid(vec![d]))?;
-    let mut articles = articles;
-    timings.time("analyse", || analyse::analyse_all(&mut articles, &matcher.keywords));
+    timings.time("analyse", || {
+        let mut fresh: Vec<&mut Loaded> = loaded.iter_mut().filter(|l| l.fresh).collect();
+        reuse.parsed = fresh.len();
+        fresh
+            .par_iter_mut()
+            .for_each_init(analyse::tokens::Analyser::new, |analyser, l| {
+                if let Some(article) = Arc::get_mut(&mut l.article) {
+                    analyse::analyse(analyser, &matcher.keywords, article);
+                }
+            });
+    });
+    reuse.cached = loaded.len() - reuse.parsed;
+    state.files = loaded
+        .iter()
+        .map(|l| {
+            (
+                l.article.content_path.clone(),
+                CachedFile {
+                    modified: l.modified,
+                    size: l.size,
+                    article: Arc::clone(&l.article),
+                    warnings: l.warnings.iter().map(StoredDiagnostic::from).collect(),
+                },
+            )
+        })
+        .collect();
+    let articles: Vec<Arc<Article>> = loaded.into_iter().map(|l| l.article).collect();
     let site = timings.time("link", || link::assemble(config, articles, options.drafts));
     let mut site = site.map_err(|mut found| {
         found.append(&mut problems);
@@ -143,7 +220,26 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
         k: site.config.related_count,
         ..Tuning::default()
     };
-    timings.time("related", || link::link_related(&mut site, &tuning));
+    timings.time("related", || {
+        let profiles = link::related_profiles(&site);
+        let related = match state.related.take() {
+            Some(previous) => {
+                let (related, report) = previous.update(profiles, &tuning);
+                reuse.related_recomputed = report.recomputed;
+                reuse.retrained = report.retrained;
+                related
+            }
+            None => {
+                reuse.related_recomputed = site.articles.len();
+                reuse.retrained = true;
+                RelatedState::compute(profiles, &tuning)
+            }
+        };
+        for (links, list) in site.links.iter_mut().zip(related.lists()) {
+            links.related = list;
+        }
+        state.related = Some(related);
+    });
     let mut reference_warnings = timings.time("references", || link::link_references(&mut site));
     problems.append(&mut reference_warnings);
     Ok(Prepared {
@@ -151,20 +247,146 @@ pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
         theme,
         warnings: problems,
         timings,
+        reuse,
     })
 }
 
-/// Renders a prepared site into files, without writing them.
-pub fn render(prepared: &mut Prepared) -> Result<Vec<OutputFile>> {
-    let (files, mut warnings) = prepared
-        .timings
-        .time("render", || render::render_site(&prepared.site, &prepared.theme))?;
-    prepared.warnings.append(&mut warnings);
-    Ok(files)
+/// An article file after the load stage.
+struct Loaded {
+    article: Arc<Article>,
+    /// Read and parsed now (to be analysed), not taken from the cache.
+    fresh: bool,
+    modified: i128,
+    size: u64,
+    warnings: Vec<Diagnostic>,
 }
 
-/// Builds the site: prepare, render, and write atomically.
+/// Loads every file, taking from the cache those whose time and size (or,
+/// failing that, text) did not change.
+fn load_cached(files: &[SourceFile], state: &BuildState) -> (Vec<Loaded>, Vec<Diagnostic>) {
+    // A file modified within two seconds of the last save may have changed
+    // again without its time showing it: read it.
+    let trusted_before = state.saved_at - 2_000_000_000;
+    let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|file| {
+            let metadata = std::fs::metadata(&file.path).ok();
+            let modified = metadata
+                .as_ref()
+                .and_then(|m| m.modified().ok())
+                .map(nanos)
+                .unwrap_or(0);
+            let size = metadata.as_ref().map(|m| m.len()).unwrap_or(0);
+            let cached = state.files.get(&file.content_path);
+            let reuse = |cached: &CachedFile| {
+                let mut article = Arc::clone(&cached.article);
+                if article.file != file.path {
+                    Arc::make_mut(&mut article).file = file.path.clone();
+                }
+                let warnings: Vec<Diagnostic> = cached
+                    .warnings
+                    .iter()
+                    .map(|w| {
+                        let mut w = w.restore();
+                        w.file = file.path.clone();
+                        w
+                    })
+                    .collect();
+                Loaded {
+                    article,
+                    fresh: false,
+                    modified,
+                    size,
+                    warnings,
+                }
+            };
+            if let Some(cached) =
+                cached.filter(|c| c.modified == modified && c.size == size && modified < trusted_before)
+            {
+                let loaded = reuse(cached);
+                let warnings = loaded.warnings.clone();
+                return (Some(loaded), warnings);
+            }
+            let (article, problems) = load::load_file(file);
+            match article {
+                Some(article) => {
+                    if let Some(cached) = cached.filter(|c| c.article.source_hash == article.source_hash) {
+                        let loaded = reuse(cached);
+                        let warnings = loaded.warnings.clone();
+                        return (Some(loaded), warnings);
+                    }
+                    let warnings = problems.clone();
+                    (
+                        Some(Loaded {
+                            article: Arc::new(article),
+                            fresh: true,
+                            modified,
+                            size,
+                            warnings,
+                        }),
+                        problems,
+                    )
+                }
+                None => (None, problems),
+            }
+        })
+        .collect();
+    let mut loaded = Vec::with_capacity(results.len());
+    let mut problems = Vec::new();
+    for (article, mut found) in results {
+        loaded.extend(article);
+        problems.append(&mut found);
+    }
+    (loaded, problems)
+}
+
+/// Renders a prepared site into files, all of them, without writing them.
+pub fn render(prepared: &mut Prepared) -> Result<Vec<OutputFile>> {
+    let rendered = prepared.timings.time("render", || {
+        render::render_site(&prepared.site, &prepared.theme, &|_, _| false)
+    })?;
+    for (_, mut warnings) in rendered.warnings {
+        prepared.warnings.append(&mut warnings);
+    }
+    prepared.reuse.rendered = rendered.files.len();
+    Ok(rendered.files)
+}
+
+/// Builds the site: prepare, render, and write; with a cache folder, reuses
+/// the previous build's work and writes only what changed.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    build_waiting(options, |_| {})
+}
+
+/// [`build`], calling `waiting` if another build holds the output's lock.
+pub fn build_waiting(options: &BuildOptions, waiting: impl FnOnce(&Path)) -> Result<BuildReport> {
+    check_output(options)?;
+    let _lock = write::lock_output(&options.output, waiting)?;
+    let started = Instant::now();
+    let mut state = match &options.cache {
+        Some(dir) => BuildState::load(dir),
+        None => BuildState::default(),
+    };
+    let cache_load = started.elapsed();
+    let result = build_with(options, &mut state);
+    let mut report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            // What the output now holds is what the manifest said before; keep it.
+            if let Some(dir) = &options.cache {
+                let _ = state.save(dir);
+            }
+            return Err(err);
+        }
+    };
+    report.timings.0.insert(0, ("cache", cache_load));
+    if let Some(dir) = &options.cache {
+        report.timings.time("save", || state.save(dir))?;
+    }
+    Ok(report)
+}
+
+fn check_output(options: &BuildOptions) -> Result<()> {
     let root = &options.root;
     write::check_output_location(
         &options.output,
@@ -174,20 +396,88 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             root.join(TEMPLATES_DIR),
             root.join(STATIC_DIR),
         ],
-    )?;
-    let mut prepared = prepare(options)?;
-    let files = render(&mut prepared)?;
-    let static_dir = root.join(STATIC_DIR);
-    let written = prepared.timings.time("write", || {
-        write::write_site(&options.output, &files, Some(&static_dir))
-    })?;
-    drop(files);
+    )
+}
+
+/// Builds with an in-memory state (what `serve` keeps between rebuilds):
+/// writes only the pages whose inputs changed when the state describes the
+/// output folder as it is, else writes everything atomically.
+pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<BuildReport> {
+    check_output(options)?;
+    let mut prepared = prepare_with(options, state)?;
+    let output = write::absolute_output(&options.output);
+    let manifest = state
+        .manifest
+        .take()
+        .filter(|m| m.output == output && options.output.is_dir());
+    let rendered = {
+        let unchanged = |path: &str, fingerprint: u64| {
+            manifest
+                .as_ref()
+                .and_then(|m| m.pages.get(path))
+                .is_some_and(|p| p.fingerprint == Some(fingerprint))
+        };
+        prepared.timings.time("render", || {
+            render::render_site(&prepared.site, &prepared.theme, &unchanged)
+        })?
+    };
+    prepared.reuse.rendered = rendered.files.len();
     let mut warnings = prepared.warnings;
+    let mut page_warnings: BTreeMap<String, Vec<StoredDiagnostic>> = BTreeMap::new();
+    for (path, found) in &rendered.warnings {
+        page_warnings.insert(path.clone(), found.iter().map(StoredDiagnostic::from).collect());
+        warnings.extend(found.iter().cloned());
+    }
+    // Pages reused as they are still have the warnings they had.
+    if let Some(old) = &manifest {
+        let rendered_paths: BTreeSet<&str> = rendered.files.iter().map(|f| f.path.as_str()).collect();
+        for (path, _) in &rendered.pages {
+            if rendered_paths.contains(path.as_str()) {
+                continue;
+            }
+            if let Some(found) = old.warnings.get(path) {
+                warnings.extend(found.iter().map(StoredDiagnostic::restore));
+                page_warnings.insert(path.clone(), found.clone());
+            }
+        }
+    }
+    let static_dir = options.root.join(STATIC_DIR);
+    let (written, incremental, mut new_manifest) = match &manifest {
+        Some(old) => {
+            let (report, manifest) = prepared.timings.time("write", || {
+                write::write_changed(
+                    &options.output,
+                    &rendered.files,
+                    &rendered.pages,
+                    old,
+                    Some(&static_dir),
+                )
+            })?;
+            let written = WriteReport {
+                generated: report.written,
+                copied: report.copied,
+            };
+            (written, Some(report), manifest)
+        }
+        None => {
+            let written = prepared.timings.time("write", || {
+                write::write_site(&options.output, &rendered.files, Some(&static_dir))
+            })?;
+            let manifest = write::manifest_of(&options.output, &rendered.files, &rendered.pages, Some(&static_dir))?;
+            (written, None, manifest)
+        }
+    };
+    new_manifest.output = output;
+    new_manifest.warnings = page_warnings;
+    state.manifest = Some(new_manifest);
     warnings.sort();
+    warnings.dedup();
     Ok(BuildReport {
         articles: prepared.site.articles.len(),
         written,
+        incremental,
         warnings,
         timings: prepared.timings,
+        reuse: prepared.reuse,
     })
 }

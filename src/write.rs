@@ -2,9 +2,11 @@
 //! and only a complete build is swapped in. A failed build leaves the
 //! previous output exactly as it was; nothing is written outside it.
 
+use crate::cache::{Manifest, PageRecord};
 use crate::error::{Error, Result};
 use crate::render::OutputFile;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 
@@ -211,6 +213,252 @@ fn swap_in(staging: &Path, output: &Path, previous: &Path) -> Result<()> {
         std::fs::remove_dir_all(previous).map_err(|err| Error::io(previous, err))?;
     }
     Ok(())
+}
+
+/// Hash of a file's bytes, as the manifest records it.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    std::hash::Hasher::write(&mut hasher, bytes);
+    std::hash::Hasher::finish(&hasher)
+}
+
+/// An exclusive lock on an output folder, held while a build writes it.
+/// A second build into the same folder waits for the first.
+pub struct OutputLock {
+    _file: std::fs::File,
+}
+
+/// Takes the output folder's lock (`.NAME.arshif-lock` beside it),
+/// waiting for a build that holds it; `waiting` is called once if so.
+pub fn lock_output(output: &Path, waiting: impl FnOnce(&Path)) -> Result<OutputLock> {
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+    let path = parent.join(format!(".{name}.arshif-lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|err| Error::io(&path, err))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting(&path);
+            file.lock().map_err(|err| Error::io(&path, err))?;
+        }
+        Err(std::fs::TryLockError::Error(err)) => return Err(Error::io(&path, err)),
+    }
+    Ok(OutputLock { _file: file })
+}
+
+/// The files of `static/`: (path inside it, `/`-separated; file on disk).
+fn static_files(static_dir: Option<&Path>) -> Result<Vec<(String, PathBuf)>> {
+    let Some(dir) = static_dir.filter(|d| d.is_dir()) else {
+        return Ok(Vec::new());
+    };
+    let root = dir.canonicalize().map_err(|err| Error::io(dir, err))?;
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|err| {
+            let path = err.path().unwrap_or(dir).to_path_buf();
+            Error::io(
+                path,
+                err.into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
+            )
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if entry.path_is_symlink() && !entry.path().canonicalize().is_ok_and(|c| c.starts_with(&root)) {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        files.push((
+            relative.to_string_lossy().replace('\\', "/"),
+            entry.path().to_path_buf(),
+        ));
+    }
+    Ok(files)
+}
+
+/// Writes one file atomically: a temporary file beside it, then renamed.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.arshif-tmp"));
+    std::fs::write(&temporary, bytes).map_err(|err| Error::io(&temporary, err))?;
+    std::fs::rename(&temporary, path).map_err(|err| Error::io(path, err))
+}
+
+/// What an incremental write did.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IncrementalReport {
+    /// Files whose bytes changed and were written.
+    pub written: usize,
+    /// Files rendered again whose bytes had not changed (left untouched).
+    pub unchanged: usize,
+    /// Files removed (pages and static files that no longer exist).
+    pub removed: usize,
+    /// Static files copied.
+    pub copied: usize,
+}
+
+/// Updates an output folder that `old` describes: writes the rendered
+/// files whose bytes changed (each atomically), leaves every other file
+/// untouched (its modification time too), removes pages that are gone,
+/// and syncs `static/`. `pages` lists every page of the new site.
+pub fn write_changed(
+    output: &Path,
+    files: &[OutputFile],
+    pages: &[(String, Option<u64>)],
+    old: &Manifest,
+    static_dir: Option<&Path>,
+) -> Result<(IncrementalReport, Manifest)> {
+    if let Some(bad) = files.iter().find(|f| !is_contained(&f.path)) {
+        return Err(Error::Refused(format!(
+            "{} produced the path `{}`, which leaves the output folder; nothing was written",
+            bad.origin, bad.path
+        )));
+    }
+    let statics = static_files(static_dir)?;
+    let page_paths: BTreeSet<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
+    if let Some((relative, file)) = statics.iter().find(|(r, _)| page_paths.contains(r.as_str())) {
+        return Err(Error::Refused(format!(
+            "{} would replace the generated page /{}: rename or remove it",
+            file.display(),
+            relative
+        )));
+    }
+    let mut report = IncrementalReport::default();
+    let mut manifest = Manifest {
+        output: old.output.clone(),
+        ..Manifest::default()
+    };
+    let rendered: BTreeMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let outcomes: Vec<(String, PageRecord, bool)> = pages
+        .par_iter()
+        .map(|(path, fingerprint)| {
+            let previous = old.pages.get(path);
+            match rendered.get(path.as_str()) {
+                Some(file) => {
+                    let bytes = hash_bytes(&file.bytes);
+                    let target = output.join(path);
+                    let same = previous.is_some_and(|p| p.bytes == bytes) && target.is_file();
+                    if !same {
+                        write_atomically(&target, &file.bytes)?;
+                    }
+                    Ok((
+                        path.clone(),
+                        PageRecord {
+                            fingerprint: *fingerprint,
+                            bytes,
+                        },
+                        !same,
+                    ))
+                }
+                None => {
+                    let record = previous.copied().ok_or_else(|| {
+                        Error::Refused(format!(
+                            "page /{path} was neither rendered nor recorded: rebuild with --no-cache"
+                        ))
+                    })?;
+                    Ok((path.clone(), record, false))
+                }
+            }
+        })
+        .collect::<Result<_>>()?;
+    for (path, record, written) in outcomes {
+        if written {
+            report.written += 1;
+        } else if rendered.contains_key(path.as_str()) {
+            report.unchanged += 1;
+        }
+        manifest.pages.insert(path, record);
+    }
+    for (relative, file) in &statics {
+        let bytes = std::fs::read(file).map_err(|err| Error::io(file, err))?;
+        let hash = hash_bytes(&bytes);
+        let target = output.join(relative);
+        if old.statics.get(relative) != Some(&hash) || !target.is_file() {
+            write_atomically(&target, &bytes)?;
+            report.copied += 1;
+        }
+        manifest.statics.insert(relative.clone(), hash);
+    }
+    let gone = old
+        .pages
+        .keys()
+        .chain(old.statics.keys())
+        .filter(|p| !manifest.pages.contains_key(*p) && !manifest.statics.contains_key(*p));
+    for path in gone {
+        if !is_contained(path) {
+            continue;
+        }
+        let target = output.join(path);
+        if std::fs::remove_file(&target).is_ok() {
+            report.removed += 1;
+        }
+        // Remove folders the removal emptied, up to the output folder.
+        let mut folder = target.parent();
+        while let Some(dir) = folder.filter(|d| d.starts_with(output) && *d != output) {
+            if std::fs::remove_dir(dir).is_err() {
+                break;
+            }
+            folder = dir.parent();
+        }
+    }
+    Ok((report, manifest))
+}
+
+/// The manifest of an output written in full from `files` and `static/`.
+pub fn manifest_of(
+    output: &Path,
+    files: &[OutputFile],
+    pages: &[(String, Option<u64>)],
+    static_dir: Option<&Path>,
+) -> Result<Manifest> {
+    let hashes: BTreeMap<&str, u64> = files
+        .par_iter()
+        .map(|f| (f.path.as_str(), hash_bytes(&f.bytes)))
+        .collect();
+    let mut manifest = Manifest {
+        output: absolute(output),
+        ..Manifest::default()
+    };
+    for (path, fingerprint) in pages {
+        if let Some(&bytes) = hashes.get(path.as_str()) {
+            manifest.pages.insert(
+                path.clone(),
+                PageRecord {
+                    fingerprint: *fingerprint,
+                    bytes,
+                },
+            );
+        }
+    }
+    for (relative, file) in static_files(static_dir)? {
+        let bytes = std::fs::read(&file).map_err(|err| Error::io(&file, err))?;
+        manifest.statics.insert(relative, hash_bytes(&bytes));
+    }
+    Ok(manifest)
+}
+
+/// The absolute form of an output path, as manifests record it.
+pub fn absolute_output(output: &Path) -> PathBuf {
+    absolute(output)
 }
 
 #[cfg(test)]

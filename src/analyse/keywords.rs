@@ -14,18 +14,18 @@ use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::Hasher;
 
 /// Weights of a mention in the headline, lede and body.
-pub const TITLE_WEIGHT: u32 = 3;
-/// See [`TITLE_WEIGHT`].
-pub const LEDE_WEIGHT: u32 = 2;
-/// See [`TITLE_WEIGHT`].
-pub const BODY_WEIGHT: u32 = 1;
+pub const TITLE_MENTION: u32 = 3;
+/// See [`TITLE_MENTION`].
+pub const LEDE_MENTION: u32 = 2;
+/// See [`TITLE_MENTION`].
+pub const BODY_MENTION: u32 = 1;
 
 /// Letters a word keeps after a bare preposition (ب ل ك) is removed; shorter
 /// words keep it, so "بكين" stays "بكين" while "لروسيا" becomes "روسيا".
 const MIN_AFTER_PREPOSITION: usize = 4;
 
 /// Weighted mentions of one phrase in an article.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Mentions {
     /// In the headline and lede.
     pub lead: u32,

@@ -7,7 +7,7 @@ pub mod normalise;
 pub mod tokens;
 
 use crate::article::Article;
-use keywords::{Keywords, BODY_WEIGHT, LEDE_WEIGHT, TITLE_WEIGHT};
+use keywords::{Keywords, BODY_MENTION, LEDE_MENTION, TITLE_MENTION};
 use rayon::prelude::*;
 use tokens::{Analyser, Analysis};
 
@@ -29,17 +29,15 @@ pub fn analyse(analyser: &mut Analyser, keywords: &Keywords, article: &mut Artic
     let body = analyser.field(&std::mem::take(&mut article.plain_text), spot);
     let keyword_mentions = if spot {
         keywords.count(&[
-            (&title.keys(), TITLE_WEIGHT, true),
-            (&lede.keys(), LEDE_WEIGHT, true),
-            (&body.keys(), BODY_WEIGHT, false),
+            (&title.keys(), TITLE_MENTION, true),
+            (&lede.keys(), LEDE_MENTION, true),
+            (&body.keys(), BODY_MENTION, false),
         ])
     } else {
         Vec::new()
     };
     article.analysis = Analysis {
-        title: title.terms,
-        lede: lede.terms,
-        body: body.terms,
+        weights: tokens::weigh(&title.terms, &lede.terms, &body.terms),
         keyword_mentions,
     };
 }

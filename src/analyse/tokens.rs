@@ -13,17 +13,35 @@ use std::sync::OnceLock;
 /// no random seed), so outputs and caches are deterministic.
 pub type Term = u64;
 
-/// The analysed text of one article, by field, in reading order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What analysis keeps of one article: the weighted frequency of each term
+/// (headline ×3, lede ×2, body ×1) and the keyword mentions of the topic
+/// rules. The token sequences themselves are not kept.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Analysis {
-    /// Terms of the headline.
-    pub title: Vec<Term>,
-    /// Terms of the lede.
-    pub lede: Vec<Term>,
-    /// Terms of the body.
-    pub body: Vec<Term>,
+    /// (term, weighted frequency), sorted by term.
+    pub weights: Vec<(Term, f32)>,
     /// Weighted mentions of each keyword phrase of the site's topic rules.
     pub keyword_mentions: Vec<crate::analyse::keywords::Mentions>,
+}
+
+/// Field weights of term frequency.
+pub const TITLE_WEIGHT: f32 = 3.0;
+/// See [`TITLE_WEIGHT`].
+pub const LEDE_WEIGHT: f32 = 2.0;
+/// See [`TITLE_WEIGHT`].
+pub const BODY_WEIGHT: f32 = 1.0;
+
+/// Weighted term frequencies of the three fields, sorted by term.
+pub fn weigh(title: &[Term], lede: &[Term], body: &[Term]) -> Vec<(Term, f32)> {
+    let mut tf: FxHashMap<Term, f32> = FxHashMap::default();
+    for (terms, weight) in [(title, TITLE_WEIGHT), (lede, LEDE_WEIGHT), (body, BODY_WEIGHT)] {
+        for &term in terms {
+            *tf.entry(term).or_insert(0.0) += weight;
+        }
+    }
+    let mut weights: Vec<(Term, f32)> = tf.into_iter().collect();
+    weights.sort_unstable_by_key(|&(t, _)| t);
+    weights
 }
 
 fn stop_words() -> &'static FxHashSet<&'static str> {

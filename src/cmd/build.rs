@@ -6,7 +6,13 @@ use arshif::pipeline::{self, BuildOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Build the site into the output folder (atomically: a failed build leaves the old output).
+/// Build the site into the output folder.
+///
+/// A failed build leaves the old output as it was. With the cache (on by
+/// default, in ROOT/.arshif-cache; CI can keep it between runs) a build
+/// re-reads only the articles that changed and rewrites only the files
+/// whose bytes changed; without it, the output is written afresh and
+/// swapped in atomically.
 ///
 /// Example: arshif build --root my-archive --base-url https://news.example.org/
 #[derive(clap::Args)]
@@ -23,6 +29,12 @@ pub struct Args {
     /// Include articles marked `draft: true` (مسودة).
     #[arg(long)]
     pub drafts: bool,
+    /// Where to keep the build cache [default: ROOT/.arshif-cache].
+    #[arg(long, conflicts_with = "no_cache")]
+    pub cache: Option<PathBuf>,
+    /// Build from scratch, without reading or writing the cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl Args {
@@ -34,6 +46,11 @@ impl Args {
         }
         options.base_url = self.base_url.clone();
         options.drafts = self.drafts;
+        if self.no_cache {
+            options.cache = None;
+        } else if let Some(cache) = &self.cache {
+            options.cache = Some(cache.clone());
+        }
         options
     }
 }
@@ -42,23 +59,45 @@ impl Args {
 pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let options = args.options();
-    let report = pipeline::build(&options).with_context(|| format!("build of {} failed", options.root.display()))?;
+    let quiet = verbosity.quiet;
+    let report = pipeline::build_waiting(&options, |lock| {
+        if !quiet {
+            eprintln!(
+                "waiting for another build of this output to finish ({})",
+                lock.display()
+            );
+        }
+    })
+    .with_context(|| format!("build of {} failed", options.root.display()))?;
     if !verbosity.quiet {
         for warning in &report.warnings {
             eprintln!("{warning}");
         }
         if verbosity.verbose > 0 {
             for (stage, time) in &report.timings.0 {
-                eprintln!("  {stage:<8} {:>8.3} s", time.as_secs_f64());
+                eprintln!("  {stage:<10} {:>8.3} s", time.as_secs_f64());
             }
+            let reuse = &report.reuse;
+            eprintln!(
+                "  articles parsed {}, from cache {}; related lists computed {}{}; pages rendered {}",
+                reuse.parsed,
+                reuse.cached,
+                reuse.related_recomputed,
+                if reuse.retrained { " (model trained)" } else { "" },
+                reuse.rendered
+            );
         }
-        println!(
-            "built {} articles: {} pages written, {} static files copied, in {:.2} s",
-            report.articles,
-            report.written.generated,
-            report.written.copied,
-            started.elapsed().as_secs_f64()
-        );
+        let seconds = started.elapsed().as_secs_f64();
+        match &report.incremental {
+            Some(changes) => println!(
+                "built {} articles: {} files written, {} unchanged rendered again, {} removed, {} static files copied, in {:.2} s",
+                report.articles, changes.written, changes.unchanged, changes.removed, changes.copied, seconds
+            ),
+            None => println!(
+                "built {} articles: {} pages written, {} static files copied, in {:.2} s",
+                report.articles, report.written.generated, report.written.copied, seconds
+            ),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,14 +6,16 @@ use crate::article::Article;
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The whole archive after linking: what rendering needs, as plain data.
 #[derive(Debug)]
 pub struct Site {
     /// The configuration.
     pub config: SiteConfig,
-    /// Articles newest first; undated ones last; ties by URL.
-    pub articles: Vec<Article>,
+    /// Articles newest first; undated ones last; ties by URL. Shared with
+    /// the build cache, hence the `Arc`.
+    pub articles: Vec<Arc<Article>>,
     /// Per article (same index): what links it to the rest.
     pub links: Vec<ArticleLinks>,
 }
@@ -33,8 +35,8 @@ pub struct ArticleLinks {
 
 /// Drops drafts (unless `drafts`), sorts, and checks that no two articles
 /// share a URL. Errors name both files.
-pub fn assemble(config: SiteConfig, articles: Vec<Article>, drafts: bool) -> Result<Site, Vec<Diagnostic>> {
-    let mut articles: Vec<Article> = articles.into_iter().filter(|a| drafts || !a.draft).collect();
+pub fn assemble(config: SiteConfig, articles: Vec<Arc<Article>>, drafts: bool) -> Result<Site, Vec<Diagnostic>> {
+    let mut articles: Vec<Arc<Article>> = articles.into_iter().filter(|a| drafts || !a.draft).collect();
     articles.sort_by_cached_key(|a| {
         (
             a.date.is_none(),

@@ -118,7 +118,11 @@ fn evaluate(rule: &Compiled, counts: &[Mentions]) -> Option<Mentions> {
 
 /// An article's topics: those its rules match and its front matter names,
 /// less `topics_exclude`. Unknown slugs in front matter are warnings.
-pub fn assign(matcher: &TopicMatcher, topics: &[TopicDef], articles: &[Article]) -> (Vec<Vec<usize>>, Vec<Diagnostic>) {
+pub fn assign(
+    matcher: &TopicMatcher,
+    topics: &[TopicDef],
+    articles: &[std::sync::Arc<Article>],
+) -> (Vec<Vec<usize>>, Vec<Diagnostic>) {
     let by_slug: FxHashMap<&str, usize> = topics.iter().enumerate().map(|(i, t)| (t.slug.as_str(), i)).collect();
     let results: Vec<(Vec<usize>, Vec<Diagnostic>)> = articles
         .par_iter()

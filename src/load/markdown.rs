@@ -256,6 +256,8 @@ pub struct BodyScan {
     pub plain_text: String,
     /// Paragraphs opening with "اقرأ أيضاً", in order.
     pub read_also: Vec<ReadAlsoRef>,
+    /// Destinations of every link, in order.
+    pub links: Vec<String>,
 }
 
 /// Reads the Markdown once for its plain text and its read-also paragraphs.
@@ -269,8 +271,11 @@ pub fn scan_body(body: &str, first_line: usize) -> BodyScan {
                 paragraph = Some((range.start, String::new()));
                 paragraph_link = None;
             }
-            Event::Start(Tag::Link { dest_url, .. }) if paragraph.is_some() && paragraph_link.is_none() => {
-                paragraph_link = Some(dest_url.to_string());
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if paragraph.is_some() && paragraph_link.is_none() {
+                    paragraph_link = Some(dest_url.to_string());
+                }
+                scan.links.push(dest_url.to_string());
             }
             Event::End(TagEnd::Paragraph) => {
                 if let Some((start, text)) = paragraph.take() {

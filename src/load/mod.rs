@@ -216,6 +216,8 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         body: Body::Text(Vec::new()),
         plain_text: String::new(),
         analysis: Default::default(),
+        source_hash: hash_text(text),
+        links: Vec::new(),
     };
     let mut slug_source = (stem_slug.to_string(), None);
     match format {
@@ -269,6 +271,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             article.read_also.extend(scan.read_also);
             article.extra = front.extra;
             article.plain_text = scan.plain_text;
+            article.links = scan.links;
             article.body = Body::Markdown {
                 source: parsed.body,
                 first_line: parsed.body_first_line,
@@ -299,6 +302,13 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         ));
     }
     Ok((article, warnings))
+}
+
+/// Hash of an article's text: what decides whether it changed.
+pub fn hash_text(text: &str) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    std::hash::Hasher::write(&mut hasher, text.as_bytes());
+    std::hash::Hasher::finish(&hasher)
 }
 
 fn date_at_midnight(date: NaiveDate) -> DateTime<FixedOffset> {

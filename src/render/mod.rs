@@ -24,27 +24,48 @@ pub struct OutputFile {
     pub origin: String,
 }
 
-/// Renders every page of the site. Returns the files sorted by path and the
-/// warnings found on the way (links to missing articles, …).
-pub fn render_site(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
-    let (mut files, warnings) = pages::render_pages(site, theme)?;
+/// The result of rendering: the files rendered, every page the site has
+/// (rendered this time or not), and the warnings of the rendered pages.
+pub struct SiteRender {
+    /// Files rendered, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Every output path with its fingerprint (`None`: always rendered), sorted.
+    pub pages: Vec<(String, Option<u64>)>,
+    /// Warnings by page path.
+    pub warnings: Vec<(String, Vec<Diagnostic>)>,
+}
+
+/// Renders the pages of the site that `unchanged` does not accept (given a
+/// path and its fingerprint), checking that no two pages claim one path.
+pub fn render_site(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) -> bool + Sync)) -> Result<SiteRender> {
+    let rendered = pages::render_pages(site, theme, unchanged)?;
+    let mut files = rendered.files;
+    let mut pages = rendered.pages;
     files.push(OutputFile {
         path: "theme.css".to_string(),
         bytes: theme.css.clone().into_bytes(),
         origin: "the theme's stylesheet".to_string(),
     });
+    pages.push(("theme.css".to_string(), None));
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let collisions: Vec<Diagnostic> = files
+    pages.sort();
+    let collisions: Vec<Diagnostic> = pages
         .windows(2)
-        .filter(|pair| pair[0].path == pair[1].path)
+        .filter(|pair| pair[0].0 == pair[1].0)
         .map(|pair| {
+            let owners: Vec<&str> = files
+                .iter()
+                .filter(|f| f.path == pair[0].0)
+                .map(|f| f.origin.as_str())
+                .collect();
             Diagnostic::error(
-                std::path::Path::new(&pair[1].origin),
+                std::path::Path::new(owners.first().copied().unwrap_or(&pair[0].0)),
                 None,
                 "duplicate-url",
                 format!(
                     "writes /{} which {} writes too: change a slug",
-                    pair[1].path, pair[0].origin
+                    pair[0].0,
+                    owners.get(1).copied().unwrap_or("another page")
                 ),
             )
         })
@@ -52,5 +73,9 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<D
     if !collisions.is_empty() {
         return Err(Error::Invalid(collisions));
     }
-    Ok((files, warnings))
+    Ok(SiteRender {
+        files,
+        pages,
+        warnings: rendered.warnings,
+    })
 }

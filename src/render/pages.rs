@@ -13,8 +13,10 @@ use crate::render::theme::Theme;
 use crate::render::OutputFile;
 use chrono::Datelike;
 use rayon::prelude::*;
+use rustc_hash::FxHasher;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 
 /// Site-wide values every template gets as `site`.
 #[derive(Serialize)]
@@ -38,7 +40,7 @@ struct PageContext {
 }
 
 /// A link with its text.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct LinkContext {
     /// Shown text.
     pub name: String,
@@ -54,7 +56,7 @@ struct TitledLink<'a> {
 }
 
 /// An article as listings show it.
-#[derive(Serialize)]
+#[derive(Serialize, Hash)]
 pub struct Summary<'a> {
     /// Headline.
     pub title: &'a str,
@@ -110,6 +112,10 @@ struct Renderer<'a> {
     urls: Vec<String>,
     summaries: Vec<Summary<'a>>,
     resolver: LinkResolver,
+    /// Fingerprint of the theme, the configuration and arshif's version.
+    base_print: u64,
+    /// Fingerprint of each article's summary (what listings show of it).
+    summary_prints: Vec<u64>,
 }
 
 impl<'a> Renderer<'a> {
@@ -125,21 +131,59 @@ impl<'a> Renderer<'a> {
 
     fn render(&self, template: &str, path: &str, origin: String, context: &impl Serialize) -> Result<OutputFile> {
         let html = self.theme.render(template, context)?;
-        let file = if path.is_empty() || path.ends_with('/') {
-            format!("{path}index.html")
-        } else {
-            path.to_string()
-        };
         Ok(OutputFile {
-            path: file,
+            path: file_of(path),
             bytes: html.into_bytes(),
             origin,
         })
     }
 }
 
-/// Renders every HTML page; returns them unsorted with render warnings.
-pub fn render_pages(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
+/// One page of the site: where it goes, what renders it, and the
+/// fingerprint of everything it shows (`None`: always rendered, it is cheap).
+struct Planned {
+    path: String,
+    fingerprint: Option<u64>,
+    job: Job,
+}
+
+/// What renders a page.
+#[derive(Clone, Copy)]
+enum Job {
+    Article(usize),
+    Listing(usize, usize),
+    Topic(usize, usize),
+    TopicsIndex,
+    TopicFeed(usize),
+    SiteFeed,
+    ReadAlso(usize),
+    ReadAlsoJson,
+    Archive,
+    Tags,
+    NotFound,
+}
+
+/// The pages of a render: the files rendered, and every page of the site
+/// with its fingerprint (rendered or not), and the warnings of each
+/// rendered page.
+pub struct Rendered {
+    /// Files rendered this time.
+    pub files: Vec<OutputFile>,
+    /// Every page of the site: (path, fingerprint).
+    pub pages: Vec<(String, Option<u64>)>,
+    /// Warnings found while rendering, by page path.
+    pub warnings: Vec<(String, Vec<Diagnostic>)>,
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = FxHasher::default();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Renders the pages of the site whose fingerprint `unchanged` does not
+/// accept (pass `|_, _| false` to render everything).
+pub fn render_pages(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) -> bool + Sync)) -> Result<Rendered> {
     let config = &site.config;
     let base_path = config.base_path();
     let urls: Vec<String> = site
@@ -159,7 +203,7 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<
             url: format!("{}topics/{}/", base_path, t.slug),
         })
         .collect();
-    let summaries = site
+    let summaries: Vec<Summary> = site
         .articles
         .iter()
         .enumerate()
@@ -173,6 +217,7 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<
             topics: site.links[i].topics.iter().map(|&t| topic_links[t].clone()).collect(),
         })
         .collect();
+    let summary_prints: Vec<u64> = summaries.iter().map(hash_of).collect();
     let renderer = Renderer {
         site,
         theme,
@@ -189,82 +234,272 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<
         urls,
         summaries,
         resolver: LinkResolver::new(site),
+        base_print: hash_of((
+            theme.fingerprint,
+            serde_json::to_string(config).unwrap_or_default(),
+            env!("CARGO_PKG_VERSION"),
+        )),
+        summary_prints,
     };
-
     let listings = listings(site, &renderer);
-    let listing_jobs: Vec<(usize, usize)> = listings
-        .iter()
-        .enumerate()
-        .flat_map(|(l, listing)| (1..=page_count(listing.members.len(), config.per_page)).map(move |p| (l, p)))
-        .collect();
-
-    let articles: Vec<(OutputFile, Vec<Diagnostic>)> = (0..site.articles.len())
-        .into_par_iter()
-        .map(|i| render_article(&renderer, i))
-        .collect::<Result<_>>()?;
-    let mut warnings = Vec::new();
-    let mut files = Vec::with_capacity(articles.len() + listing_jobs.len() + 8);
-    for (file, mut found) in articles {
-        files.push(file);
-        warnings.append(&mut found);
-    }
-    let listed: Vec<OutputFile> = listing_jobs
-        .par_iter()
-        .map(|&(l, p)| render_listing(&renderer, &listings[l], p))
-        .collect::<Result<_>>()?;
-    files.extend(listed);
     let members = site.topic_members();
-    let topic_jobs: Vec<(usize, usize)> = members
+    let plan = plan(&renderer, &listings, &members);
+    let results: Vec<Option<(OutputFile, Vec<Diagnostic>)>> = plan
+        .par_iter()
+        .map(|planned| {
+            if planned.fingerprint.is_some_and(|fp| unchanged(&planned.path, fp)) {
+                return Ok(None);
+            }
+            render_job(&renderer, &listings, &members, planned.job).map(Some)
+        })
+        .collect::<Result<_>>()?;
+    let mut rendered = Rendered {
+        files: Vec::new(),
+        pages: Vec::with_capacity(plan.len()),
+        warnings: Vec::new(),
+    };
+    for (planned, result) in plan.into_iter().zip(results) {
+        if let Some((file, warnings)) = result {
+            if !warnings.is_empty() {
+                rendered.warnings.push((planned.path.clone(), warnings));
+            }
+            rendered.files.push(file);
+        }
+        rendered.pages.push((planned.path, planned.fingerprint));
+    }
+    Ok(rendered)
+}
+
+/// Output file of a site path: `x/` is `x/index.html`.
+fn file_of(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// Every page of the site with the fingerprint of what it shows.
+fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Planned> {
+    let site = r.site;
+    let per_page = site.config.per_page;
+    let base = r.base_print;
+    let mut plan = Vec::new();
+    let article_prints: Vec<u64> = (0..site.articles.len())
+        .into_par_iter()
+        .map(|i| article_print(r, i))
+        .collect();
+    for (i, print) in article_prints.into_iter().enumerate() {
+        plan.push(Planned {
+            path: file_of(&site.articles[i].path()),
+            fingerprint: Some(print),
+            job: Job::Article(i),
+        });
+    }
+    for (l, listing) in listings.iter().enumerate() {
+        let total = page_count(listing.members.len(), per_page);
+        for page in 1..=total {
+            let start = ((page - 1) * per_page).min(listing.members.len());
+            let on_page = &listing.members[start..(start + per_page).min(listing.members.len())];
+            let prints: Vec<u64> = on_page.iter().map(|&i| r.summary_prints[i]).collect();
+            plan.push(Planned {
+                path: file_of(&page_path(&listing.path, page)),
+                fingerprint: Some(hash_of((
+                    base,
+                    listing.kind,
+                    &listing.heading,
+                    &listing.description,
+                    page,
+                    total,
+                    prints,
+                ))),
+                job: Job::Listing(l, page),
+            });
+        }
+    }
+    // A topic page shows its timeline and related topics: any change to the topic renders all its pages.
+    let shared: Vec<Vec<usize>> = members
+        .iter()
+        .map(|own| {
+            let mut counts = vec![0usize; members.len()];
+            for &i in own {
+                for &t in &site.links[i].topics {
+                    counts[t] += 1;
+                }
+            }
+            counts
+        })
+        .collect();
+    let topic_prints: Vec<u64> = members
         .iter()
         .enumerate()
-        .flat_map(|(t, m)| (1..=page_count(m.len(), config.per_page)).map(move |p| (t, p)))
+        .map(|(t, own)| {
+            let prints: Vec<u64> = own.iter().map(|&i| r.summary_prints[i]).collect();
+            hash_of((base, t, &shared[t], prints))
+        })
         .collect();
-    let topic_pages: Vec<OutputFile> = topic_jobs
-        .par_iter()
-        .map(|&(t, p)| render_topic(&renderer, &members, t, p))
-        .collect::<Result<_>>()?;
-    files.extend(topic_pages);
-    files.push(render_topics_index(&renderer, &members)?);
-    for (topic, members) in config.topics.iter().zip(&members) {
-        files.push(feeds::atom(
-            site,
-            &FeedSpec {
-                title: &format!("{} — {}", topic.name, config.title),
-                subtitle: &topic.description,
-                feed_path: format!("topics/{}/atom.xml", topic.slug),
-                page_path: format!("topics/{}/", topic.slug),
-                members,
-            },
-        ));
+    for (t, own) in members.iter().enumerate() {
+        let slug = &site.config.topics[t].slug;
+        for page in 1..=page_count(own.len(), per_page) {
+            plan.push(Planned {
+                path: file_of(&page_path(&format!("topics/{slug}/"), page)),
+                fingerprint: Some(hash_of((topic_prints[t], page))),
+                job: Job::Topic(t, page),
+            });
+        }
+        plan.push(Planned {
+            path: format!("topics/{slug}/atom.xml"),
+            fingerprint: Some(topic_prints[t]),
+            job: Job::TopicFeed(t),
+        });
     }
-    files.push(feeds::atom(
-        site,
-        &FeedSpec {
-            title: &config.title,
-            subtitle: &config.description,
-            feed_path: "atom.xml".into(),
-            page_path: String::new(),
-            members: &listings[0].members,
-        },
-    ));
-    let read_also_pages: Vec<OutputFile> = (1..=page_count(site.articles.len(), config.per_page))
-        .into_par_iter()
-        .map(|p| render_read_also(&renderer, p))
-        .collect::<Result<_>>()?;
-    files.extend(read_also_pages);
-    files.push(read_also_json(&renderer));
-    files.push(render_archive_index(&renderer)?);
-    files.push(render_tags_index(&renderer, &listings)?);
-    files.push(renderer.render(
-        "404.html",
-        "404.html",
-        "the 404 page".into(),
-        &serde_json::json!({
-            "site": &renderer.site_context,
-            "page": renderer.page("الصفحة غير موجودة".into(), "404.html", "not_found", None),
-        }),
-    )?);
-    Ok((files, warnings))
+    plan.push(Planned {
+        path: "topics/index.html".into(),
+        fingerprint: Some(hash_of((base, &topic_prints))),
+        job: Job::TopicsIndex,
+    });
+    let newest: Vec<u64> = listings[0]
+        .members
+        .iter()
+        .take(feeds::FEED_ENTRIES)
+        .map(|&i| r.summary_prints[i])
+        .collect();
+    plan.push(Planned {
+        path: "atom.xml".into(),
+        fingerprint: Some(hash_of((base, newest))),
+        job: Job::SiteFeed,
+    });
+    let n = site.articles.len();
+    let total = page_count(n, per_page);
+    for page in 1..=total {
+        let start = ((page - 1) * per_page).min(n);
+        let entries: Vec<(u64, Vec<(u64, i64)>)> = (start..(start + per_page).min(n))
+            .map(|i| {
+                let related = site.links[i]
+                    .related
+                    .iter()
+                    .map(|&(j, s)| (r.summary_prints[j], rounded_score(s)))
+                    .collect();
+                (r.summary_prints[i], related)
+            })
+            .collect();
+        plan.push(Planned {
+            path: file_of(&page_path("read-also/", page)),
+            fingerprint: Some(hash_of((base, page, total, entries))),
+            job: Job::ReadAlso(page),
+        });
+    }
+    for (path, job) in [
+        ("read-also.json", Job::ReadAlsoJson),
+        ("archive/index.html", Job::Archive),
+        ("tags/index.html", Job::Tags),
+        ("404.html", Job::NotFound),
+    ] {
+        plan.push(Planned {
+            path: path.into(),
+            fingerprint: None,
+            job,
+        });
+    }
+    plan
+}
+
+/// A related score as the pages show it (three decimals).
+fn rounded_score(score: f32) -> i64 {
+    (score as f64 * 1000.0).round() as i64
+}
+
+/// Everything an article page shows, hashed: its own source, its
+/// neighbours, related articles, backlinks, topics and resolved links.
+fn article_print(r: &Renderer, i: usize) -> u64 {
+    let site = r.site;
+    let article = &site.articles[i];
+    let links = &site.links[i];
+    let titled = |j: usize| (&site.articles[j].title, &r.urls[j]);
+    let targets: Vec<Option<&String>> = article
+        .links
+        .iter()
+        .map(|dest| r.resolver.resolve(&article.content_path, dest).map(|j| &r.urls[j]))
+        .collect();
+    hash_of((
+        r.base_print,
+        article.source_hash,
+        &r.urls[i],
+        r.summary_prints[i],
+        site.older(i).map(titled),
+        site.newer(i).map(titled),
+        links
+            .related
+            .iter()
+            .map(|&(j, s)| (r.summary_prints[j], rounded_score(s)))
+            .collect::<Vec<_>>(),
+        links.backlinks.iter().map(|&j| titled(j)).collect::<Vec<_>>(),
+        links
+            .read_also_targets
+            .iter()
+            .map(|t| t.map(titled))
+            .collect::<Vec<_>>(),
+        targets,
+    ))
+}
+
+fn render_job(
+    r: &Renderer,
+    listings: &[Listing],
+    members: &[Vec<usize>],
+    job: Job,
+) -> Result<(OutputFile, Vec<Diagnostic>)> {
+    let site = r.site;
+    let config = &site.config;
+    let quiet = |file: Result<OutputFile>| file.map(|f| (f, Vec::new()));
+    match job {
+        Job::Article(i) => render_article(r, i),
+        Job::Listing(l, page) => quiet(render_listing(r, &listings[l], page)),
+        Job::Topic(t, page) => quiet(render_topic(r, members, t, page)),
+        Job::TopicsIndex => quiet(render_topics_index(r, members)),
+        Job::TopicFeed(t) => {
+            let topic = &config.topics[t];
+            Ok((
+                feeds::atom(
+                    site,
+                    &FeedSpec {
+                        title: &format!("{} — {}", topic.name, config.title),
+                        subtitle: &topic.description,
+                        feed_path: format!("topics/{}/atom.xml", topic.slug),
+                        page_path: format!("topics/{}/", topic.slug),
+                        members: &members[t],
+                    },
+                ),
+                Vec::new(),
+            ))
+        }
+        Job::SiteFeed => Ok((
+            feeds::atom(
+                site,
+                &FeedSpec {
+                    title: &config.title,
+                    subtitle: &config.description,
+                    feed_path: "atom.xml".into(),
+                    page_path: String::new(),
+                    members: &listings[0].members,
+                },
+            ),
+            Vec::new(),
+        )),
+        Job::ReadAlso(page) => quiet(render_read_also(r, page)),
+        Job::ReadAlsoJson => Ok((read_also_json(r), Vec::new())),
+        Job::Archive => quiet(render_archive_index(r)),
+        Job::Tags => quiet(render_tags_index(r, listings)),
+        Job::NotFound => quiet(r.render(
+            "404.html",
+            "404.html",
+            "the 404 page".into(),
+            &serde_json::json!({
+                "site": &r.site_context,
+                "page": r.page("الصفحة غير موجودة".into(), "404.html", "not_found", None),
+            }),
+        )),
+    }
 }
 
 fn page_count(items: usize, per_page: usize) -> usize {

@@ -36,6 +36,9 @@ pub struct Theme {
     pub tera: Tera,
     /// The stylesheet (the site's `templates/theme.css` or the default).
     pub css: String,
+    /// Hash of every template and the stylesheet: a page rendered with
+    /// another theme must be rendered again.
+    pub fingerprint: u64,
 }
 
 impl Theme {
@@ -75,7 +78,10 @@ impl Theme {
         tera.set_escape_fn(escape);
         tera.autoescape_on(vec![".html", ".xml"]);
         register_filters(&mut tera, dates);
-        Ok(Theme { tera, css })
+        let mut hasher = rustc_hash::FxHasher::default();
+        std::hash::Hash::hash(&(&sources, &css), &mut hasher);
+        let fingerprint = std::hash::Hasher::finish(&hasher);
+        Ok(Theme { tera, css, fingerprint })
     }
 
     /// Renders a template with a serialisable context.

@@ -247,11 +247,14 @@ pub fn tree(dir: &Path) -> Vec<String> {
     snapshot(dir).into_keys().collect()
 }
 
-/// The names in one folder, sorted.
+/// The names in a folder, sorted, leaving out arshif's own bookkeeping:
+/// the build cache (`.arshif-cache`) and the output's lock file
+/// (`.NAME.arshif-lock`), which are meant to stay.
 pub fn entries(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("read folder")
         .map(|e| e.expect("folder entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| name != ".arshif-cache" && !(name.starts_with('.') && name.ends_with(".arshif-lock")))
         .collect();
     names.sort();
     names

@@ -17,7 +17,7 @@
 pub mod linalg;
 pub mod model;
 
-use crate::analyse::tokens::{Analysis, Term};
+use crate::analyse::tokens::Term;
 use crate::article::Article;
 use model::{in_sample, level_for, Model, Row};
 use rayon::prelude::*;
@@ -61,10 +61,6 @@ impl Default for Tuning {
     }
 }
 
-/// Field weights of term frequency.
-const TITLE_WEIGHT: f32 = 3.0;
-const LEDE_WEIGHT: f32 = 2.0;
-const BODY_WEIGHT: f32 = 1.0;
 /// Boosts added to the similarity.
 const TOPIC_BOOST: f32 = 0.04;
 const TAG_BOOST: f32 = 0.02;
@@ -106,7 +102,7 @@ impl Profile {
     pub fn of(article: &Article, topics: &[usize]) -> Self {
         Profile {
             key: key_of(&article.path()),
-            weights: weights(&article.analysis),
+            weights: article.analysis.weights.clone(),
             topics: topics.to_vec(),
             tags: article.tags.clone(),
             day: article.date.map(|d| d.timestamp().div_euclid(86_400)),
@@ -114,22 +110,6 @@ impl Profile {
             eligible: !article.draft,
         }
     }
-}
-
-fn weights(analysis: &Analysis) -> Vec<(Term, f32)> {
-    let mut tf: FxHashMap<Term, f32> = FxHashMap::default();
-    for (terms, weight) in [
-        (&analysis.title, TITLE_WEIGHT),
-        (&analysis.lede, LEDE_WEIGHT),
-        (&analysis.body, BODY_WEIGHT),
-    ] {
-        for &term in terms.iter() {
-            *tf.entry(term).or_insert(0.0) += weight;
-        }
-    }
-    let mut weights: Vec<(Term, f32)> = tf.into_iter().collect();
-    weights.sort_unstable_by_key(|&(t, _)| t);
-    weights
 }
 
 /// One article's place in the related computation.

@@ -3,15 +3,11 @@ use crate::analyse::tokens::Analyser;
 
 fn profile(key: u64, text: &str) -> Profile {
     let mut analyser = Analyser::new();
-    let analysis = Analysis {
-        title: analyser.terms(text.lines().next().unwrap_or_default()),
-        lede: Vec::new(),
-        body: analyser.terms(text),
-        keyword_mentions: Vec::new(),
-    };
+    let title = analyser.terms(text.lines().next().unwrap_or_default());
+    let body = analyser.terms(text);
     Profile {
         key,
-        weights: weights(&analysis),
+        weights: crate::analyse::tokens::weigh(&title, &[], &body),
         topics: Vec::new(),
         tags: Vec::new(),
         day: None,
