@@ -2,6 +2,7 @@
 //! stylesheet), in parallel and in a deterministic order.
 
 pub mod dates;
+pub mod excerpt;
 pub mod feeds;
 pub mod html;
 pub mod markdown;

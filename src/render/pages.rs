@@ -117,7 +117,7 @@ impl<'a> Renderer<'a> {
         PageContext {
             title,
             url: format!("{}{}", self.base_path, path),
-            canonical: format!("{}{}", self.site.config.base_url, path),
+            canonical: feeds::absolute_url(&self.site.config.base_url, path),
             kind,
             feed_url,
         }
