@@ -1,5 +1,6 @@
-//! Rendering: the linked [`Site`] becomes output files (HTML pages, the
-//! stylesheet), in parallel and in a deterministic order.
+//! Rendering: the linked [`Site`] becomes output files (HTML pages, feeds,
+//! sitemaps, `robots.txt`, the stylesheet), in parallel and in a
+//! deterministic order.
 
 pub mod dates;
 pub mod excerpt;
@@ -7,6 +8,7 @@ pub mod feeds;
 pub mod html;
 pub mod markdown;
 pub mod pages;
+pub mod sitemap;
 pub mod theme;
 
 use crate::diagnostic::Diagnostic;
@@ -34,6 +36,13 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<D
         bytes: theme.css.clone().into_bytes(),
         origin: "the theme's stylesheet".to_string(),
     });
+    let entries = sitemap::entries(site);
+    files.extend(sitemap::sitemaps(
+        &site.config.base_url,
+        &entries,
+        sitemap::SitemapLimits::default(),
+    ));
+    files.push(sitemap::robots(site, theme)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let collisions: Vec<Diagnostic> = files
         .windows(2)

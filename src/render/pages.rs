@@ -90,13 +90,14 @@ struct PageNumber {
 }
 
 /// A paginated list of articles: the home page, a year, a month, a tag.
-struct Listing {
-    kind: &'static str,
+pub(crate) struct Listing {
+    pub(crate) kind: &'static str,
     heading: String,
     description: Option<String>,
     /// Site path of page 1, below the base path (`""`, `2022/`, `tags/x/`).
-    path: String,
-    members: Vec<usize>,
+    pub(crate) path: String,
+    /// Articles (indices, newest first).
+    pub(crate) members: Vec<usize>,
 }
 
 /// Shared, precomputed data for rendering.
@@ -191,7 +192,7 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<
         resolver: LinkResolver::new(site),
     };
 
-    let listings = listings(site, &renderer);
+    let listings = listings(site, &renderer.dates);
     let listing_jobs: Vec<(usize, usize)> = listings
         .iter()
         .enumerate()
@@ -267,7 +268,8 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<
     Ok((files, warnings))
 }
 
-fn page_count(items: usize, per_page: usize) -> usize {
+/// Pages a list of `items` takes (at least one, even when empty).
+pub(crate) fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page).max(1)
 }
 
@@ -356,7 +358,7 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
 }
 
 /// Every paginated article list: home, years, months, tags.
-fn listings(site: &Site, r: &Renderer) -> Vec<Listing> {
+pub(crate) fn listings(site: &Site, dates: &DateFormat) -> Vec<Listing> {
     let all: Vec<usize> = (0..site.articles.len()).collect();
     let mut listings = vec![Listing {
         kind: "home",
@@ -381,7 +383,7 @@ fn listings(site: &Site, r: &Renderer) -> Vec<Listing> {
         members.sort_unstable();
         listings.push(Listing {
             kind: "year",
-            heading: r.dates.number(&format!("أرشيف {year}")),
+            heading: dates.number(&format!("أرشيف {year}")),
             description: None,
             path: format!("{year:04}/"),
             members,
@@ -389,7 +391,7 @@ fn listings(site: &Site, r: &Renderer) -> Vec<Listing> {
         for (month, members) in months.iter().rev() {
             listings.push(Listing {
                 kind: "month",
-                heading: r.dates.month(*year, *month),
+                heading: dates.month(*year, *month),
                 description: None,
                 path: format!("{year:04}/{month:02}/"),
                 members: members.clone(),
