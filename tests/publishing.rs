@@ -282,3 +282,136 @@ fn sitemap_index_splits_past_the_limit() {
     }
     assert_eq!(split_locs, all_locs, "the split files hold every URL once, in order");
 }
+
+/// Undoes the HTML escaping of an attribute value.
+fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The unescaped `content` of `<meta {attr}="{name}" content="…">`, if any.
+fn meta(html: &str, attr: &str, name: &str) -> Option<String> {
+    let prefix = format!("<meta {attr}=\"{name}\" content=\"");
+    attribute_values(html, &prefix).first().map(|v| unescape_html(v))
+}
+
+/// The page's JSON-LD, parsed.
+fn json_ld(html: &str) -> serde_json::Value {
+    let text = between(html, "<script type=\"application/ld+json\">", "</script>");
+    assert!(
+        !text.contains('<') && !text.contains('>') && !text.contains('&'),
+        "{text}"
+    );
+    serde_json::from_str(text).unwrap_or_else(|err| panic!("JSON-LD is not JSON: {err}\n{text}"))
+}
+
+#[test]
+fn article_pages_carry_open_graph_twitter_and_news_article_json_ld() {
+    let site = news_site();
+    site.build_ok(&[]);
+    let path = "2022/12/ممر-لاتشين/";
+    let url = format!("{BASE}{}", encoded(path));
+    let html = site.page(path);
+    let canonical = attribute_values(&html, "<link rel=\"canonical\" href=\"");
+    assert_eq!(canonical, vec![url.clone()]);
+    let site_title = "أخبار & <تحليلات>";
+    let lede = "مقدمة & <تفاصيل> عن لاتشين";
+    for (attr, name, expected) in [
+        ("property", "og:type", "article"),
+        ("property", "og:title", HEADLINE),
+        ("property", "og:description", lede),
+        ("property", "og:url", url.as_str()),
+        ("property", "og:site_name", site_title),
+        ("property", "og:locale", "ar_AR"),
+        ("property", "article:published_time", "2022-12-13T10:00:00+03:00"),
+        ("property", "article:tag", "أزمة إنسانية"),
+        ("name", "twitter:card", "summary"),
+        ("name", "twitter:title", HEADLINE),
+        ("name", "twitter:description", lede),
+        ("name", "description", lede),
+    ] {
+        assert_eq!(meta(&html, attr, name).as_deref(), Some(expected), "{name}");
+    }
+    assert!(
+        html.contains("content=\"لاتشين &lt;b&gt;&amp;&lt;/b&gt; مغلق\""),
+        "{html}"
+    );
+
+    let ld = json_ld(&html);
+    assert_eq!(ld["@context"], "https://schema.org");
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["headline"], HEADLINE);
+    assert_eq!(ld["description"], lede);
+    assert_eq!(ld["datePublished"], "2022-12-13T10:00:00+03:00");
+    assert_eq!(ld["author"]["@type"], "Person");
+    assert_eq!(ld["author"]["name"], "كاتب & شريك");
+    assert_eq!(ld["publisher"]["@type"], "Organization");
+    assert_eq!(ld["publisher"]["name"], site_title);
+    assert_eq!(ld["publisher"]["url"], BASE);
+    assert_eq!(ld["inLanguage"], "ar");
+    assert_eq!(ld["mainEntityOfPage"]["@id"], url.as_str());
+    assert_eq!(ld["url"], url.as_str());
+    assert_eq!(ld["keywords"], serde_json::json!(["أزمة إنسانية"]));
+    let raw = between(&html, "<script type=\"application/ld+json\">", "</script>");
+    assert!(raw.contains("\\u003cb\\u003e\\u0026\\u003c/b\\u003e"), "{raw}");
+
+    // No byline: the site is the author, as an Organization.
+    let ld = json_ld(&site.page("2023/01/b/"));
+    assert_eq!(ld["author"]["@type"], "Organization");
+    assert_eq!(ld["author"]["name"], site_title);
+    assert_eq!(ld["description"], "الفقرة الأولى من النص عن لاتشين.");
+    // No date: no published time anywhere.
+    let undated = site.page("articles/undated/");
+    assert_eq!(meta(&undated, "property", "article:published_time"), None);
+    assert!(json_ld(&undated).get("datePublished").is_none());
+}
+
+#[test]
+fn every_other_page_has_open_graph_basics() {
+    let site = news_site();
+    site.build_ok(&[]);
+    for page in [
+        "",
+        "page/2/",
+        "2022/",
+        "tags/",
+        "topics/",
+        "topics/lachin/",
+        "archive/",
+        "read-also/",
+    ] {
+        let html = site.page(page);
+        let url = format!("{BASE}{}", encoded(page));
+        assert_eq!(
+            meta(&html, "property", "og:url").as_deref(),
+            Some(url.as_str()),
+            "/{page}"
+        );
+        assert_eq!(
+            attribute_values(&html, "<link rel=\"canonical\" href=\""),
+            vec![url.clone()],
+            "/{page}"
+        );
+        assert_eq!(
+            meta(&html, "property", "og:site_name").as_deref(),
+            Some("أخبار & <تحليلات>"),
+            "/{page}"
+        );
+        assert_eq!(
+            meta(&html, "property", "og:type").as_deref(),
+            Some("website"),
+            "/{page}"
+        );
+        assert!(
+            meta(&html, "property", "og:title").is_some_and(|t| !t.is_empty()),
+            "/{page}"
+        );
+        assert!(
+            !html.contains("application/ld+json"),
+            "/{page}: JSON-LD is for articles"
+        );
+    }
+}

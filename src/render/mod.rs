@@ -7,6 +7,7 @@ pub mod excerpt;
 pub mod feeds;
 pub mod html;
 pub mod markdown;
+pub mod meta;
 pub mod pages;
 pub mod sitemap;
 pub mod theme;

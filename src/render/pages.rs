@@ -11,6 +11,7 @@ use crate::render::feeds::{self, FeedSpec};
 use crate::render::markdown::render_body;
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
+use crate::render::{excerpt, meta};
 use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -24,6 +25,8 @@ struct SiteContext<'a> {
     base_url: &'a str,
     base_path: &'a str,
     language: &'a str,
+    /// Open Graph locale (`ar_AR`).
+    locale: String,
     direction: crate::config::Direction,
 }
 
@@ -185,6 +188,7 @@ pub fn render_pages(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<
             base_url: &config.base_url,
             base_path,
             language: &config.language,
+            locale: meta::og_locale(&config.language),
             direction: config.direction,
         },
         urls,
@@ -278,6 +282,10 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
     struct ArticleContext<'a> {
         title: &'a str,
         summary: Option<&'a str>,
+        /// The lede, or the opening of the text.
+        description: Option<String>,
+        /// schema.org NewsArticle, escaped for a `<script>` element.
+        json_ld: String,
         url: &'a str,
         date: Option<String>,
         author: Option<&'a str>,
@@ -314,9 +322,12 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         title: &site.articles[i].title,
         url: &r.urls[i],
     };
+    let description = excerpt::description(article);
     let context = ArticleContext {
         title: &article.title,
         summary: article.summary.as_deref(),
+        json_ld: meta::news_article_json_ld(site, index, description.as_deref()),
+        description,
         url: &r.urls[index],
         date: article.date_string(),
         author: article.author.as_deref(),

@@ -476,3 +476,25 @@ pub fn is_clean_absolute_url(url: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'\\'))
 }
+
+/// The page without its JSON-LD `<script type="application/ld+json">`
+/// elements (the only scripts the theme writes), after checking that none
+/// holds a `<` that could close it early.
+pub fn without_json_ld(html: &str) -> String {
+    const OPEN: &str = "<script type=\"application/ld+json\">";
+    let mut rest = html;
+    let mut out = String::with_capacity(html.len());
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let inside = &rest[start + OPEN.len()..];
+        let end = inside.find("</script>").expect("JSON-LD closed");
+        assert!(
+            !inside[..end].contains('<'),
+            "JSON-LD holds a raw `<`: {}",
+            &inside[..end]
+        );
+        rest = &inside[end + "</script>".len()..];
+    }
+    out.push_str(rest);
+    out
+}
