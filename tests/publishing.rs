@@ -415,3 +415,130 @@ fn every_other_page_has_open_graph_basics() {
         );
     }
 }
+
+#[test]
+fn aliases_write_redirect_pages_at_the_old_addresses() {
+    let site = news_site();
+    site.write(
+        "content/2022/moved.md",
+        md(
+            "title: \"نقل <خبر> & تحديث\"\ndate: 2022-12-20\naliases:\n  - /old/story/\n  - old-story.html\n  - \"/%D9%82%D8%AF%D9%8A%D9%85/\"\n  - https://example.org/arch/legacy/1234",
+            "نص.",
+        ),
+    );
+    site.build_ok(&[]);
+    let target = format!("{BASE}2022/12/moved/");
+    for page in ["old/story/", "old-story.html", "قديم/", "legacy/1234/"] {
+        let html = site.page(page);
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">"),
+            "{page}: {html}"
+        );
+        assert!(html.contains("<meta charset=\"utf-8\">"), "{page}");
+        assert!(
+            html.contains(&format!("<meta http-equiv=\"refresh\" content=\"0; url={target}\">")),
+            "{page}: {html}"
+        );
+        assert_eq!(
+            attribute_values(&html, "<link rel=\"canonical\" href=\""),
+            vec![target.clone()]
+        );
+        assert!(
+            html.contains(&format!("<a href=\"{target}\">")),
+            "{page}: a visible link"
+        );
+        assert!(
+            html.contains("<title>نقل &lt;خبر&gt; &amp; تحديث</title>"),
+            "{page}: {html}"
+        );
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"), "{page}");
+    }
+    // Redirects are not pages to index: the sitemap leaves them out.
+    let sitemap = String::from_utf8(site.snapshot()["sitemap.xml"].clone()).unwrap();
+    assert!(!sitemap.contains("old"), "{sitemap}");
+    assert!(sitemap.contains(&format!("<loc>{target}</loc>")));
+}
+
+#[test]
+fn an_alias_that_leaves_the_output_folder_is_an_error_naming_file_and_line() {
+    for (alias, line) in [
+        ("../../outside/", 6),
+        ("\"%2e%2e/%2E%2E/outside\"", 6),
+        ("\"a%00b\"", 6),
+        ("'C:\\Windows\\x'", 6),
+        ("file:///etc/passwd", 6),
+    ] {
+        let site = Site::new();
+        let file = site.write(
+            "content/2022/a.md",
+            md(
+                &format!("title: أ\ndate: 2022-12-01\naliases:\n  - /fine/\n  - {alias}"),
+                "نص.",
+            ),
+        );
+        let run = site.build_fails_without_output(&[]);
+        let expected = format!("{}:{line}: error: alias `", file.display());
+        assert!(
+            run.stderr.contains(&expected),
+            "{alias}: expected `{expected}` in\n{run}"
+        );
+        assert!(!site.outer.join("outside").exists());
+    }
+}
+
+#[test]
+fn an_alias_that_collides_with_a_page_or_another_alias_names_both_files() {
+    let site = Site::new();
+    let a = site.write(
+        "content/2022/a.md",
+        md("title: أ\ndate: 2022-12-01\naliases: [/2022/12/b/]", "نص."),
+    );
+    let b = site.write("content/2022/b.md", md("title: ب\ndate: 2022-12-02", "نص."));
+    let run = site.build_fails_without_output(&[]);
+    let line = run
+        .stderr_lines("alias `/2022/12/b/`")
+        .first()
+        .map(|l| l.trim_start().to_string())
+        .unwrap_or_else(|| panic!("no alias error:\n{run}"));
+    assert!(line.starts_with(&format!("{}:4: error:", a.display())), "{line}");
+    assert!(
+        line.contains(&b.display().to_string()),
+        "the page's file is named: {line}"
+    );
+    assert!(line.contains("/2022/12/b/index.html"), "{line}");
+
+    let site = Site::new();
+    let a = site.write(
+        "content/2022/a.md",
+        md("title: أ\ndate: 2022-12-01\naliases: [/old/]", "نص."),
+    );
+    let b = site.write(
+        "content/2022/b.md",
+        md("title: ب\ndate: 2022-12-02\naliases:\n  - old", "نص."),
+    );
+    let run = site.build_fails_without_output(&[]);
+    let errors = run.stderr_lines("error: alias");
+    assert_eq!(errors.len(), 1, "{run}");
+    // Newest first: b claims the path, a is the one reported.
+    assert!(
+        errors[0].trim_start().starts_with(&format!("{}:4:", a.display())),
+        "{run}"
+    );
+    assert!(errors[0].contains(&b.display().to_string()), "{run}");
+
+    // Generated files other than pages are protected too.
+    let site = Site::new();
+    site.write(
+        "content/2022/a.md",
+        md("title: أ\ndate: 2022-12-01\naliases: [sitemap.xml, robots.txt/]", "نص."),
+    );
+    let run = site.build_fails_without_output(&[]);
+    assert!(
+        run.stderr.contains("alias `sitemap.xml` would replace /sitemap.xml"),
+        "{run}"
+    );
+    assert!(
+        run.stderr.contains("alias `robots.txt/` needs a folder /robots.txt/"),
+        "{run}"
+    );
+}

@@ -1,7 +1,8 @@
 //! Rendering: the linked [`Site`] becomes output files (HTML pages, feeds,
-//! sitemaps, `robots.txt`, the stylesheet), in parallel and in a
-//! deterministic order.
+//! sitemaps, `robots.txt`, alias redirects, the stylesheet), in parallel
+//! and in a deterministic order.
 
+pub mod aliases;
 pub mod dates;
 pub mod excerpt;
 pub mod feeds;
@@ -44,6 +45,8 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<D
         sitemap::SitemapLimits::default(),
     ));
     files.push(sitemap::robots(site, theme)?);
+    let redirects = aliases::render_aliases(site, &files)?;
+    files.extend(redirects);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let collisions: Vec<Diagnostic> = files
         .windows(2)
