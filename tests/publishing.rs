@@ -542,3 +542,50 @@ fn an_alias_that_collides_with_a_page_or_another_alias_names_both_files() {
         "{run}"
     );
 }
+
+#[test]
+fn minified_output_is_smaller_keeps_json_ld_and_is_stable() {
+    let plain = news_site();
+    plain.build_ok(&[]);
+    let minified = news_site();
+    let config = std::fs::read_to_string(minified.root.join("site.yaml")).unwrap();
+    minified.write("site.yaml", format!("minify: true\n{config}"));
+    minified.build_ok(&[]);
+    let before = plain.snapshot();
+    let after = minified.snapshot();
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    let size = |files: &Snapshot, ext: &str| -> usize {
+        files
+            .iter()
+            .filter(|(p, _)| p.ends_with(ext))
+            .map(|(_, b)| b.len())
+            .sum()
+    };
+    assert!(
+        size(&after, ".html") * 10 < size(&before, ".html") * 9,
+        "HTML not 10% smaller"
+    );
+    assert!(
+        after["theme.css"].len() < before["theme.css"].len(),
+        "theme.css not smaller"
+    );
+    for (path, bytes) in &after {
+        if path.ends_with(".html") {
+            assert!(bytes.len() < before[path].len(), "{path} not smaller");
+        } else if path != "theme.css" {
+            assert_eq!(bytes, &before[path], "{path}: only HTML and CSS are minified");
+        }
+    }
+    // Metadata survives: the JSON-LD is data, left as it was.
+    let article = String::from_utf8(after["2022/12/ممر-لاتشين/index.html"].clone()).unwrap();
+    let ld: serde_json::Value =
+        serde_json::from_str(between(&article, "<script type=application/ld+json>", "</script>")).expect("JSON-LD");
+    assert_eq!(ld["headline"], HEADLINE);
+    // Byte-identical from build to build, whatever the thread count.
+    minified.build_with_env(&[], &[("RAYON_NUM_THREADS", "1")]).assert_ok();
+    assert_same_files(&after, &minified.snapshot(), "second minified build");
+}

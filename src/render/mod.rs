@@ -9,6 +9,7 @@ pub mod feeds;
 pub mod html;
 pub mod markdown;
 pub mod meta;
+pub mod minify;
 pub mod pages;
 pub mod sitemap;
 pub mod theme;
@@ -47,6 +48,9 @@ pub fn render_site(site: &Site, theme: &Theme) -> Result<(Vec<OutputFile>, Vec<D
     files.push(sitemap::robots(site, theme)?);
     let redirects = aliases::render_aliases(site, &files)?;
     files.extend(redirects);
+    if site.config.minify {
+        minify::minify_files(&mut files);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let collisions: Vec<Diagnostic> = files
         .windows(2)
