@@ -31,6 +31,9 @@ pub struct SiteConfig {
     pub related_count: usize,
     /// The running stories whose articles are gathered on topic pages.
     pub topics: Vec<TopicDef>,
+    /// Write HTML pages (with their inline CSS and JS) and the stylesheet
+    /// minified (minify-html): smaller files, harder to read.
+    pub minify: bool,
 }
 
 impl Default for SiteConfig {
@@ -46,6 +49,7 @@ impl Default for SiteConfig {
             digits: Digits::Western,
             related_count: 5,
             topics: Vec::new(),
+            minify: false,
         }
     }
 }

@@ -92,6 +92,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ("undated", "an article has no date"),
     ("duplicate-url", "two articles (or pages) would be written to one URL"),
     (
+        "alias",
+        "an alias leaves the site, or takes the address of another page or alias",
+    ),
+    (
         "broken-link",
         "a Markdown link names an article that is not in content/",
     ),

@@ -271,7 +271,7 @@ fn hostile_title_is_escaped_everywhere() {
         if path.ends_with(".xml") {
             assert_well_formed_xml(&path, &bytes);
         }
-        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        let text = without_json_ld(&String::from_utf8_lossy(&bytes)).to_lowercase();
         assert!(!text.contains("<script"), "public/{path} holds a raw <script> tag");
         assert!(!text.contains("<b>"), "public/{path} holds a raw <b> tag");
         assert!(!text.contains("<i>"), "public/{path} holds a raw <i> tag");
@@ -639,12 +639,12 @@ fn failed_build_leaves_earlier_output_byte_identical() {
     let site = Site::new();
     site.write("content/2022/a.md", dated("أ", "2022-12-01"));
     site.write("content/2022/2022-12-02-b.txt", "ب\nمقدمة.\nاقرأ أيضاً: أ\n");
-    site.write("static/robots.txt", "User-agent: *\n");
+    site.write("static/humans.txt", "Editors: *\n");
     std::fs::create_dir_all(site.root.join("templates")).unwrap();
     site.build_ok(&[]);
     let before = site.snapshot();
     let root_entries = entries(&site.root);
-    assert!(before.contains_key("2022/12/a/index.html") && before.contains_key("robots.txt"));
+    assert!(before.contains_key("2022/12/a/index.html") && before.contains_key("humans.txt"));
 
     let good = std::fs::read(site.root.join("content/2022/a.md")).unwrap();
     let breakages: [(&str, &str, &str); 4] = [
@@ -786,7 +786,7 @@ fn markdown_links_are_rewritten_and_made_safe() {
     assert_eq!(count(body, "<img"), 1, "{body}");
     assert!(body.contains("<img src=\"#\" "), "{body}");
     for (path, bytes) in site.snapshot() {
-        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        let text = without_json_ld(&String::from_utf8_lossy(&bytes)).to_lowercase();
         assert!(!text.contains("javascript:"), "public/{path} holds a javascript: URL");
         assert!(!text.contains("<img src=x"), "public/{path} holds the raw <img> tag");
         assert!(!text.contains("<script"), "public/{path} holds a <script> tag");
@@ -847,13 +847,13 @@ fn static_files_are_copied_as_they_are() {
     site.write("content/2022/a.md", dated("أ", "2022-12-01"));
     let binary: Vec<u8> = (0..=255u8).rev().collect();
     site.write("static/img/logo.bin", &binary);
-    site.write("static/robots.txt", "User-agent: *\nDisallow:\n");
+    site.write("static/ads.txt", "example.com, pub-0, DIRECT\n");
     site.write("static/2022/12/a/photo.jpg", b"\xff\xd8\xff");
     let run = site.build_ok(&[]);
     assert!(run.stdout.contains("3 static files copied"), "{run}");
     let out = site.snapshot();
     assert_eq!(out["img/logo.bin"], binary);
-    assert_eq!(out["robots.txt"], b"User-agent: *\nDisallow:\n");
+    assert_eq!(out["ads.txt"], b"example.com, pub-0, DIRECT\n");
     assert_eq!(out["2022/12/a/photo.jpg"], b"\xff\xd8\xff");
     assert!(out.contains_key("2022/12/a/index.html"));
 }

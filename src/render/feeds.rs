@@ -1,6 +1,7 @@
 //! Atom 1.0 feeds (the site's and each topic's) and absolute URLs.
 
 use crate::link::Site;
+use crate::render::excerpt::description;
 use crate::render::OutputFile;
 
 /// Entries in a feed: the newest articles.
@@ -25,10 +26,17 @@ pub fn xml_escape(text: &str) -> String {
 }
 
 /// `base_url` joined with a site path, non-ASCII and reserved bytes
-/// percent-encoded so that every feed reader and crawler accepts it.
+/// percent-encoded so that every feed reader and crawler accepts it (the
+/// base keeps its ASCII as written, its non-ASCII bytes are encoded too).
 pub fn absolute_url(base_url: &str, path: &str) -> String {
     let mut url = String::with_capacity(base_url.len() + path.len() * 3);
-    url.push_str(base_url);
+    for byte in base_url.bytes() {
+        if byte.is_ascii() {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
     for byte in path.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'/' | b'-' | b'_' | b'.' | b'~') {
             url.push(byte as char);
@@ -119,8 +127,9 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> OutputFile {
                 xml_escape(&topic.name)
             ));
         }
-        if let Some(summary) = &article.summary {
-            xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(summary)));
+        // The lede, or the opening of the text when there is none.
+        if let Some(summary) = description(article) {
+            xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&summary)));
         }
         xml.push_str("  </entry>\n");
     }
@@ -145,6 +154,10 @@ mod tests {
         assert_eq!(
             absolute_url("https://x.org/", "articles/صين/"),
             "https://x.org/articles/%D8%B5%D9%8A%D9%86/"
+        );
+        assert_eq!(
+            absolute_url("https://x.org/أ/", "a b?"),
+            "https://x.org/%D8%A3/a%20b%3F"
         );
     }
 

@@ -1,11 +1,17 @@
-//! Rendering: the linked [`Site`] becomes output files (HTML pages, the
-//! stylesheet), in parallel and in a deterministic order.
+//! Rendering: the linked [`Site`] becomes output files (HTML pages, feeds,
+//! sitemaps, `robots.txt`, alias redirects, the stylesheet), in parallel
+//! and in a deterministic order.
 
+pub mod aliases;
 pub mod dates;
+pub mod excerpt;
 pub mod feeds;
 pub mod html;
 pub mod markdown;
+pub mod meta;
+pub mod minify;
 pub mod pages;
+pub mod sitemap;
 pub mod theme;
 
 use crate::diagnostic::Diagnostic;
@@ -47,6 +53,27 @@ pub fn render_site(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) ->
         origin: "the theme's stylesheet".to_string(),
     });
     pages.push(("theme.css".to_string(), None));
+    // Sitemaps and robots.txt are cheap: always written.
+    let entries = sitemap::entries(site);
+    let mut always = sitemap::sitemaps(&site.config.base_url, &entries, sitemap::SitemapLimits::default());
+    always.push(sitemap::robots(site, theme)?);
+    pages.extend(always.iter().map(|f| (f.path.clone(), None)));
+    files.extend(always);
+    let origins: std::collections::BTreeMap<&str, &str> =
+        files.iter().map(|f| (f.path.as_str(), f.origin.as_str())).collect();
+    let owners: Vec<(String, String)> = pages
+        .iter()
+        .map(|(path, _)| {
+            let origin = origins.get(path.as_str()).map(|o| o.to_string());
+            (path.clone(), origin.unwrap_or_else(|| format!("the page /{path}")))
+        })
+        .collect();
+    let redirects = aliases::render_aliases(site, &owners)?;
+    pages.extend(redirects.iter().map(|f| (f.path.clone(), None)));
+    files.extend(redirects);
+    if site.config.minify {
+        minify::minify_files(&mut files);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     pages.sort();
     let collisions: Vec<Diagnostic> = pages

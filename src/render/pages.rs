@@ -11,6 +11,7 @@ use crate::render::feeds::{self, FeedSpec};
 use crate::render::markdown::render_body;
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
+use crate::render::{excerpt, meta};
 use chrono::Datelike;
 use rayon::prelude::*;
 use rustc_hash::FxHasher;
@@ -26,6 +27,8 @@ struct SiteContext<'a> {
     base_url: &'a str,
     base_path: &'a str,
     language: &'a str,
+    /// Open Graph locale (`ar_AR`).
+    locale: String,
     direction: crate::config::Direction,
 }
 
@@ -92,13 +95,14 @@ struct PageNumber {
 }
 
 /// A paginated list of articles: the home page, a year, a month, a tag.
-struct Listing {
-    kind: &'static str,
+pub(crate) struct Listing {
+    pub(crate) kind: &'static str,
     heading: String,
     description: Option<String>,
     /// Site path of page 1, below the base path (`""`, `2022/`, `tags/x/`).
-    path: String,
-    members: Vec<usize>,
+    pub(crate) path: String,
+    /// Articles (indices, newest first).
+    pub(crate) members: Vec<usize>,
 }
 
 /// Shared, precomputed data for rendering.
@@ -123,7 +127,7 @@ impl<'a> Renderer<'a> {
         PageContext {
             title,
             url: format!("{}{}", self.base_path, path),
-            canonical: format!("{}{}", self.site.config.base_url, path),
+            canonical: feeds::absolute_url(&self.site.config.base_url, path),
             kind,
             feed_url,
         }
@@ -229,6 +233,7 @@ pub fn render_pages(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) -
             base_url: &config.base_url,
             base_path,
             language: &config.language,
+            locale: meta::og_locale(&config.language),
             direction: config.direction,
         },
         urls,
@@ -241,7 +246,7 @@ pub fn render_pages(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) -
         )),
         summary_prints,
     };
-    let listings = listings(site, &renderer);
+    let listings = listings(site, &renderer.dates);
     let members = site.topic_members();
     let plan = plan(&renderer, &listings, &members);
     let results: Vec<Option<(OutputFile, Vec<Diagnostic>)>> = plan
@@ -502,7 +507,8 @@ fn render_job(
     }
 }
 
-fn page_count(items: usize, per_page: usize) -> usize {
+/// Pages a list of `items` takes (at least one, even when empty).
+pub(crate) fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page).max(1)
 }
 
@@ -511,6 +517,10 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
     struct ArticleContext<'a> {
         title: &'a str,
         summary: Option<&'a str>,
+        /// The lede, or the opening of the text.
+        description: Option<String>,
+        /// schema.org NewsArticle, escaped for a `<script>` element.
+        json_ld: String,
         url: &'a str,
         date: Option<String>,
         author: Option<&'a str>,
@@ -547,9 +557,12 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         title: &site.articles[i].title,
         url: &r.urls[i],
     };
+    let description = excerpt::description(article);
     let context = ArticleContext {
         title: &article.title,
         summary: article.summary.as_deref(),
+        json_ld: meta::news_article_json_ld(site, index, description.as_deref()),
+        description,
         url: &r.urls[index],
         date: article.date_string(),
         author: article.author.as_deref(),
@@ -591,7 +604,7 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
 }
 
 /// Every paginated article list: home, years, months, tags.
-fn listings(site: &Site, r: &Renderer) -> Vec<Listing> {
+pub(crate) fn listings(site: &Site, dates: &DateFormat) -> Vec<Listing> {
     let all: Vec<usize> = (0..site.articles.len()).collect();
     let mut listings = vec![Listing {
         kind: "home",
@@ -616,7 +629,7 @@ fn listings(site: &Site, r: &Renderer) -> Vec<Listing> {
         members.sort_unstable();
         listings.push(Listing {
             kind: "year",
-            heading: r.dates.number(&format!("أرشيف {year}")),
+            heading: dates.number(&format!("أرشيف {year}")),
             description: None,
             path: format!("{year:04}/"),
             members,
@@ -624,7 +637,7 @@ fn listings(site: &Site, r: &Renderer) -> Vec<Listing> {
         for (month, members) in months.iter().rev() {
             listings.push(Listing {
                 kind: "month",
-                heading: r.dates.month(*year, *month),
+                heading: dates.month(*year, *month),
                 description: None,
                 path: format!("{year:04}/{month:02}/"),
                 members: members.clone(),

@@ -1,5 +1,6 @@
 //! The theme: the default Tera templates embedded in the binary, a site's
-//! own `templates/NAME` overriding the default of the same name, and the
+//! own `templates/NAME` overriding the default of the same name (HTML and
+//! XML templates, `robots.txt`, `theme.css`), and the
 //! filters templates can use (`date_ar`, `bdi`, `num`).
 
 use crate::diagnostic::Diagnostic;
@@ -25,6 +26,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("topic.html", include_str!("../../templates/topic.html")),
     ("read_also.html", include_str!("../../templates/read_also.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("robots.txt", include_str!("../../templates/robots.txt")),
 ];
 
 /// The default stylesheet, written to `/theme.css`.
@@ -67,7 +69,7 @@ impl Theme {
                 let text = std::fs::read_to_string(entry.path()).map_err(|err| Error::io(entry.path(), err))?;
                 if name == "theme.css" {
                     css = text;
-                } else if name.ends_with(".html") || name.ends_with(".xml") {
+                } else if name.ends_with(".html") || name.ends_with(".xml") || name == "robots.txt" {
                     sources.insert(name, text);
                 }
             }

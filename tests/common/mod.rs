@@ -384,3 +384,120 @@ pub fn xml_texts(bytes: &[u8], tag: &str) -> Vec<String> {
     }
     texts
 }
+
+/// One element of an XML document.
+#[derive(Debug, Clone)]
+pub struct XmlElement {
+    /// Local names from the root down, `/`-separated (`feed/entry/title`).
+    pub path: String,
+    /// Attributes by local name, unescaped.
+    pub attributes: BTreeMap<String, String>,
+    /// The element's own text (and CDATA), unescaped.
+    pub text: String,
+}
+
+/// Parses an XML document into its elements in document order; panics
+/// (naming the file) unless it is well-formed with one root element.
+pub fn xml_elements(name: &str, bytes: &[u8]) -> Vec<XmlElement> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(bytes);
+    let mut elements: Vec<XmlElement> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut roots = 0;
+    let mut buffer = Vec::new();
+    loop {
+        let event = reader
+            .read_event_into(&mut buffer)
+            .unwrap_or_else(|err| panic!("{name} is not well-formed XML: {err}"));
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let local = String::from_utf8(e.local_name().as_ref().to_vec()).expect("UTF-8 name");
+                let path = match open.last() {
+                    Some(&parent) => format!("{}/{}", elements[parent].path, local),
+                    None => {
+                        roots += 1;
+                        local
+                    }
+                };
+                let attributes = e
+                    .attributes()
+                    .map(|a| {
+                        let a = a.unwrap_or_else(|err| panic!("{name}: bad attribute: {err}"));
+                        let key = String::from_utf8(a.key.local_name().as_ref().to_vec()).expect("UTF-8 key");
+                        let value = a
+                            .unescape_value()
+                            .unwrap_or_else(|err| panic!("{name}: bad escape: {err}"))
+                            .into_owned();
+                        (key, value)
+                    })
+                    .collect();
+                elements.push(XmlElement {
+                    path,
+                    attributes,
+                    text: String::new(),
+                });
+                if matches!(event, Event::Start(_)) {
+                    open.push(elements.len() - 1);
+                }
+            }
+            Event::End(_) => {
+                open.pop();
+            }
+            Event::Text(t) => {
+                let text = t.unescape().unwrap_or_else(|err| panic!("{name}: bad escape: {err}"));
+                if let Some(&current) = open.last() {
+                    elements[current].text.push_str(&text);
+                } else {
+                    assert!(text.trim().is_empty(), "{name}: text outside the root element");
+                }
+            }
+            Event::CData(t) => {
+                if let Some(&current) = open.last() {
+                    elements[current].text.push_str(&String::from_utf8_lossy(&t));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buffer.clear();
+    }
+    assert!(open.is_empty(), "{name}: unclosed elements");
+    assert_eq!(roots, 1, "{name}: one root element");
+    elements
+}
+
+/// The elements at `path`.
+pub fn xml_at<'a>(elements: &'a [XmlElement], path: &str) -> Vec<&'a XmlElement> {
+    elements.iter().filter(|e| e.path == path).collect()
+}
+
+/// True for an absolute http(s) URL that is plain ASCII with no spaces,
+/// quotes or angle brackets: what feeds and sitemaps must hold.
+pub fn is_clean_absolute_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'\\'))
+}
+
+/// The page without its JSON-LD `<script type="application/ld+json">`
+/// elements (the only scripts the theme writes), after checking that none
+/// holds a `<` that could close it early.
+pub fn without_json_ld(html: &str) -> String {
+    const OPEN: &str = "<script type=\"application/ld+json\">";
+    let mut rest = html;
+    let mut out = String::with_capacity(html.len());
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        let inside = &rest[start + OPEN.len()..];
+        let end = inside.find("</script>").expect("JSON-LD closed");
+        assert!(
+            !inside[..end].contains('<'),
+            "JSON-LD holds a raw `<`: {}",
+            &inside[..end]
+        );
+        rest = &inside[end + "</script>".len()..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -1,0 +1,95 @@
+//! Plain-text descriptions of articles, for feed summaries, `<meta
+//! name="description">`, social cards and JSON-LD: the lede, or else the
+//! opening paragraph of the text cut at a word.
+
+use crate::analyse::normalise::strip_read_also;
+use crate::article::{Article, Body, TextBlock};
+use crate::load::markdown::options;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+/// Longest description taken from the text (in characters, before `…`).
+pub const EXCERPT_CHARS: usize = 300;
+
+/// The article's lede, or the first paragraph of its text (without markup,
+/// whitespace collapsed, cut to [`EXCERPT_CHARS`]). `None` when the article
+/// has neither.
+pub fn description(article: &Article) -> Option<String> {
+    if let Some(lede) = article.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        return Some(collapse_whitespace(lede));
+    }
+    let text = match &article.body {
+        Body::Text(blocks) => blocks.iter().find_map(|block| match block {
+            TextBlock::Paragraph(text) => Some(collapse_whitespace(text)).filter(|t| !t.is_empty()),
+            _ => None,
+        }),
+        Body::Markdown { source, .. } => first_markdown_paragraph(source),
+    }?;
+    Some(truncate(&text, EXCERPT_CHARS))
+}
+
+/// The text of the first paragraph that is not a read-also reference.
+fn first_markdown_paragraph(source: &str) -> Option<String> {
+    let mut current: Option<String> = None;
+    for event in pulldown_cmark::Parser::new_ext(source, options()) {
+        match event {
+            Event::Start(Tag::Paragraph) => current = Some(String::new()),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(paragraph) = current.as_mut() {
+                    paragraph.push_str(&text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(paragraph) = current.as_mut() {
+                    paragraph.push(' ');
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(paragraph) = current.take() {
+                    let paragraph = collapse_whitespace(&paragraph);
+                    if !paragraph.is_empty() && strip_read_also(&paragraph).is_none() {
+                        return Some(paragraph);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Cuts `text` to at most `max` characters at a word boundary, adding `…`.
+pub fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let kept = match cut.rfind(' ') {
+        Some(space) if space > 0 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    format!("{}…", kept.trim_end_matches([' ', ',', '،', '؛', ':', '-']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_paragraph_skips_headings_and_read_also() {
+        let source = "## عنوان\n\nاقرأ أيضاً: مقال آخر\n\nالفقرة **الأولى**\nمن النص.\n\nالثانية.";
+        assert_eq!(
+            first_markdown_paragraph(source).as_deref(),
+            Some("الفقرة الأولى من النص.")
+        );
+    }
+
+    #[test]
+    fn long_text_is_cut_at_a_word() {
+        assert_eq!(truncate("كلمة أخرى ثالثة", 12), "كلمة أخرى…");
+        assert_eq!(truncate("قصير", 12), "قصير");
+    }
+}
