@@ -31,6 +31,11 @@ pub struct SiteConfig {
     pub related_count: usize,
     /// The running stories whose articles are gathered on topic pages.
     pub topics: Vec<TopicDef>,
+    /// Pass raw HTML in Markdown articles through unchanged. Off by default:
+    /// raw HTML is then sanitised (scripts, event attributes, `javascript:`
+    /// links, styles, frames, objects and forms removed; safe formatting
+    /// kept). Turn on only when every editor of `content/` is trusted.
+    pub unsafe_html: bool,
 }
 
 impl Default for SiteConfig {
@@ -46,6 +51,7 @@ impl Default for SiteConfig {
             digits: Digits::Western,
             related_count: 5,
             topics: Vec::new(),
+            unsafe_html: false,
         }
     }
 }
@@ -228,6 +234,22 @@ mod tests {
         let err = SiteConfig::parse("title: x\nper_page: many\n", Path::new("site.yaml")).unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("per_page"), "{}", err.message);
+    }
+
+    #[test]
+    fn unsafe_html_is_off_unless_asked_for() {
+        assert!(
+            !SiteConfig::parse("title: x\n", Path::new("site.yaml"))
+                .unwrap()
+                .unsafe_html
+        );
+        assert!(
+            SiteConfig::parse("unsafe_html: true\n", Path::new("site.yaml"))
+                .unwrap()
+                .unsafe_html
+        );
+        let err = SiteConfig::parse("unsafe_html: sometimes\n", Path::new("site.yaml")).unwrap_err();
+        assert_eq!(err.line, Some(1));
     }
 
     #[test]
