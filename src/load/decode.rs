@@ -19,17 +19,20 @@ pub struct Decoded {
 /// The note given for a file read as Windows-1256.
 pub const WINDOWS_1256_NOTE: &str = "decoded as Windows-1256; save it as UTF-8";
 
-/// Decodes a file's bytes. Errors say what the bytes were not, and how to fix it.
+/// Decodes a file's bytes. Errors say what the bytes were not, and how to
+/// fix it. UTF-8 input is reused in place, not copied.
 pub fn decode(bytes: Vec<u8>) -> Result<Decoded, String> {
-    let (text, note) = to_text(bytes)?;
-    let text = text.trim_start_matches('\u{feff}');
+    let (mut text, note) = to_text(bytes)?;
+    if text.starts_with('\u{feff}') {
+        text = text.trim_start_matches('\u{feff}').to_string();
+    }
     if let Some(at) = text.find('\0') {
         return Err(format!(
             "the file holds a NUL character (line {}): it is not a text file",
-            line_of(text, at)
+            line_of(&text, at)
         ));
     }
-    let text = unify_line_endings(text.to_string());
+    let text = unify_line_endings(text);
     let (text, removed) = remove_control_characters(text);
     let mut notes: Vec<String> = note.into_iter().collect();
     if let Some((count, line)) = removed {
@@ -49,10 +52,12 @@ fn to_text(bytes: Vec<u8>) -> Result<(String, Option<String>), String> {
     if bytes.starts_with(b"\xFF\xFE\x00\x00") || bytes.starts_with(b"\x00\x00\xFE\xFF") {
         return Err("the file is UTF-32, which arshif does not read; save it as UTF-8".to_string());
     }
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
-            Ok(text) => Ok((text.to_string(), None)),
-            Err(err) => Err(invalid_utf8(err.valid_up_to() + 3)),
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        let mut bytes = bytes;
+        bytes.drain(..3);
+        return match String::from_utf8(bytes) {
+            Ok(text) => Ok((text, None)),
+            Err(err) => Err(invalid_utf8(err.utf8_error().valid_up_to() + 3)),
         };
     }
     for (bom, encoding) in [(b"\xFF\xFE", UTF_16LE), (b"\xFE\xFF", UTF_16BE)] {

@@ -16,6 +16,7 @@ use crate::load::markdown::options;
 use crate::render::html::{escape, escape_into, isolate};
 use pulldown_cmark::{html, CowStr, Event, Tag, TagEnd};
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::sync::OnceLock;
 
 /// Only these link schemes survive; anything else (`javascript:`, `data:`…) is dropped.
@@ -118,15 +119,52 @@ fn render_markdown(
     reference_box: &dyn Fn(usize) -> String,
     unsafe_html: bool,
 ) -> RenderedBody {
-    let mut broken_links = Vec::new();
-    let mut has_raw_html = false;
-    let mut events: Vec<Event> = Vec::new();
-    let mut paragraph_start: Option<usize> = None;
-    let mut nth_reference = 0;
-    // Inside an image, text is its alt attribute: pulldown-cmark writes it
-    // from Text events only, and escapes it itself.
-    let mut image_depth = 0usize;
-    for event in pulldown_cmark::Parser::new_ext(source, options()) {
+    let mut events = BodyEvents {
+        parser: pulldown_cmark::Parser::new_ext(source, options()),
+        pending: VecDeque::new(),
+        article,
+        resolver,
+        url_of,
+        reference_box,
+        broken_links: Vec::new(),
+        has_raw_html: false,
+        nth_reference: 0,
+        image_depth: 0,
+    };
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut html, &mut events);
+    if events.has_raw_html && !unsafe_html {
+        html = sanitise(&html);
+    }
+    RenderedBody {
+        html,
+        broken_links: events.broken_links,
+    }
+}
+
+/// The body's Markdown events as they are written: links rewritten, text
+/// isolated, read-also paragraphs replaced by their boxes. Streams: only
+/// the current paragraph is held (to tell whether it is a read-also
+/// paragraph), never the whole body's events.
+struct BodyEvents<'a, 'r> {
+    parser: pulldown_cmark::Parser<'a>,
+    /// Events of a paragraph read ahead, to hand out next.
+    pending: VecDeque<Event<'a>>,
+    article: &'r Article,
+    resolver: &'r LinkResolver,
+    url_of: &'r dyn Fn(usize) -> String,
+    reference_box: &'r dyn Fn(usize) -> String,
+    broken_links: Vec<String>,
+    has_raw_html: bool,
+    nth_reference: usize,
+    /// Inside an image, text is its alt attribute: pulldown-cmark writes it
+    /// from Text events only, and escapes it itself.
+    image_depth: usize,
+}
+
+impl<'a> BodyEvents<'a, '_> {
+    /// One event as it is written.
+    fn rewrite(&mut self, event: Event<'a>) -> Event<'a> {
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -134,23 +172,19 @@ fn render_markdown(
                 title,
                 id,
             }) => {
-                let dest_url =
-                    if is_article_file(&dest_url) || resolver.resolve(&article.content_path, &dest_url).is_some() {
-                        match resolver.resolve(&article.content_path, &dest_url) {
-                            Some(target) => {
-                                let fragment = dest_url.find('#').map(|i| &dest_url[i..]).unwrap_or("");
-                                CowStr::from(format!("{}{}", url_of(target), fragment))
-                            }
-                            None => {
-                                broken_links.push(dest_url.to_string());
-                                dest_url
-                            }
-                        }
-                    } else if is_safe_destination(&dest_url) {
+                let target = self.resolver.resolve(&self.article.content_path, &dest_url);
+                let dest_url = match target {
+                    Some(target) => {
+                        let fragment = dest_url.find('#').map(|i| &dest_url[i..]).unwrap_or("");
+                        CowStr::from(format!("{}{}", (self.url_of)(target), fragment))
+                    }
+                    None if is_article_file(&dest_url) => {
+                        self.broken_links.push(dest_url.to_string());
                         dest_url
-                    } else {
-                        CowStr::from("#")
-                    };
+                    }
+                    None if is_safe_destination(&dest_url) => dest_url,
+                    None => CowStr::from("#"),
+                };
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -173,39 +207,53 @@ fn render_markdown(
                 title,
                 id,
             }),
-            // Raw HTML goes through as it is and is sanitised with the whole body below.
+            // Raw HTML goes through as it is and is sanitised with the whole body.
             // Inline pieces stay `InlineHtml` so that they never count as text.
             event @ (Event::Html(_) | Event::InlineHtml(_)) => {
-                has_raw_html = true;
+                self.has_raw_html = true;
                 event
             }
-            Event::Text(text) if image_depth == 0 => Event::Html(CowStr::from(isolate(&text))),
+            Event::Text(text) if self.image_depth == 0 => Event::Html(CowStr::from(isolate(&text))),
             other => other,
         };
         match &event {
-            Event::Start(Tag::Image { .. }) => image_depth += 1,
-            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
-            Event::Start(Tag::Paragraph) => paragraph_start = Some(events.len()),
-            Event::End(TagEnd::Paragraph) => {
-                if let Some(start) = paragraph_start.take() {
-                    if is_read_also_paragraph(&events[start..], source) {
-                        events.truncate(start);
-                        events.push(Event::Html(CowStr::from(reference_box(nth_reference))));
-                        nth_reference += 1;
-                        continue;
-                    }
-                }
-            }
+            Event::Start(Tag::Image { .. }) => self.image_depth += 1,
+            Event::End(TagEnd::Image) => self.image_depth = self.image_depth.saturating_sub(1),
             _ => {}
         }
-        events.push(event);
+        event
     }
-    let mut html = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut html, events.into_iter());
-    if has_raw_html && !unsafe_html {
-        html = sanitise(&html);
+}
+
+impl<'a> Iterator for BodyEvents<'a, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.pending.pop_front() {
+            return Some(event);
+        }
+        let raw = self.parser.next()?;
+        let event = self.rewrite(raw);
+        if !matches!(event, Event::Start(Tag::Paragraph)) {
+            return Some(event);
+        }
+        self.pending.push_back(event);
+        while let Some(raw) = self.parser.next() {
+            let event = self.rewrite(raw);
+            let end = matches!(event, Event::End(TagEnd::Paragraph));
+            self.pending.push_back(event);
+            if end {
+                break;
+            }
+        }
+        if is_read_also_paragraph(self.pending.iter()) {
+            self.pending.clear();
+            let reference = (self.reference_box)(self.nth_reference);
+            self.nth_reference += 1;
+            return Some(Event::Html(CowStr::from(reference)));
+        }
+        self.pending.pop_front()
     }
-    RenderedBody { html, broken_links }
 }
 
 /// Cleans body HTML that holds raw HTML from an editor: only safe formatting
@@ -323,7 +371,7 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
 
 /// Whether buffered paragraph events open with "اقرأ أيضاً". Text events
 /// were already turned into escaped HTML, which leaves Arabic letters as they are.
-fn is_read_also_paragraph(events: &[Event], _source: &str) -> bool {
+fn is_read_also_paragraph<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> bool {
     let mut text = String::new();
     for event in events {
         if let Event::Html(html) = event {
