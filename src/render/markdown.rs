@@ -180,7 +180,12 @@ impl<'a> BodyEvents<'a, '_> {
                     }
                     None if is_article_file(&dest_url) => {
                         self.broken_links.push(dest_url.to_string());
-                        dest_url
+                        // `javascript:alert(1)//x.md` names a file too: keep only safe ones.
+                        if is_safe_destination(&dest_url) {
+                            dest_url
+                        } else {
+                            CowStr::from("#")
+                        }
                     }
                     None if is_safe_destination(&dest_url) => dest_url,
                     None => CowStr::from("#"),

@@ -91,6 +91,8 @@ const PIECES: &[&str] = &[
     "</script>",
     "<img src=x onerror=",
     "<div>",
+    "[x](javascript:alert(1)//nothere.md)",
+    "[y](JAVASCRIPT:b.txt#c)",
     "</div>",
     "<!--",
     "-->",

@@ -115,3 +115,29 @@ fn unsafe_html_true_passes_raw_html_unchanged() {
     // Markdown links are still rewritten; our links carry no added rel.
     assert!(body.contains("<a href=\"/2022/12/other/\">رابط ماركداون</a>"), "{body}");
 }
+
+#[test]
+fn a_javascript_link_that_looks_like_a_missing_article_is_neutralised() {
+    let site = Site::new();
+    site.write(
+        "content/2022/a.md",
+        md(
+            "title: مقال\ndate: 2022-12-29",
+            "[أ](javascript:alert(1)//nothere.md) و[ب](JavaScript:x.txt#y) و[ج](missing.md)",
+        ),
+    );
+    let run = site.build_ok(&[]);
+    let body = main_of(&site.page("2022/12/a/")).to_string();
+    assert!(
+        body.contains("<a href=\"#\">أ</a> و<a href=\"#\">ب</a> و<a href=\"missing.md\">ج</a>"),
+        "{body}"
+    );
+    // Each is still reported as a link to no article.
+    for dest in ["javascript:alert(1)//nothere.md", "JavaScript:x.txt#y", "missing.md"] {
+        assert_eq!(
+            run.stderr_lines(&format!("link to `{dest}` matches no article")).len(),
+            1,
+            "{run}"
+        );
+    }
+}
