@@ -8,7 +8,9 @@ use std::path::PathBuf;
 /// One article of the archive, as read from its file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
-    /// The file as the user would name it (site root joined with the path in `content/`).
+    /// The file as the user would name it (site root joined with the path in
+    /// `content/`). Not cached: it may not be UTF-8, and the load stage sets it.
+    #[serde(skip)]
     pub file: PathBuf,
     /// Path inside `content/`, with `/` separators: how Markdown links name it.
     pub content_path: String,

@@ -24,7 +24,8 @@ const FORMAT: &str = concat!("arshif-cache-1/", env!("CARGO_PKG_VERSION"));
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StoredDiagnostic {
     severity: Severity,
-    file: PathBuf,
+    /// As text: a file name need not be UTF-8, the cache's encoding must.
+    file: String,
     line: Option<usize>,
     kind: String,
     message: String,
@@ -34,7 +35,7 @@ impl From<&Diagnostic> for StoredDiagnostic {
     fn from(d: &Diagnostic) -> Self {
         StoredDiagnostic {
             severity: d.severity,
-            file: d.file.clone(),
+            file: d.file.to_string_lossy().into_owned(),
             line: d.line,
             kind: d.kind.to_string(),
             message: d.message.clone(),
@@ -47,7 +48,7 @@ impl StoredDiagnostic {
     pub fn restore(&self) -> Diagnostic {
         Diagnostic {
             severity: self.severity,
-            file: self.file.clone(),
+            file: PathBuf::from(&self.file),
             line: self.line,
             kind: KINDS
                 .iter()
@@ -84,8 +85,8 @@ pub struct PageRecord {
 /// What the output folder holds, as the last build wrote it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Manifest {
-    /// The output folder (absolute).
-    pub output: PathBuf,
+    /// The output folder (absolute, as text).
+    pub output: String,
     /// Generated files.
     pub pages: BTreeMap<String, PageRecord>,
     /// Warnings of the pages last rendered, re-reported while they are reused.

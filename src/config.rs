@@ -34,6 +34,11 @@ pub struct SiteConfig {
     /// Write HTML pages (with their inline CSS and JS) and the stylesheet
     /// minified (minify-html): smaller files, harder to read.
     pub minify: bool,
+    /// Pass raw HTML in Markdown articles through unchanged. Off by default:
+    /// raw HTML is then sanitised (scripts, event attributes, `javascript:`
+    /// links, styles, frames, objects and forms removed; safe formatting
+    /// kept). Turn on only when every editor of `content/` is trusted.
+    pub unsafe_html: bool,
 }
 
 impl Default for SiteConfig {
@@ -50,6 +55,7 @@ impl Default for SiteConfig {
             related_count: 5,
             topics: Vec::new(),
             minify: false,
+            unsafe_html: false,
         }
     }
 }
@@ -232,6 +238,22 @@ mod tests {
         let err = SiteConfig::parse("title: x\nper_page: many\n", Path::new("site.yaml")).unwrap_err();
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("per_page"), "{}", err.message);
+    }
+
+    #[test]
+    fn unsafe_html_is_off_unless_asked_for() {
+        assert!(
+            !SiteConfig::parse("title: x\n", Path::new("site.yaml"))
+                .unwrap()
+                .unsafe_html
+        );
+        assert!(
+            SiteConfig::parse("unsafe_html: true\n", Path::new("site.yaml"))
+                .unwrap()
+                .unsafe_html
+        );
+        let err = SiteConfig::parse("unsafe_html: sometimes\n", Path::new("site.yaml")).unwrap_err();
+        assert_eq!(err.line, Some(1));
     }
 
     #[test]

@@ -57,14 +57,21 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// `FILE:LINE: error: MESSAGE`, on one line whatever the file name or
+    /// the quoted values hold: control characters (escape sequences, line
+    /// breaks) and bidirectional controls are written as `\u{…}`, so that a
+    /// hostile file cannot forge lines or recolour the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        let file = self.file.display().to_string();
+        let file = printable(&file);
+        let message = printable(&self.message);
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}: {}", self.file.display(), line, label, self.message),
-            None => write!(f, "{}: {}: {}", self.file.display(), label, self.message),
+            Some(line) => write!(f, "{file}:{line}: {label}: {message}"),
+            None => write!(f, "{file}: {label}: {message}"),
         }
     }
 }
@@ -102,11 +109,33 @@ pub const KINDS: &[(&str, &str)] = &[
     ("unresolved-read-also", "a read-also reference matches no article"),
     ("unknown-topic", "front matter names a topic site.yaml does not define"),
     ("template", "a template does not compile or fails to render"),
+    ("title", "a headline is empty once control characters are removed"),
+    ("url", "`url:` is not an absolute http(s) address (not linked)"),
+    ("changed", "a file kept changing while the build read it"),
+    ("vanished", "a file disappeared between discovery and reading (skipped)"),
+    ("not-a-file", "a pipe, device or socket in content/ (skipped)"),
 ];
 
 /// Whether `kind` is one of [`KINDS`].
 pub fn is_known_kind(kind: &str) -> bool {
     KINDS.iter().any(|(k, _)| *k == kind)
+}
+
+/// The text with control and bidirectional control characters escaped.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Turns a serde_yaml error into a message and a line, shifting every line
@@ -206,6 +235,12 @@ mod tests {
             previous = c;
         }
         args
+    }
+
+    #[test]
+    fn control_characters_cannot_forge_lines() {
+        let d = Diagnostic::warning(Path::new("content/a\nb\u{1b}[31m.md"), Some(2), "x", "`t\u{202e}`");
+        assert_eq!(d.to_string(), "content/a\\u{a}b\\u{1b}[31m.md:2: warning: `t\\u{202e}`");
     }
 
     #[test]

@@ -405,7 +405,7 @@ fn check_output(options: &BuildOptions) -> Result<()> {
 pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<BuildReport> {
     check_output(options)?;
     let mut prepared = prepare_with(options, state)?;
-    let output = write::absolute_output(&options.output);
+    let output = write::absolute_output(&options.output).to_string_lossy().into_owned();
     let manifest = state
         .manifest
         .take()

@@ -435,7 +435,7 @@ pub fn manifest_of(
         .map(|f| (f.path.as_str(), hash_bytes(&f.bytes)))
         .collect();
     let mut manifest = Manifest {
-        output: absolute(output),
+        output: absolute(output).to_string_lossy().into_owned(),
         ..Manifest::default()
     };
     for (path, fingerprint) in pages {

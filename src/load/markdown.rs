@@ -43,8 +43,8 @@ pub struct FrontMatter {
     pub author: Option<String>,
     /// `source`.
     pub source: Option<String>,
-    /// `url`.
-    pub url: Option<String>,
+    /// `url`, with its line.
+    pub url: Option<(String, usize)>,
     /// `category`.
     pub category: Option<String>,
     /// `tags`.
@@ -57,8 +57,8 @@ pub struct FrontMatter {
     pub slug: Option<(String, usize)>,
     /// `draft`.
     pub draft: bool,
-    /// `aliases`.
-    pub aliases: Vec<String>,
+    /// `aliases`, each with the line of the `aliases:` key.
+    pub aliases: Vec<(String, usize)>,
     /// `read_also`.
     pub read_also: Vec<ReadAlsoRef>,
     /// Any other key, as JSON for templates.
@@ -78,6 +78,12 @@ pub struct ParsedMarkdown {
 
 /// Splits front matter from the body and reads its keys.
 pub fn parse(text: &str) -> Result<ParsedMarkdown, LineError> {
+    if text.trim().is_empty() {
+        return Err(LineError {
+            line: None,
+            message: "the file is empty: a Markdown article needs front matter with a `title:`".to_string(),
+        });
+    }
     let (yaml, body, body_first_line) = split_front_matter(text)?;
     let front = read_front_matter(yaml)?;
     Ok(ParsedMarkdown {
@@ -166,13 +172,13 @@ fn read_front_matter(yaml: &str) -> Result<FrontMatter, LineError> {
             "summary" => front.summary = text(value)?,
             "author" => front.author = text(value)?,
             "source" => front.source = text(value)?,
-            "url" => front.url = text(value)?,
+            "url" => front.url = text(value)?.map(|url| (url, line)),
             "category" => front.category = text(value)?,
             "slug" => front.slug = text(value)?.map(|slug| (slug, line)),
             "tags" => front.tags = list(value)?,
             "topics" => front.topics = list(value)?,
             "topics_exclude" => front.topics_exclude = list(value)?,
-            "aliases" => front.aliases = list(value)?,
+            "aliases" => front.aliases = list(value)?.into_iter().map(|alias| (alias, line)).collect(),
             "read_also" => {
                 front.read_also = list(value)?
                     .into_iter()
@@ -265,6 +271,15 @@ pub fn scan_body(body: &str, first_line: usize) -> BodyScan {
     let mut scan = BodyScan::default();
     let mut paragraph: Option<(usize, String)> = None;
     let mut paragraph_link: Option<String> = None;
+    // Lines are counted from the last paragraph on, not from the start for
+    // each one: a huge body full of read-also paragraphs stays linear.
+    let mut counted = (0usize, first_line);
+    let mut line_at = |offset: usize| -> usize {
+        let (from, line) = if offset >= counted.0 { counted } else { (0, first_line) };
+        let line = line + body.get(from..offset).map_or(0, |text| text.matches('\n').count());
+        counted = (offset, line);
+        line
+    };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
             Event::Start(Tag::Paragraph) => {
@@ -282,7 +297,7 @@ pub fn scan_body(body: &str, first_line: usize) -> BodyScan {
                     match strip_read_also(&text) {
                         Some(reference) => scan.read_also.push(ReadAlsoRef {
                             text: reference.to_string(),
-                            line: first_line + body[..start].matches('\n').count(),
+                            line: line_at(start),
                             origin: RefOrigin::Inline,
                             link: paragraph_link.take(),
                         }),

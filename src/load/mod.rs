@@ -1,6 +1,7 @@
 //! Loading: find the article files in `content/` and read each into an
 //! [`Article`]. Every broken file is reported, not only the first.
 
+pub mod clean;
 pub mod decode;
 pub mod markdown;
 pub mod slug;
@@ -10,11 +11,16 @@ use crate::article::{Article, Body};
 use crate::diagnostic::Diagnostic;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use rayon::prelude::*;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// Name of the content folder inside the site root.
 pub const CONTENT_DIR: &str = "content";
+
+/// Largest article file read, in bytes: a bigger file is an error, not an
+/// attempt to hold it in memory.
+pub const MAX_ARTICLE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The kinds of file that hold articles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,9 +52,11 @@ pub struct SourceFile {
 }
 
 /// Finds every article file below `content_dir`, sorted, skipping hidden
-/// entries, anything inside `skip` (the output folder and its temporaries)
-/// and symlinks that lead out of `content_dir`. Problems met on the way
-/// (loops, unreadable folders) come back as warnings.
+/// entries, anything inside `skip` (the output folder and its temporaries),
+/// symlinks that lead out of `content_dir` and anything that is not a
+/// regular file (pipes, sockets, devices). Problems met on the way (loops,
+/// unreadable folders, names that are not UTF-8) come back as warnings; a
+/// file whose name is not UTF-8 is still read, under a lossy name.
 pub fn discover(content_dir: &Path, skip: &[PathBuf]) -> (Vec<SourceFile>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
@@ -81,7 +89,7 @@ pub fn discover(content_dir: &Path, skip: &[PathBuf]) -> (Vec<SourceFile>, Vec<D
         if entry.depth() == 0 {
             continue;
         }
-        let hidden = entry.file_name().to_str().is_some_and(|name| name.starts_with('.'));
+        let hidden = entry.file_name().as_encoded_bytes().starts_with(b".");
         let is_dir = entry.file_type().is_dir();
         let canonical = if entry.path_is_symlink() || is_dir {
             entry.path().canonicalize().ok()
@@ -109,15 +117,28 @@ pub fn discover(content_dir: &Path, skip: &[PathBuf]) -> (Vec<SourceFile>, Vec<D
         if is_dir || Format::of(entry.path()).is_none() {
             continue;
         }
-        let relative = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
-        let Some(content_path) = relative_slash_path(relative) else {
+        if !entry.file_type().is_file() {
             warnings.push(Diagnostic::warning(
                 entry.path(),
                 None,
-                "file-name",
-                "file name is not valid UTF-8: skipped; rename the file",
+                "not-a-file",
+                "not a regular file (a pipe, socket or device): skipped",
             ));
             continue;
+        }
+        let relative = entry.path().strip_prefix(content_dir).unwrap_or(entry.path());
+        let content_path = match relative_slash_path(relative) {
+            Some(path) => path,
+            None => {
+                let lossy = lossy_slash_path(relative);
+                warnings.push(Diagnostic::warning(
+                    entry.path(),
+                    None,
+                    "file-name",
+                    format!("file name is not valid UTF-8: read as `{lossy}`; rename the file"),
+                ));
+                lossy
+            }
         };
         files.push(SourceFile {
             content_path,
@@ -131,6 +152,15 @@ pub fn discover(content_dir: &Path, skip: &[PathBuf]) -> (Vec<SourceFile>, Vec<D
 fn relative_slash_path(path: &Path) -> Option<String> {
     let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
     Some(parts?.join("/"))
+}
+
+/// The path with every byte sequence that is not UTF-8 replaced by U+FFFD.
+fn lossy_slash_path(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }
 
 /// Reads and parses all files in parallel. Returns the articles (in the
@@ -147,11 +177,32 @@ pub fn load_all(files: &[SourceFile]) -> (Vec<Article>, Vec<Diagnostic>) {
 }
 
 /// Reads one article file. On an error the article is `None` and the
-/// diagnostics say why; warnings may come with a good article.
+/// diagnostics say why; warnings may come with a good article. A file that
+/// disappeared since it was found is skipped with a warning; one that kept
+/// changing while it was read is used as last read, with a warning.
 pub fn load_file(file: &SourceFile) -> (Option<Article>, Vec<Diagnostic>) {
     let path = &file.path;
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
+    let mut problems = Vec::new();
+    let bytes = match read_settled(path) {
+        Ok(ReadOutcome::Settled(bytes)) => bytes,
+        Ok(ReadOutcome::Changing(bytes)) => {
+            problems.push(Diagnostic::warning(
+                path,
+                None,
+                "changed",
+                "the file changed while it was being read: build again to use its final text",
+            ));
+            bytes
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let warning = Diagnostic::warning(
+                path,
+                None,
+                "vanished",
+                "the file disappeared while the build was reading content/: skipped",
+            );
+            return (None, vec![warning]);
+        }
         Err(err) => {
             return (
                 None,
@@ -166,9 +217,11 @@ pub fn load_file(file: &SourceFile) -> (Option<Article>, Vec<Diagnostic>) {
     };
     let decoded = match decode::decode(bytes) {
         Ok(decoded) => decoded,
-        Err(message) => return (None, vec![Diagnostic::error(path, None, "encoding", message)]),
+        Err(message) => {
+            problems.push(Diagnostic::error(path, None, "encoding", message));
+            return (None, problems);
+        }
     };
-    let mut problems = Vec::new();
     if let Some(note) = decoded.note {
         problems.push(Diagnostic::warning(path, None, "encoding", note));
     }
@@ -182,6 +235,57 @@ pub fn load_file(file: &SourceFile) -> (Option<Article>, Vec<Diagnostic>) {
             (None, problems)
         }
     }
+}
+
+/// What reading a file gave.
+enum ReadOutcome {
+    /// The bytes, with the file unchanged from before to after the read.
+    Settled(Vec<u8>),
+    /// The bytes of the last of several reads, each overlapping a change.
+    Changing(Vec<u8>),
+}
+
+/// Reads a file, again (up to three times) when its size or modification
+/// time changed during the read, so that a file an editor is saving is not
+/// taken half written. Refuses what is not a regular file and files over
+/// [`MAX_ARTICLE_BYTES`].
+fn read_settled(path: &Path) -> std::io::Result<ReadOutcome> {
+    let mut last = Vec::new();
+    for _ in 0..3 {
+        let mut file = std::fs::File::open(path)?;
+        let before = file.metadata()?;
+        if !before.is_file() {
+            return Err(std::io::Error::other("not a regular file"));
+        }
+        if before.len() > MAX_ARTICLE_BYTES {
+            return Err(too_large(before.len()));
+        }
+        let mut bytes = Vec::new();
+        bytes
+            .try_reserve_exact(before.len() as usize)
+            .map_err(std::io::Error::other)?;
+        (&mut file).take(MAX_ARTICLE_BYTES + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > MAX_ARTICLE_BYTES {
+            return Err(too_large(bytes.len() as u64));
+        }
+        let after = file.metadata()?;
+        let settled = after.len() == before.len()
+            && after.len() == bytes.len() as u64
+            && after.modified().ok() == before.modified().ok();
+        if settled {
+            return Ok(ReadOutcome::Settled(bytes));
+        }
+        last = bytes;
+    }
+    Ok(ReadOutcome::Changing(last))
+}
+
+fn too_large(len: u64) -> std::io::Error {
+    std::io::Error::other(format!(
+        "the file is {} MB, more than the {} MB an article may have",
+        len / (1024 * 1024),
+        MAX_ARTICLE_BYTES / (1024 * 1024)
+    ))
 }
 
 /// Builds an article from a file's decoded text.
@@ -257,16 +361,36 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             }
             let scan = markdown::scan_body(&parsed.body, parsed.body_first_line);
             article.title = front.title;
-            article.summary = front.summary.filter(|s| !s.trim().is_empty());
+            article.summary = front.summary;
             article.author = front.author;
             article.source = front.source;
-            article.original_url = front.url;
+            if let Some((url, line)) = front.url {
+                match clean::original_url(&url) {
+                    Ok(url) => article.original_url = Some(url),
+                    Err(why) => warnings.push(Diagnostic::warning(
+                        path,
+                        Some(line),
+                        "url",
+                        format!("`url: {url}` is not linked: {why}"),
+                    )),
+                }
+            }
             article.category = front.category;
             article.tags = front.tags;
             article.topics = front.topics;
             article.topics_exclude = front.topics_exclude;
             article.draft = front.draft;
-            article.aliases = front.aliases;
+            for (alias, line) in front.aliases {
+                match clean::alias_path(&alias) {
+                    Ok(alias) => article.aliases.push(alias),
+                    Err(why) => warnings.push(Diagnostic::warning(
+                        path,
+                        Some(line),
+                        "alias",
+                        format!("alias `{alias}` is left out: {why}"),
+                    )),
+                }
+            }
             article.read_also = front.read_also;
             article.read_also.extend(scan.read_also);
             article.extra = front.extra;
@@ -278,7 +402,37 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             };
         }
     }
+    clean_display_fields(&mut article);
+    if article.title.is_empty() {
+        return Err(Diagnostic::error(
+            path,
+            None,
+            "title",
+            "the headline is empty once control characters are removed: give the article a readable title",
+        ));
+    }
     article.slug = slug::sanitise(&slug_source.0);
+    if let Some(line) = slug_source.1 {
+        let asked = &slug_source.0;
+        if article.slug.is_empty() {
+            warnings.push(Diagnostic::warning(
+                path,
+                Some(line),
+                "slug",
+                format!("`slug: {asked}` has no letters or digits: the URL is made from the headline"),
+            ));
+        } else if asked.contains(['/', '\\', '%']) || asked.contains("..") || asked.chars().any(char::is_control) {
+            warnings.push(Diagnostic::warning(
+                path,
+                Some(line),
+                "slug",
+                format!(
+                    "`slug: {asked}` is a URL segment, not a path: the URL uses `{}`",
+                    article.slug
+                ),
+            ));
+        }
+    }
     if article.slug.is_empty() {
         article.slug = slug::sanitise(&article.title);
     }
@@ -309,6 +463,30 @@ pub fn hash_text(text: &str) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
     std::hash::Hasher::write(&mut hasher, text.as_bytes());
     std::hash::Hasher::finish(&hasher)
+}
+
+/// Cleans every field that pages show as text (see [`clean::display_text`]).
+fn clean_display_fields(article: &mut Article) {
+    let clean_option = |field: &mut Option<String>| {
+        *field = field
+            .take()
+            .map(|text| clean::display_text(&text))
+            .filter(|t| !t.is_empty());
+    };
+    article.title = clean::display_text(&article.title);
+    clean_option(&mut article.summary);
+    clean_option(&mut article.author);
+    clean_option(&mut article.source);
+    clean_option(&mut article.category);
+    article.tags = article
+        .tags
+        .iter()
+        .map(|tag| clean::display_text(tag))
+        .filter(|tag| !tag.is_empty())
+        .collect();
+    for reference in &mut article.read_also {
+        reference.text = clean::display_text(&reference.text);
+    }
 }
 
 fn date_at_midnight(date: NaiveDate) -> DateTime<FixedOffset> {

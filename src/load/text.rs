@@ -2,6 +2,7 @@
 
 use crate::analyse::normalise::strip_read_also;
 use crate::article::{ReadAlsoRef, RefOrigin, TextBlock};
+use crate::load::clean::display_text;
 
 /// What a `.txt` file holds, before the file name adds slug and date.
 #[derive(Debug)]
@@ -20,21 +21,23 @@ pub struct ParsedText {
 const SUBHEADING_MAX_WORDS: usize = 8;
 
 /// Parses a plain news text. `None` when the file has no non-empty line.
+/// Every line is cleaned as display text (see [`display_text`]).
 pub fn parse(text: &str) -> Option<ParsedText> {
     let mut lines = text
         .lines()
         .enumerate()
-        .map(|(i, line)| (i + 1, line.trim()))
+        .map(|(i, line)| (i + 1, display_text(line)))
         .filter(|(_, line)| !line.is_empty())
         .peekable();
     let (_, title) = lines.next()?;
     let mut parsed = ParsedText {
-        title: title.to_string(),
+        title,
         summary: None,
         blocks: Vec::new(),
         read_also: Vec::new(),
     };
     while let Some((number, line)) = lines.next() {
+        let line = line.as_str();
         if let Some(reference) = strip_read_also(line) {
             if !reference.is_empty() {
                 parsed.blocks.push(TextBlock::ReadAlso(parsed.read_also.len()));

@@ -1,5 +1,12 @@
 //! Article bodies to HTML: Markdown with links between articles rewritten,
 //! read-also paragraphs turned into link boxes, and plain-text articles.
+//!
+//! Raw HTML in Markdown is sanitised with ammonia unless `unsafe_html: true`
+//! is set in `site.yaml`. The whole rendered body is cleaned, not each raw
+//! HTML piece on its own: pulldown-cmark hands an inline `<a href=…>` and its
+//! `</a>` over as separate pieces, which only make sense together. Bodies
+//! without raw HTML hold nothing but what this module wrote from escaped
+//! text and checked link destinations, and are left as rendered.
 
 use crate::analyse::normalise::strip_read_also;
 use crate::article::{Article, Body, RefOrigin, TextBlock};
@@ -8,6 +15,9 @@ use crate::link::Site;
 use crate::load::markdown::options;
 use crate::render::html::{escape, escape_into, isolate};
 use pulldown_cmark::{html, CowStr, Event, Tag, TagEnd};
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::sync::OnceLock;
 
 /// Only these link schemes survive; anything else (`javascript:`, `data:`…) is dropped.
 fn is_safe_destination(destination: &str) -> bool {
@@ -66,7 +76,14 @@ pub fn render_body(
             html: render_text_blocks(blocks, &reference_box),
             broken_links: Vec::new(),
         },
-        Body::Markdown { source, .. } => render_markdown(article, source, resolver, url_of, &reference_box),
+        Body::Markdown { source, .. } => render_markdown(
+            article,
+            source,
+            resolver,
+            url_of,
+            &reference_box,
+            site.config.unsafe_html,
+        ),
     }
 }
 
@@ -100,15 +117,54 @@ fn render_markdown(
     resolver: &LinkResolver,
     url_of: &dyn Fn(usize) -> String,
     reference_box: &dyn Fn(usize) -> String,
+    unsafe_html: bool,
 ) -> RenderedBody {
-    let mut broken_links = Vec::new();
-    let mut events: Vec<Event> = Vec::new();
-    let mut paragraph_start: Option<usize> = None;
-    let mut nth_reference = 0;
-    // Inside an image, text is its alt attribute: pulldown-cmark writes it
-    // from Text events only, and escapes it itself.
-    let mut image_depth = 0usize;
-    for event in pulldown_cmark::Parser::new_ext(source, options()) {
+    let mut events = BodyEvents {
+        parser: pulldown_cmark::Parser::new_ext(source, options()),
+        pending: VecDeque::new(),
+        article,
+        resolver,
+        url_of,
+        reference_box,
+        broken_links: Vec::new(),
+        has_raw_html: false,
+        nth_reference: 0,
+        image_depth: 0,
+    };
+    let mut html = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut html, &mut events);
+    if events.has_raw_html && !unsafe_html {
+        html = sanitise(&html);
+    }
+    RenderedBody {
+        html,
+        broken_links: events.broken_links,
+    }
+}
+
+/// The body's Markdown events as they are written: links rewritten, text
+/// isolated, read-also paragraphs replaced by their boxes. Streams: only
+/// the current paragraph is held (to tell whether it is a read-also
+/// paragraph), never the whole body's events.
+struct BodyEvents<'a, 'r> {
+    parser: pulldown_cmark::Parser<'a>,
+    /// Events of a paragraph read ahead, to hand out next.
+    pending: VecDeque<Event<'a>>,
+    article: &'r Article,
+    resolver: &'r LinkResolver,
+    url_of: &'r dyn Fn(usize) -> String,
+    reference_box: &'r dyn Fn(usize) -> String,
+    broken_links: Vec<String>,
+    has_raw_html: bool,
+    nth_reference: usize,
+    /// Inside an image, text is its alt attribute: pulldown-cmark writes it
+    /// from Text events only, and escapes it itself.
+    image_depth: usize,
+}
+
+impl<'a> BodyEvents<'a, '_> {
+    /// One event as it is written.
+    fn rewrite(&mut self, event: Event<'a>) -> Event<'a> {
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
@@ -116,23 +172,24 @@ fn render_markdown(
                 title,
                 id,
             }) => {
-                let dest_url =
-                    if is_article_file(&dest_url) || resolver.resolve(&article.content_path, &dest_url).is_some() {
-                        match resolver.resolve(&article.content_path, &dest_url) {
-                            Some(target) => {
-                                let fragment = dest_url.find('#').map(|i| &dest_url[i..]).unwrap_or("");
-                                CowStr::from(format!("{}{}", url_of(target), fragment))
-                            }
-                            None => {
-                                broken_links.push(dest_url.to_string());
-                                dest_url
-                            }
+                let target = self.resolver.resolve(&self.article.content_path, &dest_url);
+                let dest_url = match target {
+                    Some(target) => {
+                        let fragment = dest_url.find('#').map(|i| &dest_url[i..]).unwrap_or("");
+                        CowStr::from(format!("{}{}", (self.url_of)(target), fragment))
+                    }
+                    None if is_article_file(&dest_url) => {
+                        self.broken_links.push(dest_url.to_string());
+                        // `javascript:alert(1)//x.md` names a file too: keep only safe ones.
+                        if is_safe_destination(&dest_url) {
+                            dest_url
+                        } else {
+                            CowStr::from("#")
                         }
-                    } else if is_safe_destination(&dest_url) {
-                        dest_url
-                    } else {
-                        CowStr::from("#")
-                    };
+                    }
+                    None if is_safe_destination(&dest_url) => dest_url,
+                    None => CowStr::from("#"),
+                };
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -155,32 +212,166 @@ fn render_markdown(
                 title,
                 id,
             }),
-            // Raw HTML is shown as text: nothing an editor pastes can run in a reader's browser.
-            Event::Html(raw) | Event::InlineHtml(raw) => Event::Html(CowStr::from(escape(&raw))),
-            Event::Text(text) if image_depth == 0 => Event::Html(CowStr::from(isolate(&text))),
+            // Raw HTML goes through as it is and is sanitised with the whole body.
+            // Inline pieces stay `InlineHtml` so that they never count as text.
+            event @ (Event::Html(_) | Event::InlineHtml(_)) => {
+                self.has_raw_html = true;
+                event
+            }
+            Event::Text(text) if self.image_depth == 0 => Event::Html(CowStr::from(isolate(&text))),
             other => other,
         };
         match &event {
-            Event::Start(Tag::Image { .. }) => image_depth += 1,
-            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
-            Event::Start(Tag::Paragraph) => paragraph_start = Some(events.len()),
-            Event::End(TagEnd::Paragraph) => {
-                if let Some(start) = paragraph_start.take() {
-                    if is_read_also_paragraph(&events[start..], source) {
-                        events.truncate(start);
-                        events.push(Event::Html(CowStr::from(reference_box(nth_reference))));
-                        nth_reference += 1;
-                        continue;
-                    }
-                }
-            }
+            Event::Start(Tag::Image { .. }) => self.image_depth += 1,
+            Event::End(TagEnd::Image) => self.image_depth = self.image_depth.saturating_sub(1),
             _ => {}
         }
-        events.push(event);
+        event
     }
-    let mut html = String::with_capacity(source.len() * 3 / 2);
-    html::push_html(&mut html, events.into_iter());
-    RenderedBody { html, broken_links }
+}
+
+impl<'a> Iterator for BodyEvents<'a, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.pending.pop_front() {
+            return Some(event);
+        }
+        let raw = self.parser.next()?;
+        let event = self.rewrite(raw);
+        if !matches!(event, Event::Start(Tag::Paragraph)) {
+            return Some(event);
+        }
+        self.pending.push_back(event);
+        while let Some(raw) = self.parser.next() {
+            let event = self.rewrite(raw);
+            let end = matches!(event, Event::End(TagEnd::Paragraph));
+            self.pending.push_back(event);
+            if end {
+                break;
+            }
+        }
+        if is_read_also_paragraph(self.pending.iter()) {
+            self.pending.clear();
+            let reference = (self.reference_box)(self.nth_reference);
+            self.nth_reference += 1;
+            return Some(Event::Html(CowStr::from(reference)));
+        }
+        self.pending.pop_front()
+    }
+}
+
+/// Cleans body HTML that holds raw HTML from an editor: only safe formatting
+/// survives (see [`sanitiser`]). Deterministic: the same input always gives
+/// the same output.
+pub fn sanitise(html: &str) -> String {
+    sanitiser().clean(html).to_string()
+}
+
+/// The sanitising policy, built once. Kept: the formatting tags an editor
+/// pastes (paragraphs, breaks, bold and italic, links, lists, quotes,
+/// tables, images, figures, sub- and superscript, spans and divs) and what
+/// this renderer writes itself (`<bdi>`, headings, code, footnotes,
+/// `<aside class="read-also-ref">`). Links and image sources may be
+/// relative or `http`, `https`, `mailto` or `tel` addresses; every link gets
+/// `rel="noopener"`. Removed with their content: `<script>`, `<style>`,
+/// frames, objects, embeds, forms and their controls, templates, SVG and
+/// MathML. Removed: every other tag (its text kept), every `on*` event
+/// attribute, `style` (except `text-align` on table cells, which Markdown
+/// tables use), comments.
+fn sanitiser() -> &'static ammonia::Builder<'static> {
+    static SANITISER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    SANITISER.get_or_init(|| {
+        let mut builder = ammonia::Builder::empty();
+        builder
+            .add_tags([
+                "p",
+                "br",
+                "b",
+                "strong",
+                "i",
+                "em",
+                "u",
+                "s",
+                "del",
+                "ins",
+                "mark",
+                "small",
+                "q",
+                "cite",
+                "abbr",
+                "a",
+                "ul",
+                "ol",
+                "li",
+                "blockquote",
+                "table",
+                "caption",
+                "colgroup",
+                "col",
+                "thead",
+                "tbody",
+                "tfoot",
+                "tr",
+                "th",
+                "td",
+                "img",
+                "figure",
+                "figcaption",
+                "sub",
+                "sup",
+                "span",
+                "div",
+                "bdi",
+                "aside",
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "pre",
+                "code",
+                "hr",
+            ])
+            .clean_content_tags(
+                [
+                    "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "noembed",
+                    "noframes", "noscript", "template", "form", "button", "input", "select", "textarea", "svg", "math",
+                ]
+                .into_iter()
+                .collect(),
+            )
+            .generic_attributes(["dir", "lang", "title"].into_iter().collect())
+            .add_tag_attributes("a", ["href", "hreflang"])
+            .add_tag_attributes("img", ["src", "alt", "width", "height"])
+            .add_tag_attributes("th", ["colspan", "rowspan", "scope", "style"])
+            .add_tag_attributes("td", ["colspan", "rowspan", "style"])
+            .add_tag_attributes("col", ["span"])
+            .add_tag_attributes("colgroup", ["span"])
+            .add_tag_attributes("ol", ["start"])
+            .add_tag_attributes("div", ["id"])
+            .add_tag_attributes("code", ["class"])
+            .add_allowed_classes("aside", ["read-also-ref"])
+            .add_allowed_classes("div", ["footnote-definition"])
+            .add_allowed_classes("sup", ["footnote-reference", "footnote-definition-label"])
+            .filter_style_properties(["text-align"].into_iter().collect())
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+            .url_relative(ammonia::UrlRelative::PassThrough)
+            .link_rel(Some("noopener"))
+            .strip_comments(true)
+            .attribute_filter(|element, attribute, value| match (element, attribute) {
+                ("code", "class") => {
+                    let language = value.strip_prefix("language-")?;
+                    let plain = language
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#'));
+                    plain.then_some(Cow::Borrowed(value))
+                }
+                _ => Some(Cow::Borrowed(value)),
+            });
+        builder
+    })
 }
 
 /// Every link of a Markdown body with the file line it starts on, in order:
@@ -200,7 +391,7 @@ pub fn link_lines(source: &str, first_line: usize) -> Vec<(String, usize)> {
 
 /// Whether buffered paragraph events open with "اقرأ أيضاً". Text events
 /// were already turned into escaped HTML, which leaves Arabic letters as they are.
-fn is_read_also_paragraph(events: &[Event], _source: &str) -> bool {
+fn is_read_also_paragraph<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>>) -> bool {
     let mut text = String::new();
     for event in events {
         if let Event::Html(html) = event {
@@ -236,6 +427,45 @@ mod tests {
                 ("c d.md".to_string(), 10),
                 ("a.md".to_string(), 10)
             ]
+        );
+    }
+
+    #[test]
+    fn sanitiser_keeps_formatting_and_drops_scripts() {
+        let dirty = concat!(
+            "<p onclick=\"x()\">a <b>b</b> <a href=\"javascript:alert(1)\">c</a> ",
+            "<a href=\"https://example.org/\" target=\"_blank\">d</a></p>",
+            "<script>alert(2)</script><img src=\"x\" onerror=\"alert(3)\">",
+            "<img src=\"data:image/png;base64,xx\" alt=\"e\"><iframe src=\"https://e.x/\">f</iframe>",
+            "<span style=\"color:red\">g</span><form><input name=q>h</form><!-- i -->"
+        );
+        assert_eq!(
+            sanitise(dirty),
+            concat!(
+                "<p>a <b>b</b> <a rel=\"noopener\">c</a> ",
+                "<a href=\"https://example.org/\" rel=\"noopener\">d</a></p>",
+                "<img src=\"x\"><img alt=\"e\"><span>g</span>"
+            )
+        );
+    }
+
+    #[test]
+    fn sanitiser_keeps_what_the_renderer_writes() {
+        let ours = concat!(
+            "<aside class=\"read-also-ref\"><span>اقرأ أيضاً:</span> <a href=\"/2022/12/x/\">عن <bdi>Xi</bdi></a></aside>\n",
+            "<table><thead><tr><th style=\"text-align: center\">a</th></tr></thead></table>\n",
+            "<pre><code class=\"language-rust\">x</code></pre>\n",
+            "<p>x<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup></p>\n",
+            "<div class=\"footnote-definition\" id=\"1\"><sup class=\"footnote-definition-label\">1</sup></div>"
+        );
+        let expected = ours
+            .replace("<a href=\"/2022/12/x/\">", "<a href=\"/2022/12/x/\" rel=\"noopener\">")
+            .replace("<a href=\"#1\">", "<a href=\"#1\" rel=\"noopener\">")
+            .replace("text-align: center", "text-align:center");
+        assert_eq!(sanitise(ours), expected);
+        assert_eq!(
+            sanitise("<code class=\"language-x onmouseover\">y</code><aside class=\"evil\">z</aside>"),
+            "<code>y</code><aside class=\"\">z</aside>"
         );
     }
 
