@@ -111,67 +111,6 @@ pub fn original_url(url: &str) -> Result<String, String> {
     Ok(format!("{scheme}://{rest}"))
 }
 
-/// Checks an alias (an old URL path of the article) and returns it as a
-/// path below the site's base path: `/`-separated segments, no leading or
-/// trailing `/`. Refused: anything with a scheme, query or fragment; `..`
-/// and `.` segments, also percent-encoded (`%2e%2e`); backslashes; NUL and
-/// other control characters, also percent-encoded; an empty path.
-pub fn alias_path(alias: &str) -> Result<String, String> {
-    let alias = alias.trim();
-    let before_slash = alias.split('/').next().unwrap_or_default();
-    if before_slash.contains(':') {
-        return Err("an alias is a path on this site, not an address with a scheme".to_string());
-    }
-    if alias.contains(['?', '#']) {
-        return Err("an alias may not hold `?` or `#`".to_string());
-    }
-    let mut segments = Vec::new();
-    for segment in alias.split('/').filter(|s| !s.is_empty()) {
-        let decoded = percent_decode(segment);
-        if decoded == "." || decoded == ".." {
-            return Err("an alias may not hold `.` or `..` segments (also written %2e)".to_string());
-        }
-        if decoded.contains(['/', '\\']) || segment.contains('\\') {
-            return Err("an alias may not hold backslashes or encoded slashes".to_string());
-        }
-        if decoded.chars().any(char::is_control) {
-            return Err("an alias may not hold NUL or other control characters".to_string());
-        }
-        segments.push(segment);
-    }
-    if segments.is_empty() {
-        return Err("the alias is empty (the site's home page cannot be an alias)".to_string());
-    }
-    Ok(segments.join("/"))
-}
-
-/// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as they
-/// are or replaced, never a panic.
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(byte) = hex {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,39 +165,5 @@ mod tests {
         ] {
             assert!(original_url(bad).is_err(), "{bad} was accepted");
         }
-    }
-
-    #[test]
-    fn aliases_stay_inside_the_site() {
-        assert_eq!(alias_path("/old/2019/x/").unwrap(), "old/2019/x");
-        assert_eq!(alias_path("news//x.html").unwrap(), "news/x.html");
-        assert_eq!(alias_path("أخبار/قديم").unwrap(), "أخبار/قديم");
-        for bad in [
-            "../x",
-            "a/../../x",
-            "/a/./b",
-            "%2e%2e/x",
-            "a/%2E%2e/b",
-            "a/.%2e",
-            "a%2f..%2fb",
-            "a\\..\\b",
-            "a\0b",
-            "a%00b",
-            "https://evil.example/x",
-            "javascript:alert(1)",
-            "/",
-            "",
-            "x?y",
-        ] {
-            assert!(alias_path(bad).is_err(), "{bad:?} was accepted");
-        }
-    }
-
-    #[test]
-    fn percent_decode_never_panics_on_short_or_odd_escapes() {
-        assert_eq!(percent_decode("%"), "%");
-        assert_eq!(percent_decode("%2"), "%2");
-        assert_eq!(percent_decode("%ف"), "%ف");
-        assert_eq!(percent_decode("%ff"), "\u{fffd}");
     }
 }

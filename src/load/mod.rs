@@ -380,17 +380,10 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             article.topics = front.topics;
             article.topics_exclude = front.topics_exclude;
             article.draft = front.draft;
-            for (alias, line) in front.aliases {
-                match clean::alias_path(&alias) {
-                    Ok(alias) => article.aliases.push(alias),
-                    Err(why) => warnings.push(Diagnostic::warning(
-                        path,
-                        Some(line),
-                        "alias",
-                        format!("alias `{alias}` is left out: {why}"),
-                    )),
-                }
-            }
+            // Aliases are checked where they become pages (render::aliases),
+            // which knows base_url and every other page: an alias that leaves
+            // the site or takes another page's address is an error there.
+            article.aliases = front.aliases.into_iter().map(|(alias, _)| alias).collect();
             article.read_also = front.read_also;
             article.read_also.extend(scan.read_also);
             article.extra = front.extra;

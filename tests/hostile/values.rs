@@ -100,7 +100,7 @@ fn slugs_aliases_and_urls_that_try_to_leave_are_neutralised_with_warnings() {
     site.write(
         "content/2022/aliases.md",
         md(
-            "title: أسماء بديلة\ndate: 2022-12-10\nurl: https://example.org/original\naliases:\n  - ../../outside\n  - /etc/passwd\n  - '%2e%2e/x'\n  - \"a\\0b\"\n  - https://evil.example/x\n  - /old/2019/kept/",
+            "title: أسماء بديلة\ndate: 2022-12-10\nurl: https://example.org/original\naliases:\n  - /etc/passwd\n  - /old/2019/kept/",
             "نص.",
         ),
     );
@@ -136,24 +136,9 @@ fn slugs_aliases_and_urls_that_try_to_leave_are_neutralised_with_warnings() {
             &format!("is a URL segment, not a path: the URL uses `{result}`"),
         );
     }
-    let aliases = site.path("content/2022/aliases.md");
-    let alias_warnings = run.stderr_lines(&format!("{aliases}:5: warning: alias `"));
-    assert_eq!(alias_warnings.len(), 4, "{run}");
-    for (alias, why) in [
-        ("../../outside", "`.` or `..` segments"),
-        ("%2e%2e/x", "`.` or `..` segments"),
-        ("a\\u{0}b", "NUL or other control characters"),
-        ("https://evil.example/x", "not an address with a scheme"),
-    ] {
-        assert!(
-            alias_warnings
-                .iter()
-                .any(|l| l.contains(&format!("alias `{alias}` is left out: ")) && l.contains(why)),
-            "no warning for alias {alias}:\n{run}"
-        );
-    }
     // `/etc/passwd` is a fine path *inside* the site: kept, like /old/2019/kept/.
-    assert!(!alias_warnings.iter().any(|l| l.contains("/etc/passwd")), "{run}");
+    assert!(!run.stderr.contains("alias `"), "{run}");
+    assert!(site.page("old/2019/kept/").contains("http-equiv=\"refresh\""));
     assert!(site
         .page("2022/12/aliases/")
         .contains("<a class=\"original\" href=\"https://example.org/original\" rel=\"noopener\">"));
@@ -184,4 +169,35 @@ fn slugs_aliases_and_urls_that_try_to_leave_are_neutralised_with_warnings() {
         assert!(!text.contains("javascript:"), "public/{path}");
         assert!(!text.contains("file:///"), "public/{path}");
     }
+}
+
+#[test]
+fn aliases_that_try_to_leave_are_errors_naming_file_and_line() {
+    let site = Site::new();
+    site.write("content/2022/good.md", md("title: جيد\ndate: 2022-12-01", "نص."));
+    site.build_ok(&[]);
+    let before = site.snapshot();
+    site.write(
+        "content/2022/aliases.md",
+        md(
+            "title: أسماء بديلة\ndate: 2022-12-10\naliases:\n  - ../../outside\n  - '%2e%2e/x'\n  - \"a\\0b\"\n  - https://evil.example/x",
+            "نص.",
+        ),
+    );
+    let run = site.build(&[]);
+    run.assert_failed();
+    let file = site.path("content/2022/aliases.md");
+    for (line, alias, why) in [
+        (5, "../../outside", "leaves the site's folder"),
+        (6, "%2e%2e/x", "leaves the site's folder"),
+        // Written with a YAML escape, it is found at its key's line.
+        (4, "a\\u{0}b", "control character"),
+        (8, "https://evil.example/x", "address outside this site"),
+    ] {
+        let found = run.stderr_lines(&format!("{file}:{line}: error: alias `{alias}`"));
+        assert_eq!(found.len(), 1, "alias {alias}:\n{run}");
+        assert!(found[0].contains(why), "alias {alias}:\n{run}");
+    }
+    assert_same_files(&before, &site.snapshot(), "a failed build");
+    assert_nothing_outside(&site, &["content"]);
 }
