@@ -31,6 +31,7 @@ enum Command {
     Build(cmd::build::Args),
     Check(cmd::check::Args),
     Import(cmd::import::Args),
+    Serve(cmd::serve::Args),
     New(cmd::new::Args),
     Init(cmd::init::Args),
 }
@@ -54,6 +55,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(args, verbosity),
         Command::Check(args) => cmd::check::run(args, verbosity),
         Command::Import(args) => cmd::import::run(args, verbosity),
+        Command::Serve(args) => cmd::serve::run(args, verbosity),
         Command::New(args) => cmd::new::run(args, verbosity),
         Command::Init(args) => cmd::init::run(args, verbosity),
     };

@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 /// Name of the folder copied as is into the output.
 pub const STATIC_DIR: &str = "static";
 
+/// Name of the content folder (re-exported for the commands).
+pub const CONTENT_DIR_NAME: &str = CONTENT_DIR;
+
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
