@@ -40,6 +40,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The cache folder for incremental builds (`None`: no cache).
     pub cache: Option<PathBuf>,
+    /// Told of each stage as it starts.
+    pub progress: Progress,
 }
 
 /// Name of the default cache folder inside the site root.
@@ -55,16 +57,37 @@ impl BuildOptions {
             root,
             base_url: None,
             drafts: false,
+            progress: Progress::default(),
         }
     }
 }
 
-/// Wall time of each stage, in order.
+/// Called with each stage's name as it starts (a progress display).
+#[derive(Clone, Default)]
+pub struct Progress(Option<Arc<dyn Fn(&'static str) + Send + Sync>>);
+
+impl Progress {
+    /// A progress hook calling `report` at the start of every stage.
+    pub fn new(report: impl Fn(&'static str) + Send + Sync + 'static) -> Self {
+        Progress(Some(Arc::new(report)))
+    }
+}
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Progress(hook)" } else { "Progress(none)" })
+    }
+}
+
+/// Wall time of each stage, in order, and the progress hook told of each.
 #[derive(Debug, Clone, Default)]
-pub struct Timings(pub Vec<(&'static str, Duration)>);
+pub struct Timings(pub Vec<(&'static str, Duration)>, pub Progress);
 
 impl Timings {
     fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
+        if let Some(report) = &self.1 .0 {
+            report(stage);
+        }
         let start = Instant::now();
         let result = work();
         self.0.push((stage, start.elapsed()));
@@ -134,7 +157,7 @@ fn analysis_print(config: &SiteConfig) -> u64 {
 /// [`prepare`], reusing what `state` holds from the previous build and
 /// leaving in it what the next one can reuse.
 pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Prepared> {
-    let mut timings = Timings::default();
+    let mut timings = Timings(Vec::new(), options.progress.clone());
     let root = &options.root;
     if !root.is_dir() {
         return Err(Error::Refused(format!("site folder {} does not exist", root.display())));

@@ -3,6 +3,7 @@
 use crate::Verbosity;
 use anyhow::Context;
 use arshif::pipeline::{self, BuildOptions};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -60,15 +61,30 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let options = args.options();
     let quiet = verbosity.quiet;
-    let report = pipeline::build_waiting(&options, |lock| {
+    let mut options = options;
+    // A spinner with the current stage on a terminal; nothing in CI logs or pipes.
+    let spinner = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        bar.set_message("building");
+        bar
+    });
+    if let Some(bar) = &spinner {
+        let bar = bar.clone();
+        options.progress = pipeline::Progress::new(move |stage| bar.set_message(format!("building: {stage}")));
+    }
+    let result = pipeline::build_waiting(&options, |lock| {
         if !quiet {
             eprintln!(
                 "waiting for another build of this output to finish ({})",
                 lock.display()
             );
         }
-    })
-    .with_context(|| format!("build of {} failed", options.root.display()))?;
+    });
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    let report = result.with_context(|| format!("build of {} failed", options.root.display()))?;
     if !verbosity.quiet {
         for warning in &report.warnings {
             eprintln!("{warning}");

@@ -237,6 +237,15 @@ fn rebuild(options: &BuildOptions, state: &mut BuildState, shared: &Shared, verb
                     report.reuse.related_recomputed,
                     report.reuse.rendered
                 );
+                if verbosity.verbose > 0 {
+                    let stages: Vec<String> = report
+                        .timings
+                        .0
+                        .iter()
+                        .map(|(stage, time)| format!("{stage} {:.0}", time.as_secs_f64() * 1000.0))
+                        .collect();
+                    eprintln!("  stages (ms): {}", stages.join(", "));
+                }
             }
             let _ = shared.events.send(Notice::Reload);
         }
