@@ -426,7 +426,21 @@ fn check_output(options: &BuildOptions) -> Result<()> {
             root.join(TEMPLATES_DIR),
             root.join(STATIC_DIR),
         ],
-    )
+    )?;
+    // Inside static/ the output would be copied into itself, build after
+    // build; inside templates/ its pages would become templates.
+    let output = write::absolute_output(&options.output);
+    for dir in [STATIC_DIR, TEMPLATES_DIR] {
+        let folder = root.join(dir);
+        let folder = folder.canonicalize().unwrap_or(folder);
+        if output.starts_with(&folder) {
+            return Err(Error::Refused(format!(
+                "output folder {} is inside {dir}/: choose an --output outside it",
+                options.output.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Builds with an in-memory state (what `serve` keeps between rebuilds):

@@ -1130,3 +1130,21 @@ fn the_sample_archive_builds() {
     assert!(listed(&site.page("")).contains(&"/2022/12/putin-xi-talks/".to_string()));
     assert!(site.page("2022/12/").contains("/2022/12/putin-xi-talks/"));
 }
+
+#[test]
+fn output_inside_static_or_templates_is_refused() {
+    let site = Site::new();
+    site.write("content/2022/a.md", md("title: أ\ndate: 2022-12-01", "نص."));
+    site.write("static/logo.svg", "<svg/>");
+    for inside in ["static/out", "templates/out"] {
+        let output = site.root.join(inside);
+        let run = site.build(&["--output", &output.display().to_string()]);
+        run.assert_failed();
+        assert!(
+            run.stderr
+                .contains(&format!("is inside {}/", inside.split('/').next().unwrap())),
+            "{run}"
+        );
+        assert!(!output.exists(), "{inside} was written");
+    }
+}
