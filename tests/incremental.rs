@@ -1,0 +1,145 @@
+//! Incremental builds with the cache: after adding, editing or deleting an
+//! article, the output equals a clean build of the same content byte for
+//! byte, unchanged files keep their modification time, and deleted
+//! articles' pages are gone.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::SystemTime;
+
+/// Modification time of every file below `dir`.
+fn times(dir: &Path) -> BTreeMap<String, SystemTime> {
+    tree(dir)
+        .into_iter()
+        .map(|file| {
+            let time = std::fs::metadata(dir.join(&file))
+                .and_then(|m| m.modified())
+                .expect("mtime");
+            (file, time)
+        })
+        .collect()
+}
+
+/// Asserts `site`'s output equals a clean, cache-less build of the same content.
+fn assert_like_clean_build(site: &Site, what: &str) {
+    let clean = site.outer.join("clean");
+    let _ = std::fs::remove_dir_all(&clean);
+    site.build_ok(&["--no-cache", "--output", &clean.display().to_string()]);
+    assert_same_files(&site.snapshot(), &snapshot(&clean), what);
+    std::fs::remove_dir_all(&clean).expect("remove the clean build");
+}
+
+fn archive() -> Site {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        "per_page: 3\ntopics:\n  - slug: oil\n    name: نفط\n    match: [النفط, أوبك]\n",
+    );
+    let stories = [
+        "أسعار النفط ترتفع بعد قرار أوبك خفض الإنتاج",
+        "أوبك تبحث خفض إنتاج النفط مع تراجع الطلب",
+        "المنتخب يفوز في المباراة بهدفين",
+        "المدرب يعلن تشكيلة المنتخب للمباراة الودية",
+        "الشركة تطلق هاتفا ذكيا جديدا بكاميرا متطورة",
+        "مبيعات الهواتف الذكية تنخفض والشركات تراهن على التطبيقات",
+    ];
+    for (n, text) in stories.iter().enumerate() {
+        site.write(
+            &format!("content/2022/2022-11-{:02}-s{n}.txt", n + 1),
+            format!("{text}\n{text}.\n{text}، في تقرير مفصل.\n"),
+        );
+    }
+    site.write(
+        "content/2022/2022-10-01-old.md",
+        md(
+            "title: خبر قديم عن الطقس\ndate: 2022-10-01\ntags: [طقس]",
+            "أمطار غزيرة.",
+        ),
+    );
+    site
+}
+
+#[test]
+fn edits_additions_and_deletions_match_a_clean_build() {
+    let site = archive();
+    let first = site.build_ok(&[]);
+    assert!(first.stdout.starts_with("built 7 articles"), "{first}");
+    assert!(site.root.join(".arshif-cache/state.bin").is_file(), "no cache written");
+
+    // Nothing changed: nothing is written.
+    let before = times(&site.public());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let run = site.build_ok(&[]);
+    assert!(run.stdout.contains(": 0 files written"), "{run}");
+    assert_eq!(before, times(&site.public()), "files were touched");
+
+    // Edit one article: a clean build agrees, and an unrelated page keeps its time.
+    site.write(
+        "content/2022/2022-11-03-s2.txt",
+        "المنتخب يفوز في المباراة بثلاثة أهداف\nالمنتخب يفوز.\nتفاصيل المباراة.\n",
+    );
+    let run = site.build_ok(&["-v"]);
+    assert!(run.stderr.contains("articles parsed 1, from cache 6"), "{run}");
+    assert_like_clean_build(&site, "after an edit");
+    let after = times(&site.public());
+    assert_eq!(
+        before["2022/10/old/index.html"], after["2022/10/old/index.html"],
+        "an unaffected page was rewritten"
+    );
+    assert_ne!(
+        before["2022/11/s2/index.html"], after["2022/11/s2/index.html"],
+        "the edited page was not written"
+    );
+
+    // Add one.
+    site.write(
+        "content/2022/2022-11-20-new.txt",
+        "أوبك تقرر زيادة إنتاج النفط\nأوبك تقرر.\nالنفط والأسعار.\n",
+    );
+    site.build_ok(&[]);
+    assert!(site.has_page("2022/11/new/"));
+    assert_like_clean_build(&site, "after an addition");
+
+    // Delete one: its page and its tag page are gone.
+    site.remove("content/2022/2022-10-01-old.md");
+    site.build_ok(&[]);
+    assert!(
+        !site.has_page("2022/10/old/"),
+        "the deleted article's page is still there"
+    );
+    assert!(!site.has_page("tags/طقس/"), "its tag page is still there");
+    assert!(
+        !site.public().join("2022/10").exists(),
+        "its month folder is still there"
+    );
+    assert_like_clean_build(&site, "after a deletion");
+
+    // A template change renders every page again.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>مفقود</p>{% endblock content %}",
+    );
+    site.build_ok(&[]);
+    assert!(site.page("404.html").contains("<p>مفقود</p>"));
+    assert_like_clean_build(&site, "after a template change");
+}
+
+#[test]
+fn a_failed_incremental_build_leaves_output_and_cache_usable() {
+    let site = archive();
+    site.build_ok(&[]);
+    let before = site.snapshot();
+    site.write("content/2022/broken.md", "---\ntitle: [unclosed\n---\n");
+    site.build(&[]).assert_failed();
+    assert_same_files(&before, &site.snapshot(), "a failed incremental build");
+    site.remove("content/2022/broken.md");
+    site.write(
+        "content/2022/2022-11-02-s1.txt",
+        "أوبك تبحث زيادة الإنتاج\nأوبك.\nالنفط.\n",
+    );
+    site.build_ok(&[]);
+    assert_like_clean_build(&site, "after a failure and a fix");
+}
