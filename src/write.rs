@@ -151,40 +151,22 @@ fn fill_staging(staging: &Path, files: &[OutputFile], static_dir: Option<&Path>)
 
 /// Copies `static/` as is; a static file may not replace a generated page.
 fn copy_static(static_dir: &Path, staging: &Path, generated: &BTreeSet<&str>) -> Result<usize> {
-    let root = static_dir.canonicalize().map_err(|err| Error::io(static_dir, err))?;
-    let mut copied = 0;
-    for entry in walkdir::WalkDir::new(static_dir).follow_links(true).sort_by_file_name() {
-        let entry = entry.map_err(|err| {
-            let path = err.path().unwrap_or(static_dir).to_path_buf();
-            Error::io(
-                path,
-                err.into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("symbolic link loop")),
-            )
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        if entry.path_is_symlink() && !entry.path().canonicalize().is_ok_and(|c| c.starts_with(&root)) {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(static_dir).unwrap_or(entry.path());
-        let relative_text = relative.to_string_lossy().replace('\\', "/");
-        if generated.contains(relative_text.as_str()) {
-            return Err(Error::Refused(format!(
-                "{} would replace the generated page /{}: rename or remove it",
-                entry.path().display(),
-                relative_text
-            )));
-        }
+    let files = static_files(Some(static_dir))?;
+    if let Some((relative, file)) = files.iter().find(|(r, _)| generated.contains(r.as_str())) {
+        return Err(Error::Refused(format!(
+            "{} would replace the generated page /{}: rename or remove it",
+            file.display(),
+            relative
+        )));
+    }
+    for (relative, file) in &files {
         let target = staging.join(relative);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
         }
-        std::fs::copy(entry.path(), &target).map_err(|err| Error::io(entry.path(), err))?;
-        copied += 1;
+        std::fs::copy(file, &target).map_err(|err| Error::io(file, err))?;
     }
-    Ok(copied)
+    Ok(files.len())
 }
 
 fn swap_in(staging: &Path, output: &Path, previous: &Path) -> Result<()> {

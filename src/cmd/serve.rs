@@ -378,24 +378,18 @@ pub fn safe_relative_path(request: &str) -> Option<PathBuf> {
     Some(path)
 }
 
-/// Decodes `%XX` escapes; `None` for invalid escapes or text that is not UTF-8.
+/// Decodes `%XX` escapes; `None` for a malformed escape or text that is not UTF-8.
 fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = |b: u8| (b as char).to_digit(16);
-            let high = hex(*bytes.get(i + 1)?)?;
-            let low = hex(*bytes.get(i + 2)?)?;
-            out.push((high * 16 + low) as u8);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let malformed = text.match_indices('%').any(|(at, _)| {
+        !text
+            .as_bytes()
+            .get(at + 1..at + 3)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    String::from_utf8(arshif::link::paths::percent_decode_bytes(text)).ok()
 }
 
 #[cfg(test)]

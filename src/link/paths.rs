@@ -86,9 +86,12 @@ fn join_relative(base: &str, target: &str) -> Option<String> {
 }
 
 fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
+    String::from_utf8_lossy(&percent_decode_bytes(text)).into_owned()
+}
+
+/// Decodes `%XX` escapes into bytes; a `%` not followed by two hex digits
+/// stays as it is. Shared by every place that reads a URL path.
+pub fn percent_decode_bytes(text: &str) -> Vec<u8> {
     let hex = |b: u8| (b as char).to_digit(16);
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -104,7 +107,7 @@ fn percent_decode(text: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 #[cfg(test)]

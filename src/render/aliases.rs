@@ -187,22 +187,7 @@ pub fn output_path(alias: &str, base_url: &str) -> std::result::Result<String, S
 /// Decodes `%XX` escapes; `None` when the bytes are not UTF-8. A `%` not
 /// followed by two hex digits stays as it is.
 fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
+    String::from_utf8(crate::link::paths::percent_decode_bytes(text)).ok()
 }
 
 /// The line of the article's front matter holding `alias` (or its
