@@ -1,15 +1,20 @@
 //! Search: the index files under `search/` (written, deterministic, and
 //! finding an article through a variant spelling), the browser's query
-//! normalisation against the build's (shared fixtures, run under Node).
+//! normalisation against the build's (shared fixtures, run under Node),
+//! and the search page itself in headless Chromium.
 
 mod common;
 
 use arshif::render::search::query_terms;
 use common::*;
 use std::collections::BTreeSet;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/render/search.js");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/search-terms.json");
@@ -228,6 +233,12 @@ fn the_search_page_is_linked_from_every_page_and_below_the_base_path() {
     assert!(!sitemap.contains("/search/"), "the search page is in the sitemap");
 }
 
+/// Says on the terminal that a test did not run (straight to standard
+/// error: the test harness hides what `eprintln!` prints from passing tests).
+fn skipped(why: &str) {
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
+}
+
 // ---- the browser's normalisation ------------------------------------------
 
 #[derive(serde::Deserialize)]
@@ -261,7 +272,7 @@ fn node(script: &str, input: &str) -> Option<String> {
     {
         Ok(child) => child,
         Err(_) => {
-            eprintln!("skipped: node not installed");
+            skipped("node not installed");
             return None;
         }
     };
@@ -355,6 +366,259 @@ fn the_browser_folds_every_character_as_the_build_does() {
         "{} differ:\n{}",
         differing.len(),
         differing.join("\n")
+    );
+}
+
+// ---- the page in a browser --------------------------------------------------
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A static file server for `root` on 127.0.0.1, serving it below `prefix`
+/// (as a host would serve a site published at `/arch/`); records the paths
+/// asked for. Stops when dropped.
+struct Server {
+    port: u16,
+    requests: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(root: PathBuf, prefix: &'static str) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let port = listener.local_addr().expect("address").port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (log, stopping) = (Arc::clone(&requests), Arc::clone(&stop));
+        let thread = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(300);
+            while !stopping.load(Ordering::Relaxed) && Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((stream, _)) => serve(stream, &root, prefix, &log),
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Server {
+            port,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn requested(&self) -> Vec<String> {
+        self.requests.lock().expect("log").clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn percent_decode(path: &str) -> Vec<u8> {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(byte) = u8::from_str_radix(&path[i + 1..i + 3], 16) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Answers one HTTP/1.1 GET (and closes the connection).
+fn serve(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<String>>) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut reader = BufReader::new(&stream);
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    // The headers, up to the blank line.
+    loop {
+        let mut header = String::new();
+        match reader.read_line(&mut header) {
+            Ok(0) | Err(_) => break,
+            Ok(_) if header == "\r\n" || header == "\n" => break,
+            Ok(_) => {}
+        }
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    log.lock().expect("log").push(path.to_string());
+    let file = path.strip_prefix(prefix).and_then(|rel| {
+        let rel = String::from_utf8(percent_decode(rel)).ok()?;
+        if rel.split('/').any(|part| part == "..") {
+            return None;
+        }
+        let rel = if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel
+        };
+        let full = root.join(rel);
+        full.is_file().then_some(full)
+    });
+    let mut stream = &stream;
+    let response = match file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) {
+        Some((file, body)) => {
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript; charset=utf-8",
+                Some("json") => "application/json",
+                Some("css") => "text/css; charset=utf-8",
+                Some("svg") => "image/svg+xml",
+                _ => "application/octet-stream",
+            };
+            let mut response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            response.extend_from_slice(&body);
+            response
+        }
+        None => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+    };
+    let _ = stream.write_all(&response);
+    let _ = stream.flush();
+    // Drain what the client may still send, so closing does not reset.
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+    let _ = stream.read(&mut [0u8; 1024]);
+}
+
+/// Chromium's DOM of `url` after its scripts ran (virtual time), or `None`
+/// (with the message) when Chromium is not installed.
+fn chromium_dom(url: &str) -> Option<String> {
+    if !Path::new(CHROMIUM).exists() {
+        skipped("chromium not installed");
+        return None;
+    }
+    let profile = tempfile::tempdir().expect("profile folder");
+    let mut child = Command::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromium");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut dom = String::new();
+        let _ = stdout.read_to_string(&mut dom);
+        dom
+    });
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        if child.try_wait().expect("wait for chromium").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish within 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(reader.join().expect("read chromium output"))
+}
+
+fn encode_query(query: &str) -> String {
+    query
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The `href`s of the result list in a dumped DOM.
+fn result_links(dom: &str) -> Vec<String> {
+    let Some(start) = dom.find("<ol id=\"search-results\"") else {
+        panic!("no result list in:\n{dom}")
+    };
+    let list = &dom[start..];
+    let list = &list[..list.find("</ol>").unwrap_or(list.len())];
+    attribute_values(list, "<a href=\"")
+}
+
+#[test]
+fn the_search_page_finds_a_variant_spelling_in_a_browser() {
+    let site = sample_site();
+    let server = Server::start(site.public(), "/arch/");
+    let base = format!("http://127.0.0.1:{}/arch/", server.port);
+    site.build_ok(&["--base-url", &base]);
+    // The articles write «أسعار الطاقة»; the query has no hamza and ه for ة.
+    let Some(dom) = chromium_dom(&format!("{base}search/?q={}", encode_query("اسعار الطاقه"))) else {
+        return;
+    };
+    let links = result_links(&dom);
+    assert!(
+        links.contains(&"/arch/2023/01/russia-china-trade-record-2022/".to_string()),
+        "the article is not among the results {links:?}:\n{dom}"
+    );
+    assert!(dom.contains("id=\"search-status\""), "{dom}");
+    assert!(
+        dom.contains("التبادل التجاري بين موسكو وبكين"),
+        "no headline shown:\n{dom}"
+    );
+    let requested = server.requested();
+    assert!(
+        requested.contains(&"/arch/search/meta.json".to_string()),
+        "{requested:?}"
+    );
+    let chunks_read = requested
+        .iter()
+        .filter(|p| p.starts_with("/arch/search/index/"))
+        .count();
+    let chunks = tree(&site.public())
+        .iter()
+        .filter(|p| p.starts_with("search/index/"))
+        .count();
+    assert!(
+        chunks_read >= 1 && chunks_read < chunks,
+        "read {chunks_read} of {chunks} index chunks"
+    );
+
+    // A clitic and diacritics: «والصِّين» finds what «الصين» is in.
+    let Some(dom) = chromium_dom(&format!("{base}search/?q={}", encode_query("والصِّين"))) else {
+        return;
+    };
+    let links = result_links(&dom);
+    assert!(
+        links.contains(&"/arch/2022/12/russia-china-trade-32-percent/".to_string()),
+        "{links:?}:\n{dom}"
     );
 }
 
