@@ -54,13 +54,13 @@ fn news_site() -> Site {
 }
 
 /// The site paths of the pages a crawler should find: every HTML page but
-/// the 404 page and the given redirects.
+/// the 404 page, the search page (`noindex`) and the given redirects.
 fn crawlable_pages(site: &Site, redirects: &[&str]) -> BTreeSet<String> {
     tree(&site.public())
         .into_iter()
         .filter(|p| p.ends_with("index.html"))
         .map(|p| p.trim_end_matches("index.html").to_string())
-        .filter(|p| !redirects.contains(&p.as_str()))
+        .filter(|p| p != "search/" && !redirects.contains(&p.as_str()))
         .collect()
 }
 

@@ -46,13 +46,22 @@ pub fn weigh(title: &[Term], lede: &[Term], body: &[Term]) -> Vec<(Term, f32)> {
 
 fn stop_words() -> &'static FxHashSet<&'static str> {
     static WORDS: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    WORDS.get_or_init(|| {
-        include_str!("stopwords.txt")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .flat_map(str::split_whitespace)
-            .collect()
-    })
+    WORDS.get_or_init(|| stop_word_list().collect())
+}
+
+/// True for a function word that carries no topic (the word as
+/// [`normalise`](crate::analyse::normalise::normalise) writes it).
+pub fn is_stop_word(word: &str) -> bool {
+    stop_words().contains(word)
+}
+
+/// The stop words, in the order of the list (for the search index, whose
+/// script must leave out the same words).
+pub fn stop_word_list() -> impl Iterator<Item = &'static str> {
+    include_str!("stopwords.txt")
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .flat_map(str::split_whitespace)
 }
 
 /// Hashes a stem to its term id.

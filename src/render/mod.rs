@@ -1,5 +1,6 @@
 //! Rendering: the linked [`Site`] becomes output files (HTML pages, feeds,
-//! sitemaps, `robots.txt`, alias redirects, the stylesheet), in parallel
+//! sitemaps, `robots.txt`, alias redirects, the stylesheet, the search
+//! index), in parallel
 //! and in a deterministic order.
 
 pub mod aliases;
@@ -11,6 +12,7 @@ pub mod markdown;
 pub mod meta;
 pub mod minify;
 pub mod pages;
+pub mod search;
 pub mod sitemap;
 pub mod theme;
 
@@ -59,6 +61,14 @@ pub fn render_site(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) ->
     always.push(sitemap::robots(site, theme)?);
     pages.extend(always.iter().map(|f| (f.path.clone(), None)));
     files.extend(always);
+    // The search index reads every article again: only when one changed.
+    let dates = dates::DateFormat {
+        style: site.config.date_style,
+        digits: site.config.digits,
+    };
+    let (search_files, search_pages) = search::render_search(site, dates, unchanged);
+    files.extend(search_files);
+    pages.extend(search_pages);
     let origins: std::collections::BTreeMap<&str, &str> =
         files.iter().map(|f| (f.path.as_str(), f.origin.as_str())).collect();
     let owners: Vec<(String, String)> = pages

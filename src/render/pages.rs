@@ -165,6 +165,7 @@ enum Job {
     Archive,
     Tags,
     NotFound,
+    Search,
 }
 
 /// The pages of a render: the files rendered, and every page of the site
@@ -399,6 +400,7 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         ("archive/index.html", Job::Archive),
         ("tags/index.html", Job::Tags),
         ("404.html", Job::NotFound),
+        ("search/index.html", Job::Search),
     ] {
         plan.push(Planned {
             path: path.into(),
@@ -502,6 +504,15 @@ fn render_job(
             &serde_json::json!({
                 "site": &r.site_context,
                 "page": r.page("الصفحة غير موجودة".into(), "404.html", "not_found", None),
+            }),
+        )),
+        Job::Search => quiet(r.render(
+            "search.html",
+            "search/",
+            "the search page".into(),
+            &serde_json::json!({
+                "site": &r.site_context,
+                "page": r.page("البحث".into(), "search/", "search", None),
             }),
         )),
     }

@@ -26,6 +26,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("topic.html", include_str!("../../templates/topic.html")),
     ("read_also.html", include_str!("../../templates/read_also.html")),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("robots.txt", include_str!("../../templates/robots.txt")),
 ];
 

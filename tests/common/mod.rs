@@ -481,8 +481,9 @@ pub fn is_clean_absolute_url(url: &str) -> bool {
 }
 
 /// The page without its JSON-LD `<script type="application/ld+json">`
-/// elements (the only scripts the theme writes), after checking that none
-/// holds a `<` that could close it early.
+/// elements, after checking that none holds a `<` that could close it
+/// early, and without the search page's own `<script src="…search/search.js"
+/// defer></script>`: the only scripts the theme writes.
 pub fn without_json_ld(html: &str) -> String {
     const OPEN: &str = "<script type=\"application/ld+json\">";
     let mut rest = html;
@@ -497,6 +498,31 @@ pub fn without_json_ld(html: &str) -> String {
             &inside[..end]
         );
         rest = &inside[end + "</script>".len()..];
+    }
+    out.push_str(rest);
+    without_search_script(&out)
+}
+
+/// Removes the theme's `<script src="BASE/search/search.js" defer></script>`.
+fn without_search_script(html: &str) -> String {
+    const OPEN: &str = "<script src=\"";
+    const FILE: &str = "search/search.js";
+    const TAIL: &str = "search/search.js\" defer></script>";
+    let mut rest = html;
+    let mut out = String::with_capacity(html.len());
+    while let Some(start) = rest.find(OPEN) {
+        let inside = &rest[start + OPEN.len()..];
+        let src_end = inside.find('"').unwrap_or(inside.len());
+        let tail_at = src_end.saturating_sub(FILE.len());
+        let own = inside.get(tail_at..).is_some_and(|t| t.starts_with(TAIL))
+            && inside.get(..tail_at).is_some_and(|src| !src.contains(['<', '>', ' ']));
+        if own {
+            out.push_str(&rest[..start]);
+            rest = &inside[tail_at + TAIL.len()..];
+        } else {
+            out.push_str(&rest[..start + OPEN.len()]);
+            rest = inside;
+        }
     }
     out.push_str(rest);
     out
