@@ -101,9 +101,9 @@ pub struct BuildState {
     format: String,
     /// Fingerprint of what parsing and analysis depend on (the topic rules).
     pub analysis_print: u64,
-    /// When the state was last saved; files modified since then are re-read
-    /// even if their time and size match (they may have changed within the
-    /// clock's resolution).
+    /// When the last build started reading files; files modified since are
+    /// re-read even if their time and size match (they may have changed
+    /// within the clock's resolution, or while that build read them).
     pub saved_at: i128,
     /// Article files by path inside `content/`.
     pub files: BTreeMap<String, CachedFile>,
@@ -136,7 +136,6 @@ impl BuildState {
     /// Writes the state to `dir` (atomically: a temporary file renamed).
     pub fn save(&mut self, dir: &Path) -> Result<()> {
         self.format = FORMAT.to_string();
-        self.saved_at = nanos(SystemTime::now());
         std::fs::create_dir_all(dir).map_err(|err| Error::io(dir, err))?;
         let temporary = dir.join(format!("{STATE_FILE}.tmp"));
         let file = std::fs::File::create(&temporary).map_err(|err| Error::io(&temporary, err))?;

@@ -201,6 +201,7 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
     let mut skip = vec![options.output.clone(), staging, previous];
     skip.extend(options.cache.clone());
     let mut reuse = Reuse::default();
+    let reading_started = nanos(std::time::SystemTime::now());
     let (mut loaded, mut problems) = timings.time("load", || {
         let (files, mut problems) = load::discover(&content_dir, &skip);
         let (loaded, mut found) = load_cached(&files, state);
@@ -211,6 +212,7 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         problems.sort();
         return Err(Error::Invalid(problems));
     }
+    state.saved_at = reading_started;
     timings.time("analyse", || {
         let mut fresh: Vec<&mut Loaded> = loaded.iter_mut().filter(|l| l.fresh).collect();
         reuse.parsed = fresh.len();
