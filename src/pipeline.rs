@@ -209,6 +209,8 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         (loaded, problems)
     });
     if problems.iter().any(Diagnostic::is_error) {
+        // Keep what is still valid for the next attempt: the files taken from the cache.
+        state.files = cache_entries(loaded.iter().filter(|l| !l.fresh));
         problems.sort();
         return Err(Error::Invalid(problems));
     }
@@ -225,20 +227,7 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
             });
     });
     reuse.cached = loaded.len() - reuse.parsed;
-    state.files = loaded
-        .iter()
-        .map(|l| {
-            (
-                l.article.content_path.clone(),
-                CachedFile {
-                    modified: l.modified,
-                    size: l.size,
-                    article: Arc::clone(&l.article),
-                    warnings: l.warnings.iter().map(StoredDiagnostic::from).collect(),
-                },
-            )
-        })
-        .collect();
+    state.files = cache_entries(loaded.iter());
     let articles: Vec<Arc<Article>> = loaded.into_iter().map(|l| l.article).collect();
     let site = timings.time("link", || link::assemble(config, articles, options.drafts));
     let mut site = site.map_err(|mut found| {
@@ -293,15 +282,38 @@ struct Loaded {
     warnings: Vec<Diagnostic>,
 }
 
+/// The cache's record of loaded articles.
+fn cache_entries<'a>(loaded: impl Iterator<Item = &'a Loaded>) -> BTreeMap<String, CachedFile> {
+    loaded
+        .map(|l| {
+            (
+                l.article.content_path.clone(),
+                CachedFile {
+                    modified: l.modified,
+                    size: l.size,
+                    article: Arc::clone(&l.article),
+                    warnings: l.warnings.iter().map(StoredDiagnostic::from).collect(),
+                },
+            )
+        })
+        .collect()
+}
+
 /// Loads every file, taking from the cache those whose time and size (or,
-/// failing that, text) did not change.
-fn load_cached(files: &[SourceFile], state: &BuildState) -> (Vec<Loaded>, Vec<Diagnostic>) {
+/// failing that, text) did not change. The cache's entries are moved out
+/// of `state`, so that an article whose file name must be set again is
+/// not copied.
+fn load_cached(files: &[SourceFile], state: &mut BuildState) -> (Vec<Loaded>, Vec<Diagnostic>) {
     // A file modified within two seconds of the last save may have changed
     // again without its time showing it: read it.
     let trusted_before = state.saved_at - 2_000_000_000;
+    let mut previous = std::mem::take(&mut state.files);
+    let cached: Vec<Option<CachedFile>> = files.iter().map(|f| previous.remove(&f.content_path)).collect();
+    drop(previous);
     let results: Vec<(Option<Loaded>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|file| {
+        .zip(cached)
+        .map(|(file, cached)| {
             let metadata = std::fs::metadata(&file.path).ok();
             let modified = metadata
                 .as_ref()
@@ -309,9 +321,8 @@ fn load_cached(files: &[SourceFile], state: &BuildState) -> (Vec<Loaded>, Vec<Di
                 .map(nanos)
                 .unwrap_or(0);
             let size = metadata.as_ref().map(|m| m.len()).unwrap_or(0);
-            let cached = state.files.get(&file.content_path);
-            let reuse = |cached: &CachedFile| {
-                let mut article = Arc::clone(&cached.article);
+            let reuse = |cached: CachedFile| {
+                let mut article = cached.article;
                 if article.file != file.path {
                     Arc::make_mut(&mut article).file = file.path.clone();
                 }
@@ -332,13 +343,14 @@ fn load_cached(files: &[SourceFile], state: &BuildState) -> (Vec<Loaded>, Vec<Di
                     warnings,
                 }
             };
-            if let Some(cached) =
-                cached.filter(|c| c.modified == modified && c.size == size && modified < trusted_before)
-            {
-                let loaded = reuse(cached);
-                let warnings = loaded.warnings.clone();
-                return (Some(loaded), warnings);
-            }
+            let cached = match cached {
+                Some(c) if c.modified == modified && c.size == size && modified < trusted_before => {
+                    let loaded = reuse(c);
+                    let warnings = loaded.warnings.clone();
+                    return (Some(loaded), warnings);
+                }
+                other => other,
+            };
             let (article, problems) = load::load_file(file);
             match article {
                 Some(article) => {

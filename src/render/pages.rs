@@ -376,35 +376,48 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         job: Job::SiteFeed,
     });
     let n = site.articles.len();
+    // What the read-also pages and JSON show of each article: itself and its list.
+    let read_also_prints: Vec<u64> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let related: Vec<(u64, i64)> = site.links[i]
+                .related
+                .iter()
+                .map(|&(j, s)| (r.summary_prints[j], rounded_score(s)))
+                .collect();
+            hash_of((r.summary_prints[i], related))
+        })
+        .collect();
     let total = page_count(n, per_page);
     for page in 1..=total {
         let start = ((page - 1) * per_page).min(n);
-        let entries: Vec<(u64, Vec<(u64, i64)>)> = (start..(start + per_page).min(n))
-            .map(|i| {
-                let related = site.links[i]
-                    .related
-                    .iter()
-                    .map(|&(j, s)| (r.summary_prints[j], rounded_score(s)))
-                    .collect();
-                (r.summary_prints[i], related)
-            })
-            .collect();
+        let entries = &read_also_prints[start..(start + per_page).min(n)];
         plan.push(Planned {
             path: file_of(&page_path("read-also/", page)),
             fingerprint: Some(hash_of((base, page, total, entries))),
             job: Job::ReadAlso(page),
         });
     }
-    for (path, job) in [
-        ("read-also.json", Job::ReadAlsoJson),
-        ("archive/index.html", Job::Archive),
-        ("tags/index.html", Job::Tags),
-        ("404.html", Job::NotFound),
-        ("search/index.html", Job::Search),
+    let months: Vec<(i32, u32)> = site
+        .articles
+        .iter()
+        .filter_map(|a| a.date.map(|d| (d.year(), d.month())))
+        .collect();
+    let tags: Vec<(&str, &String, usize)> = listings
+        .iter()
+        .filter(|l| l.kind == "tag")
+        .map(|l| (l.path.as_str(), &l.heading, l.members.len()))
+        .collect();
+    for (path, job, fingerprint) in [
+        ("read-also.json", Job::ReadAlsoJson, hash_of((base, &read_also_prints))),
+        ("archive/index.html", Job::Archive, hash_of((base, months))),
+        ("tags/index.html", Job::Tags, hash_of((base, tags))),
+        ("404.html", Job::NotFound, base),
+        ("search/index.html", Job::Search, base),
     ] {
         plan.push(Planned {
             path: path.into(),
-            fingerprint: None,
+            fingerprint: Some(fingerprint),
             job,
         });
     }

@@ -132,6 +132,10 @@ pub struct RelatedState {
     tuning: Tuning,
     model: Model,
     entries: Vec<Entry>,
+    /// The inverted indexes over `entries`, kept while the state stays in
+    /// memory (`serve`): an edit then patches them instead of rebuilding.
+    #[serde(skip)]
+    index: Option<Index>,
 }
 
 /// How much an update had to recompute, for reports and benchmarks.
@@ -143,7 +147,8 @@ pub struct UpdateReport {
     pub recomputed: usize,
 }
 
-/// Inverted indexes over the current rows.
+/// Inverted indexes over the current rows; every posting list is sorted by entry.
+#[derive(Debug, Clone)]
 struct Index {
     /// For each term, (entry, weight) of every article holding it.
     postings: FxHashMap<Term, Vec<(u32, f32)>>,
@@ -171,6 +176,39 @@ impl Index {
             }
         }
         Index { postings, queries }
+    }
+
+    /// Replaces entry `i`'s postings from `old` (its previous row) with
+    /// those of `new`, keeping every list sorted by entry.
+    fn replace(&mut self, i: usize, old: &Row, new: &Row, model: &Model, tuning: &Tuning) {
+        let i = i as u32;
+        let remove = |map: &mut FxHashMap<Term, Vec<(u32, f32)>>, term: Term| {
+            if let Some(list) = map.get_mut(&term) {
+                if let Ok(at) = list.binary_search_by_key(&i, |p| p.0) {
+                    list.remove(at);
+                }
+                if list.is_empty() {
+                    map.remove(&term);
+                }
+            }
+        };
+        let insert = |map: &mut FxHashMap<Term, Vec<(u32, f32)>>, term: Term, weight: f32| {
+            let list = map.entry(term).or_default();
+            let at = list.partition_point(|p| p.0 < i);
+            list.insert(at, (i, weight));
+        };
+        for &(term, _) in old {
+            remove(&mut self.postings, term);
+        }
+        for (term, _) in query_terms(old, tuning.query_terms, model) {
+            remove(&mut self.queries, term);
+        }
+        for &(term, weight) in new {
+            insert(&mut self.postings, term, weight);
+        }
+        for (term, weight) in query_terms(new, tuning.query_terms, model) {
+            insert(&mut self.queries, term, weight);
+        }
     }
 
     /// Partial scores of `row` in the candidate gathering of every article
@@ -208,6 +246,7 @@ impl RelatedState {
             tuning: tuning.clone(),
             model,
             entries,
+            index: Some(index),
         }
     }
 
@@ -215,16 +254,17 @@ impl RelatedState {
     /// can differ; the result equals `compute(profiles)` exactly.
     pub fn update(self, profiles: Vec<Profile>, tuning: &Tuning) -> (RelatedState, UpdateReport) {
         let level = level_for(profiles.len(), tuning.min_sample);
-        let old: FxHashMap<u64, &Entry> = self.entries.iter().map(|e| (e.profile.key, e)).collect();
+        let previous: FxHashMap<u64, &Entry> = self.entries.iter().map(|e| (e.profile.key, e)).collect();
         let new_keys: FxHashSet<u64> = profiles.iter().map(|p| p.key).collect();
         let sample_changed = level != self.model.level
-            || profiles
-                .iter()
-                .any(|p| in_sample(p.key, level) && old.get(&p.key).is_none_or(|e| e.profile.weights != p.weights))
+            || profiles.iter().any(|p| {
+                in_sample(p.key, level) && previous.get(&p.key).is_none_or(|e| e.profile.weights != p.weights)
+            })
             || self
                 .entries
                 .iter()
                 .any(|e| in_sample(e.profile.key, level) && !new_keys.contains(&e.profile.key));
+        drop(previous);
         if sample_changed || *tuning != self.tuning || profiles.len() != new_keys.len() {
             let n = profiles.len();
             return (
@@ -236,21 +276,30 @@ impl RelatedState {
             );
         }
         // Articles whose profile changed (or that are new), and old rows that are gone.
+        let same_order = profiles.len() == self.entries.len()
+            && profiles.iter().zip(&self.entries).all(|(p, e)| p.key == e.profile.key);
+        let RelatedState {
+            model,
+            entries: old_entries,
+            index: old_index,
+            ..
+        } = self;
+        let mut old: FxHashMap<u64, Entry> = old_entries.into_iter().map(|e| (e.profile.key, e)).collect();
         let mut changed: Vec<usize> = Vec::new();
         let mut gone_rows: Vec<Row> = Vec::new();
         let mut gone_keys: FxHashSet<u64> = FxHashSet::default();
         let mut entries: Vec<Entry> = Vec::with_capacity(profiles.len());
         for profile in profiles {
-            match old.get(&profile.key) {
-                Some(entry) if entry.profile == profile => entries.push((*entry).clone()),
+            match old.remove(&profile.key) {
+                Some(entry) if entry.profile == profile => entries.push(entry),
                 found => {
                     if let Some(entry) = found {
-                        gone_rows.push(entry.row.clone());
+                        gone_rows.push(entry.row);
                         gone_keys.insert(entry.profile.key);
                     }
                     changed.push(entries.len());
-                    let row = self.model.row(&profile, tuning);
-                    let coordinates = self.model.coordinates(&row);
+                    let row = model.row(&profile, tuning);
+                    let coordinates = model.coordinates(&row);
                     entries.push(Entry {
                         profile,
                         row,
@@ -261,13 +310,21 @@ impl RelatedState {
                 }
             }
         }
-        for entry in &self.entries {
-            if !new_keys.contains(&entry.profile.key) {
-                gone_rows.push(entry.row.clone());
-                gone_keys.insert(entry.profile.key);
-            }
+        for (key, entry) in old {
+            gone_rows.push(entry.row);
+            gone_keys.insert(key);
         }
-        let index = Index::build(&entries, &self.model, tuning);
+        // Same articles in the same order: only the edited ones' postings move.
+        let index = match old_index {
+            // (In that case every changed article has exactly one old row, in the same order.)
+            Some(mut index) if same_order => {
+                for (&i, old_row) in changed.iter().zip(&gone_rows) {
+                    index.replace(i, old_row, &entries[i].row, &model, tuning);
+                }
+                index
+            }
+            _ => Index::build(&entries, &model, tuning),
+        };
         let mut affected: FxHashSet<usize> = changed.iter().copied().collect();
         // Lists that held a changed or removed article.
         for (i, entry) in entries.iter().enumerate() {
@@ -291,7 +348,7 @@ impl RelatedState {
             .par_iter()
             .map_init(
                 || Accumulator::new(entries.len()),
-                |acc, &i| rank(i, &entries, &index, &self.model, tuning, acc),
+                |acc, &i| rank(i, &entries, &index, &model, tuning, acc),
             )
             .collect();
         for (&i, (list, threshold)) in affected.iter().zip(ranked) {
@@ -305,8 +362,9 @@ impl RelatedState {
         (
             RelatedState {
                 tuning: tuning.clone(),
-                model: self.model,
+                model,
                 entries,
+                index: Some(index),
             },
             report,
         )

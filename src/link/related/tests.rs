@@ -150,6 +150,23 @@ fn incremental_updates_equal_a_fresh_computation() {
             &RelatedState::compute(current.clone(), &tuning),
             &format!("step {step}"),
         );
+        // An index patched in place holds exactly what a rebuilt one would.
+        let kept = next.index.as_ref().expect("an updated state keeps its index");
+        let rebuilt = Index::build(&next.entries, &next.model, &tuning);
+        for (name, a, b) in [
+            ("postings", &kept.postings, &rebuilt.postings),
+            ("queries", &kept.queries, &rebuilt.queries),
+        ] {
+            let sorted = |map: &FxHashMap<Term, Vec<(u32, f32)>>| {
+                let mut all: Vec<(Term, Vec<(u32, u32)>)> = map
+                    .iter()
+                    .map(|(t, list)| (*t, list.iter().map(|&(i, w)| (i, w.to_bits())).collect()))
+                    .collect();
+                all.sort_unstable();
+                all
+            };
+            assert_eq!(sorted(a), sorted(b), "step {step}: {name}");
+        }
         state = next;
     }
     assert!(fast_updates >= 3, "only {fast_updates} updates avoided retraining");
