@@ -72,9 +72,15 @@ def main():
                 print(f"edit {n}: {name} after {1000 * (at - written):.0f} ms, page with the edit served after "
                       f"{1000 * (time.monotonic() - written):.0f} ms ({'ok' if ok else 'EDIT NOT SEEN'})")
             finally:
+                # Restore, and wait for that rebuild too: the next edit's
+                # reload event must not be this one's.
+                seen = len(events)
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(original)
-                time.sleep(1.0)
+                restored = time.monotonic()
+                while len(events) == seen and time.monotonic() - restored < 30:
+                    time.sleep(0.01)
+                time.sleep(0.3)
         if to_event:
             print(f"median to reload event: {1000 * statistics.median(to_event):.0f} ms; "
                   f"to edited page served: {1000 * statistics.median(to_served):.0f} ms (n={len(to_event)})")

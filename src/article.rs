@@ -54,6 +54,9 @@ pub struct Article {
     pub source_hash: u64,
     /// Destinations of the Markdown links in the body, in order.
     pub links: Vec<String>,
+    /// The site path ([`Article::path`]), computed once the date and slug
+    /// are known: every stage asks for it, many times per article.
+    pub url_path: String,
 }
 
 /// An editor's "اقرأ أيضاً" reference: a headline (or slug) to resolve.
@@ -105,10 +108,24 @@ pub enum TextBlock {
 
 impl Article {
     /// The article's site path below the base path, e.g. `2022/12/slug/`.
-    pub fn path(&self) -> String {
-        match self.date {
-            Some(date) => format!("{:04}/{:02}/{}/", date.year(), date.month(), self.slug),
-            None => format!("articles/{}/", self.slug),
+    pub fn path(&self) -> &str {
+        &self.url_path
+    }
+
+    /// The headline, normalised for comparison (from the analysis when it ran).
+    pub fn normalised_title(&self) -> std::borrow::Cow<'_, str> {
+        if self.analysis.headline.is_empty() && !self.title.is_empty() {
+            std::borrow::Cow::Owned(crate::analyse::normalise::normalise(&self.title))
+        } else {
+            std::borrow::Cow::Borrowed(&self.analysis.headline)
+        }
+    }
+
+    /// The site path of an article with this date and slug.
+    pub fn path_of(date: Option<&DateTime<FixedOffset>>, slug: &str) -> String {
+        match date {
+            Some(date) => format!("{:04}/{:02}/{}/", date.year(), date.month(), slug),
+            None => format!("articles/{slug}/"),
         }
     }
 

@@ -18,7 +18,7 @@ use std::time::SystemTime;
 const STATE_FILE: &str = "state.bin";
 
 /// Changes whenever the cache's layout or what it means changes.
-const FORMAT: &str = concat!("arshif-cache-1/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("arshif-cache-2/", env!("CARGO_PKG_VERSION"));
 
 /// A diagnostic as the cache stores it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -111,6 +111,10 @@ pub struct BuildState {
     pub related: Option<RelatedState>,
     /// The output as last written.
     pub manifest: Option<Manifest>,
+    /// The search index of the last render: kept in memory only (`serve`),
+    /// rebuilt from the articles after a cache load.
+    #[serde(skip)]
+    pub search: Option<crate::render::search::SearchIndex>,
 }
 
 /// Nanoseconds since the epoch of a time (0 when before it).

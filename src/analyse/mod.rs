@@ -4,6 +4,7 @@
 
 pub mod keywords;
 pub mod normalise;
+pub mod search_terms;
 pub mod tokens;
 
 use crate::article::Article;
@@ -26,7 +27,13 @@ pub fn analyse(analyser: &mut Analyser, keywords: &Keywords, article: &mut Artic
     let spot = !keywords.is_empty();
     let title = analyser.field(&article.title, spot);
     let lede = analyser.field(article.summary.as_deref().unwrap_or_default(), spot);
-    let body = analyser.field(&std::mem::take(&mut article.plain_text), spot);
+    let plain_text = std::mem::take(&mut article.plain_text);
+    let search = search_terms::SearchTerms::of(
+        &article.title,
+        article.summary.as_deref().unwrap_or_default(),
+        &plain_text,
+    );
+    let body = analyser.field(&plain_text, spot);
     let keyword_mentions = if spot {
         keywords.count(&[
             (&title.keys(), TITLE_MENTION, true),
@@ -39,5 +46,7 @@ pub fn analyse(analyser: &mut Analyser, keywords: &Keywords, article: &mut Artic
     article.analysis = Analysis {
         weights: tokens::weigh(&title.terms, &lede.terms, &body.terms),
         keyword_mentions,
+        search,
+        headline: normalise::normalise(&article.title),
     };
 }

@@ -22,6 +22,10 @@ pub struct Analysis {
     pub weights: Vec<(Term, f32)>,
     /// Weighted mentions of each keyword phrase of the site's topic rules.
     pub keyword_mentions: Vec<crate::analyse::keywords::Mentions>,
+    /// The article's terms in the search index.
+    pub search: crate::analyse::search_terms::SearchTerms,
+    /// The headline, normalised: how references and near-duplicates compare headlines.
+    pub headline: String,
 }
 
 /// Field weights of term frequency.

@@ -37,17 +37,14 @@ pub struct ArticleLinks {
 /// share a URL. Errors name both files.
 pub fn assemble(config: SiteConfig, articles: Vec<Arc<Article>>, drafts: bool) -> Result<Site, Vec<Diagnostic>> {
     let mut articles: Vec<Arc<Article>> = articles.into_iter().filter(|a| drafts || !a.draft).collect();
-    articles.sort_by_cached_key(|a| {
-        (
-            a.date.is_none(),
-            std::cmp::Reverse(a.date.map(|d| d.timestamp())),
-            a.path(),
-        )
+    articles.sort_by(|a, b| {
+        let key = |a: &Article| (a.date.is_none(), std::cmp::Reverse(a.date.map(|d| d.timestamp())));
+        key(a).cmp(&key(b)).then_with(|| a.path().cmp(b.path()))
     });
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut problems = Vec::new();
     for (index, article) in articles.iter().enumerate() {
-        if let Some(&first) = seen.get(&article.path()) {
+        if let Some(&first) = seen.get(article.path()) {
             problems.push(Diagnostic::error(
                 &article.file,
                 None,
@@ -59,7 +56,7 @@ pub fn assemble(config: SiteConfig, articles: Vec<Arc<Article>>, drafts: bool) -
                 ),
             ));
         } else {
-            seen.insert(article.path(), index);
+            seen.insert(article.path().to_string(), index);
         }
     }
     if !problems.is_empty() {

@@ -14,32 +14,34 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub const HEADLINE_SIMILARITY: f32 = 0.7;
 
 /// Headlines of the archive, indexed for exact and approximate look-up.
-pub struct HeadlineIndex {
-    exact: FxHashMap<String, usize>,
-    words: Vec<FxHashSet<String>>,
-    by_word: FxHashMap<String, Vec<usize>>,
+pub struct HeadlineIndex<'a> {
+    exact: FxHashMap<&'a str, usize>,
+    /// Distinct words of each headline.
+    lengths: Vec<usize>,
+    by_word: FxHashMap<&'a str, Vec<usize>>,
 }
 
-impl HeadlineIndex {
-    /// Indexes the normalised headlines; the first article (newest) wins a tie.
-    pub fn new<'a>(headlines: impl Iterator<Item = &'a str>) -> Self {
+impl<'a> HeadlineIndex<'a> {
+    /// Indexes headlines already [`normalise`]d (borrowed, not copied: it
+    /// is built on every build over the whole archive); the first article
+    /// (newest) wins a tie.
+    pub fn new(normalised: impl Iterator<Item = &'a str>) -> Self {
         let mut index = HeadlineIndex {
             exact: FxHashMap::default(),
-            words: Vec::new(),
+            lengths: Vec::new(),
             by_word: FxHashMap::default(),
         };
-        for (i, headline) in headlines.enumerate() {
-            let normal = normalise(headline);
-            let words: FxHashSet<String> = normal
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect();
-            for word in &words {
-                index.by_word.entry(word.clone()).or_default().push(i);
+        let mut words: Vec<&str> = Vec::new();
+        for (i, normal) in normalised.enumerate() {
+            words.clear();
+            words.extend(normal.split(' ').filter(|w| !w.is_empty()));
+            words.sort_unstable();
+            words.dedup();
+            for &word in &words {
+                index.by_word.entry(word).or_default().push(i);
             }
             index.exact.entry(normal).or_insert(i);
-            index.words.push(words);
+            index.lengths.push(words.len());
         }
         index
     }
@@ -48,7 +50,7 @@ impl HeadlineIndex {
     /// or else the most similar one at or above [`HEADLINE_SIMILARITY`].
     pub fn find(&self, text: &str) -> Option<usize> {
         let normal = normalise(text);
-        if let Some(&i) = self.exact.get(&normal) {
+        if let Some(&i) = self.exact.get(normal.as_str()) {
             return Some(i);
         }
         let words: FxHashSet<&str> = normal.split(' ').filter(|w| !w.is_empty()).collect();
@@ -63,7 +65,7 @@ impl HeadlineIndex {
         }
         shared
             .into_iter()
-            .map(|(i, common)| (i, 2.0 * common as f32 / (words.len() + self.words[i].len()) as f32))
+            .map(|(i, common)| (i, 2.0 * common as f32 / (words.len() + self.lengths[i]) as f32))
             .filter(|&(_, score)| score >= HEADLINE_SIMILARITY)
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
             .map(|(i, _)| i)
@@ -74,7 +76,8 @@ impl HeadlineIndex {
 /// head of the related lists, and records backlinks. Unresolved references
 /// are warnings naming the file and line.
 pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
-    let headlines = HeadlineIndex::new(site.articles.iter().map(|a| a.title.as_str()));
+    let normalised: Vec<std::borrow::Cow<str>> = site.articles.iter().map(|a| a.normalised_title()).collect();
+    let headlines = HeadlineIndex::new(normalised.iter().map(|h| &**h));
     let paths = LinkResolver::new(site);
     let mut warnings = Vec::new();
     let mut backlinks: Vec<(usize, usize)> = Vec::new();
@@ -150,14 +153,15 @@ mod tests {
 
     #[test]
     fn exact_then_close_headlines() {
-        let index = HeadlineIndex::new(
-            [
-                "التجارة بين روسيا والصين تنمو بنسبة 32% في 11 شهراً",
-                "محتجون يغلقون ممر لاتشين",
-                "أسعار النفط ترتفع",
-            ]
-            .into_iter(),
-        );
+        let normalised: Vec<String> = [
+            "التجارة بين روسيا والصين تنمو بنسبة 32% في 11 شهراً",
+            "محتجون يغلقون ممر لاتشين",
+            "أسعار النفط ترتفع",
+        ]
+        .into_iter()
+        .map(normalise)
+        .collect();
+        let index = HeadlineIndex::new(normalised.iter().map(String::as_str));
         assert_eq!(
             index.find("التجارة بين روسيا والصين تنمو بنسبة 32% في 11 شهراً"),
             Some(0)

@@ -322,6 +322,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         analysis: Default::default(),
         source_hash: hash_text(text),
         links: Vec::new(),
+        url_path: String::new(),
     };
     let mut slug_source = (stem_slug.to_string(), None);
     match format {
@@ -440,6 +441,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             ),
         ));
     }
+    article.url_path = Article::path_of(article.date.as_ref(), &article.slug);
     if article.date.is_none() {
         warnings.push(Diagnostic::warning(
             path,

@@ -45,7 +45,14 @@ pub struct SiteRender {
 
 /// Renders the pages of the site that `unchanged` does not accept (given a
 /// path and its fingerprint), checking that no two pages claim one path.
-pub fn render_site(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) -> bool + Sync)) -> Result<SiteRender> {
+/// `search` is the search index of the previous render when one is kept
+/// in memory (`serve`), and is left holding this render's.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    search: &mut Option<search::SearchIndex>,
+    unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
+) -> Result<SiteRender> {
     let rendered = pages::render_pages(site, theme, unchanged)?;
     let mut files = rendered.files;
     let mut pages = rendered.pages;
@@ -66,7 +73,7 @@ pub fn render_site(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) ->
         style: site.config.date_style,
         digits: site.config.digits,
     };
-    let (search_files, search_pages) = search::render_search(site, dates, unchanged);
+    let (search_files, search_pages) = search::render_search(site, dates, search, unchanged);
     files.extend(search_files);
     pages.extend(search_pages);
     let origins: std::collections::BTreeMap<&str, &str> =

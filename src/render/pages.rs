@@ -1056,24 +1056,42 @@ fn render_read_also(r: &Renderer, page: usize) -> Result<OutputFile> {
 
 /// `/read-also.json`: every article (newest first) with its related list.
 fn read_also_json(r: &Renderer) -> OutputFile {
-    let articles: Vec<ReadAlsoEntry> = (0..r.site.articles.len())
-        .map(|i| read_also_entry(r, i, false))
+    // Serialised entry by entry, in parallel, without an intermediate
+    // `Value`: the file holds the whole archive and `serve` writes it again
+    // whenever a related list changes.
+    let entries: Vec<String> = (0..r.site.articles.len())
+        .into_par_iter()
+        .map(|i| html_safe(serde_json::to_string(&read_also_entry(r, i, false)).unwrap_or_default()))
         .collect();
-    let json = serde_json::json!({ "version": 1, "articles": articles });
+    let mut json = String::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 32);
+    json.push_str("{\"version\":1,\"articles\":[");
+    for (n, entry) in entries.iter().enumerate() {
+        if n > 0 {
+            json.push(',');
+        }
+        json.push_str(entry);
+    }
+    json.push_str("]}");
     OutputFile {
         path: "read-also.json".into(),
-        bytes: html_safe_json(&json).into_bytes(),
+        bytes: json.into_bytes(),
         origin: "the read-also index /read-also.json".into(),
     }
+}
+
+/// JSON text with `<`, `>` and `&` escaped (see [`html_safe_json`]).
+fn html_safe(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// JSON text with `<`, `>` and `&` written as `\u003c`-style escapes (they
 /// only occur inside strings), so no headline can close a `<script>` the
 /// JSON is embedded in.
 pub fn html_safe_json(value: &serde_json::Value) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    html_safe(value.to_string())
 }

@@ -189,8 +189,8 @@
     return out;
   }
 
-  function chunkFile(n) {
-    return "index/" + String(n).padStart(4, "0") + ".json";
+  function chunkFile(m, n) {
+    return "index/" + m.files[n] + ".json";
   }
 
   // Scores of the articles a term finds: the exact word counts fully, words
@@ -224,7 +224,7 @@
       if (!wanted.length) return { terms: wanted, results: [] };
       var perTerm = wanted.map(function (term) {
         var numbers = chunksFor(m, term);
-        return Promise.all(numbers.map(function (n) { return fetchJson(chunkFile(n)); })).then(function (chunks) {
+        return Promise.all(numbers.map(function (n) { return fetchJson(chunkFile(m, n)); })).then(function (chunks) {
           return scoreTerm(m, term, chunks);
         });
       });
@@ -242,9 +242,9 @@
         var results = Array.from(total.values());
         var all = results.filter(function (r) { return r.matched === wanted.length; });
         if (all.length) results = all;
-        // Most terms found, then score, then newest (articles are numbered newest first).
+        // Most terms found, then score, then newest (articles are numbered oldest first).
         results.sort(function (a, b) {
-          return b.matched - a.matched || b.score - a.score || a.id - b.id;
+          return b.matched - a.matched || b.score - a.score || b.id - a.id;
         });
         return { terms: wanted, results: results, partial: !all.length && wanted.length > 1 };
       });

@@ -2,39 +2,44 @@
 //! under `search/`, read by the search page's script (`search/search.js`),
 //! which fetches only the files a query needs.
 //!
-//! Words are indexed in the form topic rules match them: [`normalise`]d
-//! (diacritics, tatweel, alef and hamza forms, ى/ي, ة/ه, digits) and in
-//! their [`light_form`] (conjunction and article or preposition removed),
-//! stop words left out. The script applies the same two functions, ported
-//! to JavaScript, to the query, so «اسعار» finds «أسعار» and «والصين»
-//! finds «الصين»; a query word of three letters or more also finds the
-//! words that extend it («الصين» finds «الصينيون»).
+//! The terms of each article come from the analysis stage
+//! ([`SearchTerms`]); this module gathers them into files laid out so that
+//! an edit rewrites few of them:
+//! - articles are numbered oldest first (position in the site's order,
+//!   counted from its end), so a new article takes the next number and no
+//!   other article's number moves;
+//! - an index chunk ends after a term chosen by the term's own hash (once
+//!   the chunk is past [`MIN_CHUNK_BYTES`]; or at [`MAX_CHUNK_BYTES`]), and
+//!   is named after the hash of its first term, so an edit changes the
+//!   chunks holding the article's terms, not their neighbours.
+//!
+//! Each file carries a fingerprint of what it holds, and only those whose
+//! fingerprint changed are serialised again.
 //!
 //! The files, all deterministic (sorted, no timestamps), with `<`, `>`
 //! and `&` escaped in JSON strings so that no headline reads as markup:
-//! - `search/meta.json`: the number of articles, the stop words, and the
-//!   first term of each index chunk;
-//! - `search/index/NNNN.json`: a range of terms in code point order, each
-//!   with its postings `[article delta, weight, …]` (article numbers are
-//!   positions in the newest-first order, written as the difference from
-//!   the previous one);
+//! - `search/meta.json`: the number of articles, the stop words, and for
+//!   each index chunk its first term and its file name;
+//! - `search/index/NAME.json`: a range of terms in code point order, each
+//!   with its postings `[article delta, weight, …]` (article numbers
+//!   written as the difference from the previous one);
 //! - `search/docs/NNNN.json`: [`DOCS_PER_CHUNK`] articles a file, each
 //!   `[path below the base path, headline, RFC 3339 date, date as the site
 //!   writes it, lede]`, for showing results.
 
-use crate::analyse::keywords::light_form;
-use crate::analyse::normalise::normalise;
-use crate::analyse::tokens::is_stop_word;
-use crate::article::{Article, Body};
+pub use crate::analyse::search_terms::{query_terms, terms_of};
+use crate::article::Article;
 use crate::link::Site;
 use crate::render::dates::DateFormat;
 use crate::render::excerpt::{description, truncate};
 use crate::render::pages::html_safe_json;
 use crate::render::OutputFile;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHasher};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// The search page's script, written to `search/search.js`.
 pub const SCRIPT: &str = include_str!("search.js");
@@ -42,112 +47,159 @@ pub const SCRIPT: &str = include_str!("search.js");
 /// Folder of the search files in the output.
 pub const DIR: &str = "search";
 
-/// An index chunk is closed once its JSON passes this many bytes (a term
-/// with more postings than that gets a chunk of its own).
-pub const INDEX_CHUNK_BYTES: usize = 16 * 1024;
+/// An index chunk ends after a term whose hash is a multiple of this, once
+/// it holds [`MIN_CHUNK_BYTES`]: chunks of about 16 KB on news text.
+const BOUNDARY_MODULUS: u64 = 32;
+
+/// A chunk is not closed by a term's hash before it holds this many bytes.
+pub const MIN_CHUNK_BYTES: usize = 4 * 1024;
+
+/// A chunk is closed once it passes this many bytes, whatever the next
+/// term (a term with more postings than that gets a chunk of its own).
+pub const MAX_CHUNK_BYTES: usize = 48 * 1024;
 
 /// Articles per `docs/` file.
 pub const DOCS_PER_CHUNK: usize = 10;
 
-/// A bound on the chunk files looked up in the previous build's record.
-const MAX_CHUNKS: usize = 1 << 24;
-
 /// Longest lede shown in a result, in characters.
 pub const LEDE_CHARS: usize = 160;
 
-/// Weight of a term in the headline, in the lede, and the cap on the count
-/// of its mentions in the body: a posting's weight is the sum.
-const TITLE_WEIGHT: u32 = 6;
-/// See [`TITLE_WEIGHT`].
-const LEDE_WEIGHT: u32 = 3;
-/// See [`TITLE_WEIGHT`].
-const BODY_CAP: u32 = 6;
+/// Version of the files' layout, in `meta.json`.
+const VERSION: u32 = 2;
 
-/// The index terms of already [`normalise`]d text, in order, repeats
-/// included: words that are not stop words, in their light form, of two
-/// letters or more.
-pub fn terms_of(normalised: &str) -> impl Iterator<Item = &str> {
-    normalised
-        .split(' ')
-        .filter(|word| !word.is_empty() && !is_stop_word(word))
-        .map(light_form)
-        .filter(|term| term.chars().nth(1).is_some())
+fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = FxHasher::default();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
-/// The index terms of a query, each once, in order: what the search
-/// page's `terms()` computes in the browser.
-pub fn query_terms(text: &str) -> Vec<String> {
-    let mut terms: Vec<String> = Vec::new();
-    for term in terms_of(&normalise(text)) {
-        if !terms.iter().any(|t| t == term) {
-            terms.push(term.to_string());
+/// A term's postings: (article number, weight), by article number.
+type Postings = Vec<(u32, u8)>;
+
+/// The inverted index the search files are cut from: every term with its
+/// postings. `serve` keeps it between rebuilds, so that an edit moves the
+/// postings of the edited articles instead of gathering every article's
+/// terms again.
+#[derive(Default)]
+pub struct SearchIndex {
+    /// The articles by number (oldest first), as last indexed.
+    articles: Vec<Arc<Article>>,
+    /// Every term with its postings, in code point order.
+    terms: BTreeMap<Box<str>, Postings>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SearchIndex({} articles, {} terms)",
+            self.articles.len(),
+            self.terms.len()
+        )
+    }
+}
+
+impl SearchIndex {
+    /// The index of a site's articles.
+    pub fn build(site: &Site) -> Self {
+        let articles: Vec<Arc<Article>> = site.articles.iter().rev().cloned().collect();
+        // Shards by term hash, one pass each over the articles, run in
+        // parallel; the shards' union is sorted afterwards, so the result
+        // does not depend on their number.
+        let shards = rayon::current_num_threads().max(1) as u64;
+        let mut terms: Vec<(Box<str>, Postings)> = (0..shards)
+            .into_par_iter()
+            .flat_map_iter(|shard| {
+                let mut map: FxHashMap<&str, Postings> = FxHashMap::default();
+                for (id, article) in articles.iter().enumerate() {
+                    for (term, weight) in article.analysis.search.iter() {
+                        if hash_of(term) % shards == shard {
+                            map.entry(term).or_default().push((id as u32, weight));
+                        }
+                    }
+                }
+                map.into_iter().map(|(term, list)| (Box::from(term), list))
+            })
+            .collect();
+        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        SearchIndex {
+            articles,
+            terms: terms.into_iter().collect(),
         }
     }
-    terms
-}
 
-/// The text of an article's body, without markup.
-fn body_text(article: &Article) -> String {
-    match &article.body {
-        Body::Markdown { source, first_line } => crate::load::markdown::scan_body(source, *first_line).plain_text,
-        Body::Text(blocks) => crate::load::text::plain_text(blocks),
+    /// The index of a site's articles, from the previous one: when the site
+    /// has the same articles in the same order, only those whose terms
+    /// changed move their postings; otherwise it is built again.
+    pub fn update(mut self, site: &Site) -> Self {
+        let n = site.articles.len();
+        let same_order = n == self.articles.len()
+            && site.articles.iter().rev().zip(&self.articles).all(|(new, old)| {
+                Arc::ptr_eq(new, old) || new.content_path == old.content_path && new.path() == old.path()
+            });
+        if !same_order {
+            return SearchIndex::build(site);
+        }
+        for (id, article) in site.articles.iter().rev().enumerate() {
+            let old = &self.articles[id];
+            if Arc::ptr_eq(article, old) || article.analysis.search == old.analysis.search {
+                self.articles[id] = Arc::clone(article);
+                continue;
+            }
+            let id32 = id as u32;
+            for (term, _) in old.analysis.search.iter() {
+                if let Some(list) = self.terms.get_mut(term) {
+                    if let Ok(at) = list.binary_search_by_key(&id32, |p| p.0) {
+                        list.remove(at);
+                    }
+                    if list.is_empty() {
+                        self.terms.remove(term);
+                    }
+                }
+            }
+            for (term, weight) in article.analysis.search.iter() {
+                let list = match self.terms.get_mut(term) {
+                    Some(list) => list,
+                    None => self.terms.entry(Box::from(term)).or_default(),
+                };
+                let at = list.partition_point(|p| p.0 < id32);
+                list.insert(at, (id32, weight));
+            }
+            self.articles[id] = Arc::clone(article);
+        }
+        self
+    }
+
+    /// Every term with its postings, in order.
+    fn entries(&self) -> Vec<(&str, &[(u32, u8)])> {
+        self.terms.iter().map(|(t, list)| (&**t, list.as_slice())).collect()
     }
 }
 
-/// An article's terms with their weights.
-fn weighted_terms(article: &Article) -> Vec<(String, u32)> {
-    let title = normalise(&article.title);
-    let lede = normalise(article.summary.as_deref().unwrap_or_default());
-    let body = normalise(&body_text(article));
-    let mut counts: FxHashMap<&str, [u32; 3]> = FxHashMap::default();
-    for (field, text) in [&title, &lede, &body].into_iter().enumerate() {
-        for term in terms_of(text) {
-            counts.entry(term).or_default()[field] += 1;
+/// Where the index chunks start: indices into `terms`.
+fn chunk_starts(terms: &[(&str, &[(u32, u8)])]) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut bytes = 0;
+    for (i, (term, list)) in terms.iter().enumerate() {
+        // The entry's JSON: quoted term, colon, brackets, comma, and per posting about two numbers.
+        bytes += term.len() + 5 + list.len() * 6;
+        let by_hash = bytes >= MIN_CHUNK_BYTES && hash_of(term) % BOUNDARY_MODULUS == 0;
+        if (by_hash || bytes >= MAX_CHUNK_BYTES) && i + 1 < terms.len() {
+            starts.push(i + 1);
+            bytes = 0;
         }
     }
-    counts
-        .into_iter()
-        .map(|(term, [title, lede, body])| {
-            let weight = TITLE_WEIGHT * title.min(1) + LEDE_WEIGHT * lede.min(1) + body.min(BODY_CAP);
-            (term.to_string(), weight)
-        })
-        .collect()
+    starts
 }
 
-/// The search files of the site: `meta.json`, the index chunks, the
-/// article chunks, and the script.
-pub fn search_files(site: &Site, dates: DateFormat) -> Vec<OutputFile> {
-    let articles = &site.articles;
-    let per_article: Vec<Vec<(String, u32)>> = articles.par_iter().map(|a| weighted_terms(a)).collect();
-    let mut postings: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
-    for (id, terms) in per_article.into_iter().enumerate() {
-        for (term, weight) in terms {
-            postings.entry(term).or_default().push((id as u32, weight));
-        }
-    }
-    let mut terms: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-
-    let mut files = Vec::new();
-    let mut firsts: Vec<String> = Vec::new();
-    let mut chunk = String::new();
-    let close = |chunk: &mut String, files: &mut Vec<OutputFile>| {
-        chunk.push('}');
-        let n = files.len();
-        files.push(OutputFile {
-            path: format!("{DIR}/index/{n:04}.json"),
-            bytes: std::mem::take(chunk).into_bytes(),
-            origin: "the search index".into(),
-        });
-    };
-    for (term, list) in &terms {
-        if chunk.is_empty() {
-            firsts.push(term.clone());
-            chunk.push('{');
-        } else {
+/// The JSON of one index chunk.
+fn chunk_json(terms: &[(&str, &[(u32, u8)])]) -> String {
+    let mut chunk = String::from("{");
+    for (n, (term, list)) in terms.iter().enumerate() {
+        if n > 0 {
             chunk.push(',');
         }
-        chunk.push_str(&serde_json::Value::from(term.as_str()).to_string());
+        chunk.push_str(&html_safe_json(&serde_json::Value::from(*term)));
         chunk.push_str(":[");
         let mut previous = 0;
         for (i, &(id, weight)) in list.iter().enumerate() {
@@ -158,123 +210,130 @@ pub fn search_files(site: &Site, dates: DateFormat) -> Vec<OutputFile> {
             previous = id;
         }
         chunk.push(']');
-        if chunk.len() >= INDEX_CHUNK_BYTES {
-            close(&mut chunk, &mut files);
-        }
     }
-    if !chunk.is_empty() || files.is_empty() {
-        if chunk.is_empty() {
-            firsts.push(String::new());
-            chunk.push('{');
-        }
-        close(&mut chunk, &mut files);
-    }
+    chunk.push('}');
+    chunk
+}
 
-    for (n, group) in articles.chunks(DOCS_PER_CHUNK).enumerate() {
-        let docs: Vec<serde_json::Value> = group
-            .iter()
-            .map(|a| {
-                let lede = description(a).map(|d| truncate(&d, LEDE_CHARS)).unwrap_or_default();
-                serde_json::json!([
-                    a.path(),
-                    a.title,
-                    a.date_string().unwrap_or_default(),
-                    a.date.map(|d| dates.day(&d)).unwrap_or_default(),
-                    lede,
-                ])
-            })
-            .collect();
-        files.push(OutputFile {
-            path: format!("{DIR}/docs/{n:04}.json"),
-            bytes: html_safe_json(&serde_json::Value::Array(docs)).into_bytes(),
-            origin: "the search index".into(),
-        });
-    }
+/// The search files of the site: `meta.json`, the index chunks, the
+/// article chunks, and the script.
+pub fn search_files(site: &Site, dates: DateFormat) -> Vec<OutputFile> {
+    render_search(site, dates, &mut None, &|_, _| false).0
+}
+
+/// The search files as pages of a render: every search path with the
+/// fingerprint of what it holds, and the files whose fingerprint
+/// `unchanged` does not accept. `kept` is the index of the previous
+/// render, if kept in memory, and is left holding this one's.
+pub fn render_search(
+    site: &Site,
+    dates: DateFormat,
+    kept: &mut Option<SearchIndex>,
+    unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
+) -> (Vec<OutputFile>, Vec<(String, Option<u64>)>) {
+    let layout = hash_of((
+        format!("{:?} {:?}", dates.style, dates.digits),
+        (
+            BOUNDARY_MODULUS,
+            MIN_CHUNK_BYTES,
+            MAX_CHUNK_BYTES,
+            DOCS_PER_CHUNK,
+            LEDE_CHARS,
+        ),
+        env!("CARGO_PKG_VERSION"),
+    ));
+    let index = match kept.take() {
+        Some(previous) => previous.update(site),
+        None => SearchIndex::build(site),
+    };
+    let terms = index.entries();
+    let starts = chunk_starts(&terms);
+    let ranges: Vec<(usize, usize)> = starts
+        .iter()
+        .zip(starts.iter().skip(1).chain(std::iter::once(&terms.len())))
+        .map(|(&a, &b)| (a, b))
+        .collect();
+    let firsts: Vec<&str> = ranges.iter().map(|&(a, _)| terms.get(a).map_or("", |t| t.0)).collect();
+    let names: Vec<String> = firsts.iter().map(|first| format!("{:016x}", hash_of(first))).collect();
+    let chunks: Vec<(String, u64, Option<OutputFile>)> = ranges
+        .par_iter()
+        .zip(&names)
+        .map(|(&(a, b), name)| {
+            let path = format!("{DIR}/index/{name}.json");
+            let print = hash_of((layout, &terms[a..b]));
+            let file = (!unchanged(&path, print)).then(|| OutputFile {
+                path: path.clone(),
+                bytes: chunk_json(&terms[a..b]).into_bytes(),
+                origin: "the search index".into(),
+            });
+            (path, print, file)
+        })
+        .collect();
+
+    let n = site.articles.len();
+    let docs: Vec<(String, u64, Option<OutputFile>)> = (0..n.div_ceil(DOCS_PER_CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let ids = c * DOCS_PER_CHUNK..((c + 1) * DOCS_PER_CHUNK).min(n);
+            let articles: Vec<_> = ids.map(|id| &site.articles[n - 1 - id]).collect();
+            let path = format!("{DIR}/docs/{c:04}.json");
+            let print = hash_of((
+                layout,
+                articles.iter().map(|a| (a.source_hash, a.path())).collect::<Vec<_>>(),
+            ));
+            let file = (!unchanged(&path, print)).then(|| {
+                let docs: Vec<serde_json::Value> = articles
+                    .iter()
+                    .map(|a| {
+                        let lede = description(a).map(|d| truncate(&d, LEDE_CHARS)).unwrap_or_default();
+                        serde_json::json!([
+                            a.path(),
+                            a.title,
+                            a.date_string().unwrap_or_default(),
+                            a.date.map(|d| dates.day(&d)).unwrap_or_default(),
+                            lede,
+                        ])
+                    })
+                    .collect();
+                OutputFile {
+                    path: path.clone(),
+                    bytes: html_safe_json(&serde_json::Value::Array(docs)).into_bytes(),
+                    origin: "the search index".into(),
+                }
+            });
+            (path, print, file)
+        })
+        .collect();
 
     let mut stop_words: Vec<&str> = crate::analyse::tokens::stop_word_list().collect();
     stop_words.sort_unstable();
     stop_words.dedup();
     let meta = serde_json::json!({
-        "version": 1,
-        "articles": articles.len(),
+        "version": VERSION,
+        "articles": n,
         "docs_per_chunk": DOCS_PER_CHUNK,
         "stop_words": stop_words,
         "chunks": firsts,
+        "files": names,
     });
-    files.push(OutputFile {
-        path: format!("{DIR}/meta.json"),
-        bytes: html_safe_json(&meta).into_bytes(),
-        origin: "the search index".into(),
-    });
-    files.push(OutputFile {
-        path: format!("{DIR}/search.js"),
-        bytes: SCRIPT.as_bytes().to_vec(),
-        origin: "the search script".into(),
-    });
-    files
-}
-
-/// Fingerprint of everything the search files hold: each article's source
-/// and path in the site's order, the date format, the script and the
-/// index's layout.
-pub fn fingerprint(site: &Site, dates: DateFormat) -> u64 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    for article in &site.articles {
-        (article.source_hash, article.path()).hash(&mut hasher);
+    let mut files = vec![
+        OutputFile {
+            path: format!("{DIR}/meta.json"),
+            bytes: html_safe_json(&meta).into_bytes(),
+            origin: "the search index".into(),
+        },
+        OutputFile {
+            path: format!("{DIR}/search.js"),
+            bytes: SCRIPT.as_bytes().to_vec(),
+            origin: "the search script".into(),
+        },
+    ];
+    let mut pages: Vec<(String, Option<u64>)> = files.iter().map(|f| (f.path.clone(), None)).collect();
+    for (path, print, file) in chunks.into_iter().chain(docs) {
+        pages.push((path, Some(print)));
+        files.extend(file);
     }
-    (
-        format!("{:?} {:?}", dates.style, dates.digits),
-        SCRIPT,
-        INDEX_CHUNK_BYTES,
-        DOCS_PER_CHUNK,
-        LEDE_CHARS,
-        (TITLE_WEIGHT, LEDE_WEIGHT, BODY_CAP),
-        env!("CARGO_PKG_VERSION"),
-    )
-        .hash(&mut hasher);
-    hasher.finish()
-}
-
-/// The search files as pages of a render: the files when something they
-/// hold changed, and every search path with the [`fingerprint`] they all
-/// share. When the previous build wrote `meta.json` with this fingerprint
-/// (`unchanged` says so), its index and article chunks, which carry the
-/// same fingerprint, are kept as they are and nothing is computed: an
-/// unchanged archive does not pay for reading every article again.
-pub fn render_search(
-    site: &Site,
-    dates: DateFormat,
-    unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
-) -> (Vec<OutputFile>, Vec<(String, Option<u64>)>) {
-    let print = fingerprint(site, dates);
-    let meta = format!("{DIR}/meta.json");
-    if unchanged(&meta, print) {
-        let mut pages = vec![(meta, Some(print)), (format!("{DIR}/search.js"), Some(print))];
-        let index = (0..MAX_CHUNKS)
-            .map(|n| format!("{DIR}/index/{n:04}.json"))
-            .take_while(|path| unchanged(path, print));
-        pages.extend(index.map(|path| (path, Some(print))));
-        let docs = (0..site.articles.len().div_ceil(DOCS_PER_CHUNK)).map(|n| format!("{DIR}/docs/{n:04}.json"));
-        if docs.clone().all(|path| unchanged(&path, print)) && unchanged(&pages[1].0, print) {
-            pages.extend(docs.map(|path| (path, Some(print))));
-            return (Vec::new(), pages);
-        }
-    }
-    let files = search_files(site, dates);
-    let pages = files.iter().map(|f| (f.path.clone(), Some(print))).collect();
+    drop(terms);
+    *kept = Some(index);
     (files, pages)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_terms_fold_spellings_and_clitics() {
-        assert_eq!(query_terms("أسعار"), query_terms("اسعار"));
-        assert_eq!(query_terms("والصين"), vec!["صين"]);
-        assert_eq!(query_terms("الصِّينُ في بكين"), vec!["صين", "بكين"]);
-        assert_eq!(query_terms("في من"), Vec::<String>::new());
-        assert_eq!(query_terms("الصين والصين"), vec!["صين"]);
-    }
 }

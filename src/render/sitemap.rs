@@ -99,7 +99,7 @@ pub fn entries(site: &Site) -> Vec<Entry> {
     });
     paginated(&mut entries, "read-also/", site.articles.len(), newest_of_all);
     entries.extend(site.articles.iter().map(|article| Entry {
-        path: article.path(),
+        path: article.path().to_string(),
         lastmod: article.date,
     }));
     entries

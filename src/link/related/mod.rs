@@ -106,7 +106,7 @@ impl Profile {
             topics: topics.to_vec(),
             tags: article.tags.clone(),
             day: article.date.map(|d| d.timestamp().div_euclid(86_400)),
-            headline: crate::analyse::normalise::normalise(&article.title),
+            headline: article.normalised_title().into_owned(),
             eligible: !article.draft,
         }
     }
