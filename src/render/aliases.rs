@@ -221,7 +221,7 @@ fn alias_line(file: &Path, alias: &str) -> Option<usize> {
 fn redirect_page(site: &Site, index: usize) -> String {
     let config = &site.config;
     let article = &site.articles[index];
-    let url = escape(&absolute_url(&config.base_url, &article.path()));
+    let url = escape(&absolute_url(&config.base_url, article.path()));
     let direction = match config.direction {
         Direction::Rtl => "rtl",
         Direction::Ltr => "ltr",

@@ -106,7 +106,7 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> OutputFile {
     xml.push_str("  <generator>arshif</generator>\n");
     for &i in &entries {
         let article = &site.articles[i];
-        let url = xml_escape(&absolute_url(base, &article.path()));
+        let url = xml_escape(&absolute_url(base, article.path()));
         let date = article.date_string().unwrap_or_default();
         xml.push_str("  <entry>\n");
         xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&article.title)));

@@ -27,7 +27,7 @@ pub fn og_locale(language: &str) -> String {
 pub fn news_article_json_ld(site: &Site, index: usize, description: Option<&str>) -> String {
     let config = &site.config;
     let article = &site.articles[index];
-    let url = absolute_url(&config.base_url, &article.path());
+    let url = absolute_url(&config.base_url, article.path());
     let non_empty = |text: &Option<String>| {
         text.as_deref()
             .map(str::trim)

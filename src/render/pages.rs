@@ -297,7 +297,7 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         .collect();
     for (i, print) in article_prints.into_iter().enumerate() {
         plan.push(Planned {
-            path: file_of(&site.articles[i].path()),
+            path: file_of(site.articles[i].path()),
             fingerprint: Some(print),
             job: Job::Article(i),
         });
@@ -616,11 +616,11 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
     let path = article.path();
     let file = r.render(
         "article.html",
-        &path,
+        path,
         article.file.display().to_string(),
         &serde_json::json!({
             "site": &r.site_context,
-            "page": r.page(article.title.clone(), &path, "article", None),
+            "page": r.page(article.title.clone(), path, "article", None),
             "article": context,
         }),
     )?;

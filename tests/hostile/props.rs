@@ -196,7 +196,7 @@ proptest! {
         };
         if let Ok((article, _)) = load::parse_article(&file(name), &input) {
             prop_assert!(!article.slug.is_empty());
-            prop_assert!(is_safe_site_path(&article.path()), "{}", article.path());
+            prop_assert!(is_safe_site_path(article.path()), "{}", article.path());
             for alias in &article.aliases {
                 prop_assert!(is_safe_site_path(alias), "{}", alias);
             }

@@ -101,7 +101,7 @@ impl Profile {
     /// The profile of an article with its topics.
     pub fn of(article: &Article, topics: &[usize]) -> Self {
         Profile {
-            key: key_of(&article.path()),
+            key: key_of(article.path()),
             weights: article.analysis.weights.clone(),
             topics: topics.to_vec(),
             tags: article.tags.clone(),
