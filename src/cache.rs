@@ -111,10 +111,10 @@ pub struct BuildState {
     pub related: Option<RelatedState>,
     /// The output as last written.
     pub manifest: Option<Manifest>,
-    /// The search index of the last render: kept in memory only (`serve`),
-    /// rebuilt from the articles after a cache load.
+    /// What the last render left for the next: kept in memory only
+    /// (`serve`), recomputed after a cache load.
     #[serde(skip)]
-    pub search: Option<crate::render::search::SearchIndex>,
+    pub render: crate::render::RenderMemory,
 }
 
 /// Nanoseconds since the epoch of a time (0 when before it).

@@ -387,7 +387,7 @@ fn load_cached(files: &[SourceFile], state: &mut BuildState) -> (Vec<Loaded>, Ve
 /// Renders a prepared site into files, all of them, without writing them.
 pub fn render(prepared: &mut Prepared) -> Result<Vec<OutputFile>> {
     let rendered = prepared.timings.time("render", || {
-        render::render_site(&prepared.site, &prepared.theme, &mut None, &|_, _| false)
+        render::render_site(&prepared.site, &prepared.theme, &mut Default::default(), &|_, _| false)
     })?;
     for (_, mut warnings) in rendered.warnings {
         prepared.warnings.append(&mut warnings);
@@ -476,7 +476,7 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
                 .is_some_and(|p| p.fingerprint == Some(fingerprint))
         };
         prepared.timings.time("render", || {
-            render::render_site(&prepared.site, &prepared.theme, &mut state.search, &unchanged)
+            render::render_site(&prepared.site, &prepared.theme, &mut state.render, &unchanged)
         })?
     };
     prepared.reuse.rendered = rendered.files.len();

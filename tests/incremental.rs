@@ -143,3 +143,46 @@ fn a_failed_incremental_build_leaves_output_and_cache_usable() {
     site.build_ok(&[]);
     assert_like_clean_build(&site, "after a failure and a fix");
 }
+
+#[test]
+fn rebuilds_with_the_state_in_memory_match_a_clean_build() {
+    // What `serve` does: one state kept across rebuilds, with the search
+    // index and read-also entries it keeps only in memory.
+    use arshif::cache::BuildState;
+    use arshif::pipeline::{build_with, BuildOptions};
+    let site = archive();
+    let mut options = BuildOptions::new(&site.root);
+    options.cache = None;
+    let mut state = BuildState::default();
+    build_with(&options, &mut state).expect("first build");
+    assert!(state.render.search.is_some(), "the search index was not kept");
+    assert!(
+        !state.render.read_also.is_empty(),
+        "the read-also entries were not kept"
+    );
+    let steps: [(&str, Option<&str>); 4] = [
+        (
+            "content/2022/2022-11-03-s2.txt",
+            Some("أوبك والنفط في المباراة\nالمنتخب وأوبك.\nالنفط والأسعار والمباراة.\n"),
+        ),
+        (
+            "content/2022/2022-11-20-new.txt",
+            Some("أوبك تقرر زيادة إنتاج النفط\nأوبك تقرر.\nالنفط والأسعار.\n"),
+        ),
+        (
+            "content/2022/2022-11-20-new.txt",
+            Some("الهواتف الذكية الجديدة\nالشركة تطلق هاتفا.\nالتطبيقات والهواتف.\n"),
+        ),
+        ("content/2022/2022-11-01-s0.txt", None),
+    ];
+    for (file, text) in steps {
+        match text {
+            Some(text) => {
+                site.write(file, text);
+            }
+            None => site.remove(file),
+        }
+        build_with(&options, &mut state).unwrap_or_else(|err| panic!("rebuild after {file}: {err}"));
+        assert_like_clean_build(&site, &format!("in memory, after changing {file}"));
+    }
+}

@@ -1,27 +1,31 @@
 //! Paths between articles: which article a Markdown link or a slug names.
 
-use crate::link::Site;
-use std::collections::HashMap;
+use crate::article::Article;
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// Finds the article a Markdown link names: by file path (relative to the
 /// linking article, or to `content/`), by unique file name, or by slug.
-pub struct LinkResolver {
-    by_content_path: HashMap<String, usize>,
-    by_file_name: HashMap<String, Option<usize>>,
-    by_slug: HashMap<String, Option<usize>>,
+/// Borrows the articles' names: it is built on every build over the whole
+/// archive.
+pub struct LinkResolver<'a> {
+    by_content_path: FxHashMap<&'a str, usize>,
+    by_file_name: FxHashMap<&'a str, Option<usize>>,
+    by_slug: FxHashMap<&'a str, Option<usize>>,
 }
 
-impl LinkResolver {
+impl<'a> LinkResolver<'a> {
     /// Indexes the site's articles.
-    pub fn new(site: &Site) -> Self {
+    pub fn new(articles: &'a [Arc<Article>]) -> Self {
+        let n = articles.len();
         let mut resolver = LinkResolver {
-            by_content_path: HashMap::new(),
-            by_file_name: HashMap::new(),
-            by_slug: HashMap::new(),
+            by_content_path: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            by_file_name: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            by_slug: FxHashMap::with_capacity_and_hasher(n, Default::default()),
         };
-        for (index, article) in site.articles.iter().enumerate() {
-            resolver.by_content_path.insert(article.content_path.clone(), index);
-            let name = article.content_path.rsplit('/').next().unwrap_or_default().to_string();
+        for (index, article) in articles.iter().enumerate() {
+            resolver.by_content_path.insert(&article.content_path, index);
+            let name = article.content_path.rsplit('/').next().unwrap_or_default();
             // An ambiguous name or slug resolves to nothing rather than to a guess.
             resolver
                 .by_file_name
@@ -30,7 +34,7 @@ impl LinkResolver {
                 .or_insert(Some(index));
             resolver
                 .by_slug
-                .entry(article.slug.clone())
+                .entry(&article.slug)
                 .and_modify(|e| *e = None)
                 .or_insert(Some(index));
         }
@@ -50,8 +54,8 @@ impl LinkResolver {
             let relative = join_relative(base, &target);
             let from_root = join_relative("", target.trim_start_matches('/'));
             return relative
-                .and_then(|p| self.by_content_path.get(&p).copied())
-                .or_else(|| from_root.and_then(|p| self.by_content_path.get(&p).copied()))
+                .and_then(|p| self.by_content_path.get(p.as_str()).copied())
+                .or_else(|| from_root.and_then(|p| self.by_content_path.get(p.as_str()).copied()))
                 .or_else(|| {
                     let name = target.rsplit('/').next().unwrap_or_default();
                     self.by_file_name.get(name).copied().flatten()

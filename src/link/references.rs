@@ -78,7 +78,7 @@ impl<'a> HeadlineIndex<'a> {
 pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
     let normalised: Vec<std::borrow::Cow<str>> = site.articles.iter().map(|a| a.normalised_title()).collect();
     let headlines = HeadlineIndex::new(normalised.iter().map(|h| &**h));
-    let paths = LinkResolver::new(site);
+    let paths = LinkResolver::new(&site.articles);
     let mut warnings = Vec::new();
     let mut backlinks: Vec<(usize, usize)> = Vec::new();
     for (index, article) in site.articles.iter().enumerate() {

@@ -151,7 +151,7 @@ struct BodyEvents<'a, 'r> {
     /// Events of a paragraph read ahead, to hand out next.
     pending: VecDeque<Event<'a>>,
     article: &'r Article,
-    resolver: &'r LinkResolver,
+    resolver: &'r LinkResolver<'r>,
     url_of: &'r dyn Fn(usize) -> String,
     reference_box: &'r dyn Fn(usize) -> String,
     broken_links: Vec<String>,

@@ -43,17 +43,28 @@ pub struct SiteRender {
     pub warnings: Vec<(String, Vec<Diagnostic>)>,
 }
 
+/// What one render leaves for the next when the build state stays in
+/// memory (`serve`): work that is costly to redo over the whole archive
+/// for a one-article edit. Never cached on disk.
+#[derive(Debug, Default)]
+pub struct RenderMemory {
+    /// The search index.
+    pub search: Option<search::SearchIndex>,
+    /// The JSON of each `/read-also.json` entry, by fingerprint.
+    pub read_also: rustc_hash::FxHashMap<u64, String>,
+}
+
 /// Renders the pages of the site that `unchanged` does not accept (given a
 /// path and its fingerprint), checking that no two pages claim one path.
-/// `search` is the search index of the previous render when one is kept
-/// in memory (`serve`), and is left holding this render's.
+/// `memory` holds what the previous render left, if kept, and is left
+/// holding this render's.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
-    search: &mut Option<search::SearchIndex>,
+    memory: &mut RenderMemory,
     unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
 ) -> Result<SiteRender> {
-    let rendered = pages::render_pages(site, theme, unchanged)?;
+    let rendered = pages::render_pages(site, theme, &mut memory.read_also, unchanged)?;
     let mut files = rendered.files;
     let mut pages = rendered.pages;
     files.push(OutputFile {
@@ -73,7 +84,7 @@ pub fn render_site(
         style: site.config.date_style,
         digits: site.config.digits,
     };
-    let (search_files, search_pages) = search::render_search(site, dates, search, unchanged);
+    let (search_files, search_pages) = search::render_search(site, dates, &mut memory.search, unchanged);
     files.extend(search_files);
     pages.extend(search_pages);
     let origins: std::collections::BTreeMap<&str, &str> =

@@ -14,7 +14,7 @@ use crate::render::OutputFile;
 use crate::render::{excerpt, meta};
 use chrono::Datelike;
 use rayon::prelude::*;
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHasher};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
@@ -115,11 +115,13 @@ struct Renderer<'a> {
     /// Site path of each article, base path included.
     urls: Vec<String>,
     summaries: Vec<Summary<'a>>,
-    resolver: LinkResolver,
+    resolver: LinkResolver<'a>,
     /// Fingerprint of the theme, the configuration and arshif's version.
     base_print: u64,
     /// Fingerprint of each article's summary (what listings show of it).
     summary_prints: Vec<u64>,
+    /// Fingerprint of what the read-also index shows of each article.
+    read_also_prints: Vec<u64>,
 }
 
 impl<'a> Renderer<'a> {
@@ -187,8 +189,16 @@ fn hash_of(value: impl Hash) -> u64 {
 }
 
 /// Renders the pages of the site whose fingerprint `unchanged` does not
-/// accept (pass `|_, _| false` to render everything).
-pub fn render_pages(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) -> bool + Sync)) -> Result<Rendered> {
+/// accept (pass `|_, _| false` to render everything). `read_also` holds
+/// the JSON of each article's entry in `/read-also.json` by fingerprint,
+/// from the previous render when kept in memory (`serve`), and is left
+/// holding this render's.
+pub fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    read_also: &mut FxHashMap<u64, String>,
+    unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
+) -> Result<Rendered> {
     let config = &site.config;
     let base_path = config.base_path();
     let urls: Vec<String> = site
@@ -223,7 +233,7 @@ pub fn render_pages(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) -
         })
         .collect();
     let summary_prints: Vec<u64> = summaries.iter().map(hash_of).collect();
-    let renderer = Renderer {
+    let mut renderer = Renderer {
         site,
         theme,
         dates,
@@ -239,14 +249,27 @@ pub fn render_pages(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) -
         },
         urls,
         summaries,
-        resolver: LinkResolver::new(site),
+        resolver: LinkResolver::new(&site.articles),
         base_print: hash_of((
             theme.fingerprint,
             serde_json::to_string(config).unwrap_or_default(),
             env!("CARGO_PKG_VERSION"),
         )),
+        read_also_prints: Vec::new(),
         summary_prints,
     };
+    // What the read-also pages and JSON show of each article: itself and its list.
+    renderer.read_also_prints = (0..site.articles.len())
+        .into_par_iter()
+        .map(|i| {
+            let related: Vec<(u64, i64)> = site.links[i]
+                .related
+                .iter()
+                .map(|&(j, s)| (renderer.summary_prints[j], rounded_score(s)))
+                .collect();
+            hash_of((renderer.summary_prints[i], related))
+        })
+        .collect();
     let listings = listings(site, &renderer.dates);
     let members = site.topic_members();
     let plan = plan(&renderer, &listings, &members);
@@ -256,9 +279,21 @@ pub fn render_pages(site: &Site, theme: &Theme, unchanged: &(dyn Fn(&str, u64) -
             if planned.fingerprint.is_some_and(|fp| unchanged(&planned.path, fp)) {
                 return Ok(None);
             }
+            if let Job::ReadAlsoJson = planned.job {
+                return Ok(None);
+            }
             render_job(&renderer, &listings, &members, planned.job).map(Some)
         })
         .collect::<Result<_>>()?;
+    // The read-also index, from the entries kept when they did not change.
+    let mut results = results;
+    for (planned, result) in plan.iter().zip(results.iter_mut()) {
+        if let Job::ReadAlsoJson = planned.job {
+            if !planned.fingerprint.is_some_and(|fp| unchanged(&planned.path, fp)) {
+                *result = Some((read_also_json(&renderer, read_also), Vec::new()));
+            }
+        }
+    }
     let mut rendered = Rendered {
         files: Vec::new(),
         pages: Vec::with_capacity(plan.len()),
@@ -376,18 +411,7 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         job: Job::SiteFeed,
     });
     let n = site.articles.len();
-    // What the read-also pages and JSON show of each article: itself and its list.
-    let read_also_prints: Vec<u64> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let related: Vec<(u64, i64)> = site.links[i]
-                .related
-                .iter()
-                .map(|&(j, s)| (r.summary_prints[j], rounded_score(s)))
-                .collect();
-            hash_of((r.summary_prints[i], related))
-        })
-        .collect();
+    let read_also_prints = &r.read_also_prints;
     let total = page_count(n, per_page);
     for page in 1..=total {
         let start = ((page - 1) * per_page).min(n);
@@ -409,7 +433,7 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         .map(|l| (l.path.as_str(), &l.heading, l.members.len()))
         .collect();
     for (path, job, fingerprint) in [
-        ("read-also.json", Job::ReadAlsoJson, hash_of((base, &read_also_prints))),
+        ("read-also.json", Job::ReadAlsoJson, hash_of((base, read_also_prints))),
         ("archive/index.html", Job::Archive, hash_of((base, months))),
         ("tags/index.html", Job::Tags, hash_of((base, tags))),
         ("404.html", Job::NotFound, base),
@@ -507,7 +531,8 @@ fn render_job(
             Vec::new(),
         )),
         Job::ReadAlso(page) => quiet(render_read_also(r, page)),
-        Job::ReadAlsoJson => Ok((read_also_json(r), Vec::new())),
+        // Rendered apart, with the entries kept from the last render.
+        Job::ReadAlsoJson => Ok((read_also_json(r, &mut FxHashMap::default()), Vec::new())),
         Job::Archive => quiet(render_archive_index(r)),
         Job::Tags => quiet(render_tags_index(r, listings)),
         Job::NotFound => quiet(r.render(
@@ -1055,14 +1080,20 @@ fn render_read_also(r: &Renderer, page: usize) -> Result<OutputFile> {
 }
 
 /// `/read-also.json`: every article (newest first) with its related list.
-fn read_also_json(r: &Renderer) -> OutputFile {
+fn read_also_json(r: &Renderer, kept: &mut FxHashMap<u64, String>) -> OutputFile {
     // Serialised entry by entry, in parallel, without an intermediate
-    // `Value`: the file holds the whole archive and `serve` writes it again
-    // whenever a related list changes.
+    // `Value`, reusing the entries of the last render whose fingerprint did
+    // not change: the file holds the whole archive, and `serve` writes it
+    // again whenever one related list changes.
+    let previous = std::mem::take(kept);
     let entries: Vec<String> = (0..r.site.articles.len())
         .into_par_iter()
-        .map(|i| html_safe(serde_json::to_string(&read_also_entry(r, i, false)).unwrap_or_default()))
+        .map(|i| match previous.get(&r.read_also_prints[i]) {
+            Some(entry) => entry.clone(),
+            None => html_safe(serde_json::to_string(&read_also_entry(r, i, false)).unwrap_or_default()),
+        })
         .collect();
+    drop(previous);
     let mut json = String::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 32);
     json.push_str("{\"version\":1,\"articles\":[");
     for (n, entry) in entries.iter().enumerate() {
@@ -1072,6 +1103,7 @@ fn read_also_json(r: &Renderer) -> OutputFile {
         json.push_str(entry);
     }
     json.push_str("]}");
+    *kept = r.read_also_prints.iter().copied().zip(entries).collect();
     OutputFile {
         path: "read-also.json".into(),
         bytes: json.into_bytes(),

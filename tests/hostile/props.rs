@@ -220,7 +220,7 @@ proptest! {
             .expect("fixed article");
         let config = SiteConfig { unsafe_html, ..SiteConfig::default() };
         let site = arshif::link::assemble(config, vec![std::sync::Arc::new(article), std::sync::Arc::new(other)], false).expect("two URLs");
-        let resolver = LinkResolver::new(&site);
+        let resolver = LinkResolver::new(&site.articles);
         let url_of = |i: usize| format!("/{}", site.articles[i].path());
         let rendered = render_body(&site, &resolver, 0, &url_of);
         let again = render_body(&site, &resolver, 0, &url_of);
