@@ -13,6 +13,11 @@ test: it prints figures and judges nothing.
 """
 import glob, os, socket, statistics, subprocess, sys, threading, time, urllib.request
 
+# Seconds without a reload event after which the server counts as idle
+# (longer than training a stale related model again in the background, which
+# ends with a reload of its own).
+QUIET = 15.0
+
 def main():
     site = sys.argv[1]
     edits = int(sys.argv[2]) if len(sys.argv) > 2 else 5
@@ -72,15 +77,20 @@ def main():
                 print(f"edit {n}: {name} after {1000 * (at - written):.0f} ms, page with the edit served after "
                       f"{1000 * (time.monotonic() - written):.0f} ms ({'ok' if ok else 'EDIT NOT SEEN'})")
             finally:
-                # Restore, and wait for that rebuild too: the next edit's
-                # reload event must not be this one's.
-                seen = len(events)
+                # Restore, and wait until the server is quiet (the restore's
+                # rebuild, and a retraining of the related model the edit or
+                # the restore may have scheduled): the next edit's reload
+                # event must be its own.
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(original)
                 restored = time.monotonic()
-                while len(events) == seen and time.monotonic() - restored < 30:
-                    time.sleep(0.01)
-                time.sleep(0.3)
+                last = (len(events), time.monotonic())
+                while time.monotonic() - restored < 120:
+                    time.sleep(0.05)
+                    if len(events) != last[0]:
+                        last = (len(events), time.monotonic())
+                    elif time.monotonic() - last[1] > QUIET and len(events) > seen:
+                        break
         if to_event:
             print(f"median to reload event: {1000 * statistics.median(to_event):.0f} ms; "
                   f"to edited page served: {1000 * statistics.median(to_served):.0f} ms (n={len(to_event)})")

@@ -42,6 +42,10 @@ pub struct BuildOptions {
     pub cache: Option<PathBuf>,
     /// Told of each stage as it starts.
     pub progress: Progress,
+    /// Accept related lists from a related model that an edit made stale
+    /// rather than train it again (`serve`'s first rebuild after an edit,
+    /// see [`RelatedState::update`]); [`Reuse::related_stale`] says so.
+    pub stale_related_ok: bool,
 }
 
 /// Name of the default cache folder inside the site root.
@@ -58,6 +62,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             progress: Progress::default(),
+            stale_related_ok: false,
         }
     }
 }
@@ -124,6 +129,8 @@ pub struct Reuse {
     pub related_recomputed: usize,
     /// Whether the related model was trained again.
     pub retrained: bool,
+    /// Whether the related lists come from a model an edit made stale.
+    pub related_stale: bool,
     /// Pages rendered (the others were unchanged).
     pub rendered: usize,
 }
@@ -245,9 +252,10 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         let profiles = link::related_profiles(&site);
         let related = match state.related.take() {
             Some(previous) => {
-                let (related, report) = previous.update(profiles, &tuning);
+                let (related, report) = previous.update(profiles, &tuning, options.stale_related_ok);
                 reuse.related_recomputed = report.recomputed;
                 reuse.retrained = report.retrained;
+                reuse.related_stale = report.stale;
                 related
             }
             None => {

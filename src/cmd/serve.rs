@@ -10,6 +10,7 @@
 use crate::Verbosity;
 use anyhow::Context;
 use arshif::cache::BuildState;
+use arshif::link::related::RelatedState;
 use arshif::pipeline::{self, BuildOptions, CACHE_DIR, STATIC_DIR};
 use arshif::render::theme::TEMPLATES_DIR;
 use axum::body::Body;
@@ -186,11 +187,12 @@ fn watch(
             source && !hidden && !ignored.iter().any(|i| path.starts_with(i))
         })
     };
-    let (sender, receiver) = std::sync::mpsc::channel::<notify::Event>();
+    let (sender, receiver) = std::sync::mpsc::channel::<Wake>();
+    let changes = sender.clone();
     let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
         if let Ok(event) = result {
             if relevant(&event) {
-                let _ = sender.send(event);
+                let _ = changes.send(Wake::Changed);
             }
         }
     })
@@ -207,9 +209,42 @@ fn watch(
         .watch(&root, RecursiveMode::NonRecursive)
         .with_context(|| format!("cannot watch {}", root.display()))?;
     std::thread::spawn(move || {
-        while receiver.recv().is_ok() {
-            while receiver.recv_timeout(QUIET_PERIOD).is_ok() {}
+        let mut options = options;
+        // An edit goes on screen first; a related model it made stale is
+        // trained again in the background, and its lists come in with a
+        // second reload.
+        options.stale_related_ok = true;
+        let mut training = false;
+        while let Ok(wake) = receiver.recv() {
+            let install = |wake: Wake, state: &mut BuildState, training: &mut bool| {
+                if let Wake::Retrained(trained) = wake {
+                    state.related = Some(*trained);
+                    *training = false;
+                }
+            };
+            install(wake, &mut state, &mut training);
+            while let Ok(wake) = receiver.recv_timeout(QUIET_PERIOD) {
+                install(wake, &mut state, &mut training);
+            }
             rebuild(&options, &mut state, &shared, verbosity);
+            let stale = state.related.as_ref().filter(|r| r.is_stale());
+            if let (Some(related), false) = (stale, training) {
+                training = true;
+                if verbosity.verbose > 0 {
+                    eprintln!("training the related-articles model again in the background…");
+                }
+                let snapshot = related.clone();
+                let done = sender.clone();
+                std::thread::spawn(move || {
+                    // On a pool of its own, one thread: in the shared pool its
+                    // long tasks would queue ahead of the next edit's rebuild.
+                    let trained = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                        Ok(pool) => pool.install(|| snapshot.retrained()),
+                        Err(_) => snapshot.retrained(),
+                    };
+                    let _ = done.send(Wake::Retrained(Box::new(trained)));
+                });
+            }
         }
     });
     Ok(watcher)
@@ -217,6 +252,14 @@ fn watch(
 
 /// How long the sources must stay unchanged before a rebuild starts.
 const QUIET_PERIOD: Duration = Duration::from_millis(60);
+
+/// What wakes the rebuilding thread.
+enum Wake {
+    /// A source changed.
+    Changed,
+    /// The related model, trained again in the background.
+    Retrained(Box<RelatedState>),
+}
 
 /// Rebuilds after a change and tells the open pages.
 fn rebuild(options: &BuildOptions, state: &mut BuildState, shared: &Shared, verbosity: Verbosity) {

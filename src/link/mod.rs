@@ -5,7 +5,6 @@
 use crate::article::Article;
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The whole archive after linking: what rendering needs, as plain data.
@@ -41,7 +40,7 @@ pub fn assemble(config: SiteConfig, articles: Vec<Arc<Article>>, drafts: bool) -
         let key = |a: &Article| (a.date.is_none(), std::cmp::Reverse(a.date.map(|d| d.timestamp())));
         key(a).cmp(&key(b)).then_with(|| a.path().cmp(b.path()))
     });
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut seen: rustc_hash::FxHashMap<&str, usize> = Default::default();
     let mut problems = Vec::new();
     for (index, article) in articles.iter().enumerate() {
         if let Some(&first) = seen.get(article.path()) {
@@ -56,7 +55,7 @@ pub fn assemble(config: SiteConfig, articles: Vec<Arc<Article>>, drafts: bool) -
                 ),
             ));
         } else {
-            seen.insert(article.path().to_string(), index);
+            seen.insert(article.path(), index);
         }
     }
     if !problems.is_empty() {

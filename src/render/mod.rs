@@ -64,7 +64,28 @@ pub fn render_site(
     memory: &mut RenderMemory,
     unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
 ) -> Result<SiteRender> {
-    let rendered = pages::render_pages(site, theme, &mut memory.read_also, unchanged)?;
+    let dates = dates::DateFormat {
+        style: site.config.date_style,
+        digits: site.config.digits,
+    };
+    // The pages, and beside them (each has sequential steps the other can
+    // fill the second core with) the sitemaps and the search files.
+    let RenderMemory { search, read_also } = memory;
+    let (rendered, (always, (search_files, search_pages))) = rayon::join(
+        || pages::render_pages(site, theme, read_also, unchanged),
+        || {
+            // Sitemaps and robots.txt are cheap: always written.
+            let always = sitemap::robots(site, theme).map(|robots| {
+                let entries = sitemap::entries(site);
+                let mut always = sitemap::sitemaps(&site.config.base_url, &entries, sitemap::SitemapLimits::default());
+                always.push(robots);
+                always
+            });
+            (always, search::render_search(site, dates, search, unchanged))
+        },
+    );
+    let rendered = rendered?;
+    let always = always?;
     let mut files = rendered.files;
     let mut pages = rendered.pages;
     files.push(OutputFile {
@@ -73,18 +94,8 @@ pub fn render_site(
         origin: "the theme's stylesheet".to_string(),
     });
     pages.push(("theme.css".to_string(), None));
-    // Sitemaps and robots.txt are cheap: always written.
-    let entries = sitemap::entries(site);
-    let mut always = sitemap::sitemaps(&site.config.base_url, &entries, sitemap::SitemapLimits::default());
-    always.push(sitemap::robots(site, theme)?);
     pages.extend(always.iter().map(|f| (f.path.clone(), None)));
     files.extend(always);
-    // The search index reads every article again: only when one changed.
-    let dates = dates::DateFormat {
-        style: site.config.date_style,
-        digits: site.config.digits,
-    };
-    let (search_files, search_pages) = search::render_search(site, dates, &mut memory.search, unchanged);
     files.extend(search_files);
     pages.extend(search_pages);
     let origins: std::collections::BTreeMap<&str, &str> =

@@ -136,6 +136,10 @@ pub struct RelatedState {
     /// memory (`serve`): an edit then patches them instead of rebuilding.
     #[serde(skip)]
     index: Option<Index>,
+    /// The model was not trained again after a change to its sample (see
+    /// [`RelatedState::update`]): the lists are not what a clean build gives.
+    #[serde(default)]
+    stale: bool,
 }
 
 /// How much an update had to recompute, for reports and benchmarks.
@@ -143,6 +147,8 @@ pub struct RelatedState {
 pub struct UpdateReport {
     /// True when the model was trained again (a sampled article changed).
     pub retrained: bool,
+    /// True when the model needed training again and was not (`stale_ok`).
+    pub stale: bool,
     /// Lists computed afresh.
     pub recomputed: usize,
 }
@@ -247,12 +253,20 @@ impl RelatedState {
             model,
             entries,
             index: Some(index),
+            stale: false,
         }
     }
 
     /// Updates the state to new profiles, recomputing only the lists that
     /// can differ; the result equals `compute(profiles)` exactly.
-    pub fn update(self, profiles: Vec<Profile>, tuning: &Tuning) -> (RelatedState, UpdateReport) {
+    ///
+    /// A change to an article of the model's training sample means training
+    /// again and recomputing every list (seconds on a large archive). With
+    /// `stale_ok` (a preview that wants the edit on screen first) the old
+    /// model is kept instead, on archives larger than `tuning.min_sample`:
+    /// the lists are then those of the old model, the state says it is
+    /// stale, and the next update without `stale_ok` trains again.
+    pub fn update(self, profiles: Vec<Profile>, tuning: &Tuning, stale_ok: bool) -> (RelatedState, UpdateReport) {
         let level = level_for(profiles.len(), tuning.min_sample);
         let previous: FxHashMap<u64, &Entry> = self.entries.iter().map(|e| (e.profile.key, e)).collect();
         let new_keys: FxHashSet<u64> = profiles.iter().map(|p| p.key).collect();
@@ -265,19 +279,25 @@ impl RelatedState {
                 .iter()
                 .any(|e| in_sample(e.profile.key, level) && !new_keys.contains(&e.profile.key));
         drop(previous);
-        if sample_changed || *tuning != self.tuning || profiles.len() != new_keys.len() {
+        // Staleness is worth it only where training is costly: on an archive
+        // larger than the minimum sample (every article is in the sample below).
+        let stale_ok = stale_ok && profiles.len() > tuning.min_sample;
+        let retrain = (sample_changed || self.stale) && !stale_ok;
+        if retrain || *tuning != self.tuning || profiles.len() != new_keys.len() {
             let n = profiles.len();
             return (
                 RelatedState::compute(profiles, tuning),
                 UpdateReport {
                     retrained: true,
                     recomputed: n,
+                    stale: false,
                 },
             );
         }
         // Articles whose profile changed (or that are new), and old rows that are gone.
         let same_order = profiles.len() == self.entries.len()
             && profiles.iter().zip(&self.entries).all(|(p, e)| p.key == e.profile.key);
+        let stale = self.stale || sample_changed;
         let RelatedState {
             model,
             entries: old_entries,
@@ -358,6 +378,7 @@ impl RelatedState {
         let report = UpdateReport {
             retrained: false,
             recomputed: affected.len(),
+            stale,
         };
         (
             RelatedState {
@@ -365,9 +386,22 @@ impl RelatedState {
                 model,
                 entries,
                 index: Some(index),
+                stale,
             },
             report,
         )
+    }
+
+    /// True when the lists come from a model that an edit made stale.
+    pub fn is_stale(&self) -> bool {
+        self.stale
+    }
+
+    /// A state computed from scratch over this one's articles (for training
+    /// a stale model again in the background).
+    pub fn retrained(&self) -> RelatedState {
+        let profiles = self.entries.iter().map(|e| e.profile.clone()).collect();
+        RelatedState::compute(profiles, &self.tuning)
     }
 
     /// The lists as (index, score), in the order of the profiles given.

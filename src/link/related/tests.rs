@@ -140,7 +140,7 @@ fn incremental_updates_equal_a_fresh_computation() {
                 current[(target + 2) % n].eligible = false;
             }
         }
-        let (next, report) = state.update(current.clone(), &tuning);
+        let (next, report) = state.update(current.clone(), &tuning, false);
         if !report.retrained {
             fast_updates += 1;
             assert!(report.recomputed < current.len() / 2, "{report:?}");
@@ -181,4 +181,33 @@ fn lists_do_not_depend_on_the_thread_count() {
     let a = one.install(|| RelatedState::compute(profiles.clone(), &tuning));
     let b = three.install(|| RelatedState::compute(profiles, &tuning));
     assert_same(&a, &b, "1 vs 3 threads");
+}
+
+#[test]
+fn a_stale_model_is_accepted_only_when_asked_and_trained_again_after() {
+    let tuning = small_tuning();
+    let base = synthetic(400, 4);
+    let level = level_for(base.len(), tuning.min_sample);
+    let state = RelatedState::compute(base.clone(), &tuning);
+    let replacement = synthetic(400, 77);
+    let sampled = base
+        .iter()
+        .position(|p| in_sample(p.key, level))
+        .expect("an article in the model's sample");
+    let mut current = base;
+    current[sampled] = Profile {
+        key: current[sampled].key,
+        ..replacement[sampled].clone()
+    };
+    // A preview takes the edit at once, with the old model.
+    let (stale, report) = state.update(current.clone(), &tuning, true);
+    assert!(report.stale && !report.retrained, "{report:?}");
+    assert!(report.recomputed < current.len() / 2, "{report:?}");
+    let fresh = RelatedState::compute(current.clone(), &tuning);
+    // Still stale on a further quick update; trained again without `stale_ok`.
+    let (still, report) = stale.update(current.clone(), &tuning, true);
+    assert!(report.stale && !report.retrained, "{report:?}");
+    let (trained, report) = still.update(current.clone(), &tuning, false);
+    assert!(report.retrained && !report.stale, "{report:?}");
+    assert_same(&trained, &fresh, "after training again");
 }
