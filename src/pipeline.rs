@@ -395,7 +395,13 @@ fn load_cached(files: &[SourceFile], state: &mut BuildState) -> (Vec<Loaded>, Ve
 /// Renders a prepared site into files, all of them, without writing them.
 pub fn render(prepared: &mut Prepared) -> Result<Vec<OutputFile>> {
     let rendered = prepared.timings.time("render", || {
-        render::render_site(&prepared.site, &prepared.theme, &mut Default::default(), &|_, _| false)
+        render::render_site(
+            &prepared.site,
+            &prepared.theme,
+            &mut Default::default(),
+            &|_, _| false,
+            render::Destination::Memory,
+        )
     })?;
     for (_, mut warnings) in rendered.warnings {
         prepared.warnings.append(&mut warnings);
@@ -476,6 +482,19 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
         .manifest
         .take()
         .filter(|m| m.output == output && options.output.is_dir());
+    // A full build writes each file into a staging folder as it is
+    // rendered (its memory does not grow with the page count; its "render"
+    // stage includes the writing); an incremental one keeps the few files
+    // it renders in memory and compares them with the output before
+    // writing any.
+    let staging = match manifest {
+        Some(_) => None,
+        None => Some(write::open_staging(&options.output)?),
+    };
+    let stage = |file: &OutputFile| match &staging {
+        Some(dir) => write::stage_file(dir, file),
+        None => Ok(()),
+    };
     let rendered = {
         let unchanged = |path: &str, fingerprint: u64| {
             manifest
@@ -483,11 +502,30 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
                 .and_then(|m| m.pages.get(path))
                 .is_some_and(|p| p.fingerprint == Some(fingerprint))
         };
+        let destination = match staging {
+            Some(_) => render::Destination::Stream(&stage),
+            None => render::Destination::Memory,
+        };
         prepared.timings.time("render", || {
-            render::render_site(&prepared.site, &prepared.theme, &mut state.render, &unchanged)
-        })?
+            render::render_site(
+                &prepared.site,
+                &prepared.theme,
+                &mut state.render,
+                &unchanged,
+                destination,
+            )
+        })
     };
-    prepared.reuse.rendered = rendered.files.len();
+    let rendered = match rendered {
+        Ok(rendered) => rendered,
+        Err(err) => {
+            if let Some(dir) = &staging {
+                write::discard_staging(dir);
+            }
+            return Err(err);
+        }
+    };
+    prepared.reuse.rendered = rendered.emitted.len();
     let mut warnings = prepared.warnings;
     let mut page_warnings: BTreeMap<String, Vec<StoredDiagnostic>> = BTreeMap::new();
     for (path, found) in &rendered.warnings {
@@ -496,7 +534,7 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
     }
     // Pages reused as they are still have the warnings they had.
     if let Some(old) = &manifest {
-        let rendered_paths: BTreeSet<&str> = rendered.files.iter().map(|f| f.path.as_str()).collect();
+        let rendered_paths: BTreeSet<&str> = rendered.emitted.iter().map(|f| f.path.as_str()).collect();
         for (path, _) in &rendered.pages {
             if rendered_paths.contains(path.as_str()) {
                 continue;
@@ -526,10 +564,12 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
             (written, Some(report), manifest)
         }
         None => {
-            let written = prepared.timings.time("write", || {
-                write::write_site(&options.output, &rendered.files, Some(&static_dir))
+            let generated: Vec<&str> = rendered.emitted.iter().map(|f| f.path.as_str()).collect();
+            let written = prepared.timings.time("write", || match &staging {
+                Some(dir) => write::finish_staging(&options.output, dir, &generated, Some(&static_dir)),
+                None => write::write_site(&options.output, &rendered.files, Some(&static_dir)),
             })?;
-            let manifest = write::manifest_of(&options.output, &rendered.files, &rendered.pages, Some(&static_dir))?;
+            let manifest = write::manifest_of(&options.output, &rendered.emitted, &rendered.pages, Some(&static_dir))?;
             (written, None, manifest)
         }
     };

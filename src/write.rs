@@ -93,26 +93,76 @@ fn is_contained(path: &str) -> bool {
 /// Writes `files` and a copy of `static_dir` into a fresh staging folder,
 /// then swaps it in for `output`.
 pub fn write_site(output: &Path, files: &[OutputFile], static_dir: Option<&Path>) -> Result<WriteReport> {
-    if let Some(bad) = files.iter().find(|f| !is_contained(&f.path)) {
-        return Err(Error::Refused(format!(
-            "{} produced the path `{}`, which leaves the output folder; nothing was written",
-            bad.origin, bad.path
-        )));
+    let staging = open_staging(output)?;
+    let staged = files.par_iter().try_for_each(|file| stage_file(&staging, file));
+    if let Err(err) = staged {
+        discard_staging(&staging);
+        return Err(err);
     }
-    let (staging, previous) = sibling_paths(output);
+    let generated: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    finish_staging(output, &staging, &generated, static_dir)
+}
+
+/// A fresh, empty staging folder beside `output`, for a full build that
+/// writes its files there as they are rendered (see [`stage_file`]) and
+/// then swaps the folder in ([`finish_staging`]) or drops it
+/// ([`discard_staging`]).
+pub fn open_staging(output: &Path) -> Result<PathBuf> {
+    let (staging, _) = sibling_paths(output);
     if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
     }
     remove_if_exists(&staging)?;
-    let result = fill_staging(&staging, files, static_dir);
-    let report = match result {
-        Ok(report) => report,
-        Err(err) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(err);
-        }
+    std::fs::create_dir_all(&staging).map_err(|err| Error::io(&staging, err))?;
+    Ok(staging)
+}
+
+/// Writes one rendered file into the staging folder; a path that would
+/// leave the folder is refused.
+pub fn stage_file(staging: &Path, file: &OutputFile) -> Result<()> {
+    if !is_contained(&file.path) {
+        return Err(Error::Refused(format!(
+            "{} produced the path `{}`, which leaves the output folder; nothing was written",
+            file.origin, file.path
+        )));
+    }
+    let path = staging.join(&file.path);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+    }
+    std::fs::write(&path, &file.bytes).map_err(|err| Error::io(&path, err))
+}
+
+/// Removes a staging folder after a failed build (the output is untouched).
+pub fn discard_staging(staging: &Path) {
+    let _ = std::fs::remove_dir_all(staging);
+}
+
+/// Copies `static_dir` into the staging folder, whose `generated` files are
+/// written, and swaps it in for `output`; on failure the staging folder is
+/// removed and the output left as it was.
+pub fn finish_staging(
+    output: &Path,
+    staging: &Path,
+    generated: &[&str],
+    static_dir: Option<&Path>,
+) -> Result<WriteReport> {
+    let mut report = WriteReport {
+        generated: generated.len(),
+        copied: 0,
     };
-    swap_in(&staging, output, &previous)?;
+    if let Some(static_dir) = static_dir.filter(|d| d.is_dir()) {
+        let generated: BTreeSet<&str> = generated.iter().copied().collect();
+        match copy_static(static_dir, staging, &generated) {
+            Ok(copied) => report.copied = copied,
+            Err(err) => {
+                discard_staging(staging);
+                return Err(err);
+            }
+        }
+    }
+    let (_, previous) = sibling_paths(output);
+    swap_in(staging, output, &previous)?;
     Ok(report)
 }
 
@@ -122,31 +172,6 @@ fn remove_if_exists(path: &Path) -> Result<()> {
         Ok(_) => std::fs::remove_file(path).map_err(|err| Error::io(path, err)),
         Err(_) => Ok(()),
     }
-}
-
-fn fill_staging(staging: &Path, files: &[OutputFile], static_dir: Option<&Path>) -> Result<WriteReport> {
-    std::fs::create_dir_all(staging).map_err(|err| Error::io(staging, err))?;
-    let dirs: BTreeSet<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(dir, _)| dir))
-        .collect();
-    for dir in &dirs {
-        let path = staging.join(dir);
-        std::fs::create_dir_all(&path).map_err(|err| Error::io(&path, err))?;
-    }
-    files.par_iter().try_for_each(|file| {
-        let path = staging.join(&file.path);
-        std::fs::write(&path, &file.bytes).map_err(|err| Error::io(&path, err))
-    })?;
-    let mut report = WriteReport {
-        generated: files.len(),
-        copied: 0,
-    };
-    if let Some(static_dir) = static_dir.filter(|d| d.is_dir()) {
-        let generated: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        report.copied = copy_static(static_dir, staging, &generated)?;
-    }
-    Ok(report)
 }
 
 /// Copies `static/` as is; a static file may not replace a generated page.
@@ -405,17 +430,15 @@ pub fn write_changed(
     Ok((report, manifest))
 }
 
-/// The manifest of an output written in full from `files` and `static/`.
+/// The manifest of an output written in full: the `emitted` files (with
+/// the hashes of their bytes) and `static/`.
 pub fn manifest_of(
     output: &Path,
-    files: &[OutputFile],
+    emitted: &[crate::render::Emitted],
     pages: &[(String, Option<u64>)],
     static_dir: Option<&Path>,
 ) -> Result<Manifest> {
-    let hashes: BTreeMap<&str, u64> = files
-        .par_iter()
-        .map(|f| (f.path.as_str(), hash_bytes(&f.bytes)))
-        .collect();
+    let hashes: BTreeMap<&str, u64> = emitted.iter().map(|f| (f.path.as_str(), f.hash)).collect();
     let mut manifest = Manifest {
         output: absolute(output).to_string_lossy().into_owned(),
         ..Manifest::default()

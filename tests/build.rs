@@ -661,18 +661,23 @@ fn failed_build_leaves_earlier_output_byte_identical() {
             "would replace the generated page /index.html",
         ),
     ];
-    for (file, text, phrase) in breakages {
-        site.write(file, text);
-        let run = site.build(&[]);
-        run.assert_failed();
-        assert!(run.stderr.contains(phrase), "`{phrase}`:\n{run}");
-        assert_same_files(&before, &site.snapshot(), &format!("public/ after breaking {file}"));
-        assert_eq!(entries(&site.root), root_entries, "after breaking {file}");
-        assert_eq!(entries(&site.outer), ["site"]);
-        if file == "content/2022/a.md" {
-            site.write(file, &good);
-        } else {
-            site.remove(file);
+    // With the cache (files compared before any is written) and without it
+    // (files streamed into a staging folder as they are rendered).
+    for flags in [&[][..], &["--no-cache"][..]] {
+        for (file, text, phrase) in breakages {
+            site.write(file, text);
+            let run = site.build(flags);
+            run.assert_failed();
+            assert!(run.stderr.contains(phrase), "`{phrase}` {flags:?}:\n{run}");
+            let what = format!("public/ after breaking {file} {flags:?}");
+            assert_same_files(&before, &site.snapshot(), &what);
+            assert_eq!(entries(&site.root), root_entries, "{what}");
+            assert_eq!(entries(&site.outer), ["site"], "{what}");
+            if file == "content/2022/a.md" {
+                site.write(file, &good);
+            } else {
+                site.remove(file);
+            }
         }
     }
     // And the site still builds to the same output.

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 /// minify-html's settings: spec-compliant output only (no unquoted values
 /// a validator rejects, the doctype kept), CSS and JS minified.
-fn settings() -> minify_html::Cfg {
+pub fn settings() -> minify_html::Cfg {
     minify_html::Cfg {
         minify_css: true,
         minify_js: true,
@@ -19,15 +19,18 @@ fn settings() -> minify_html::Cfg {
 /// Minifies every `.html` and `.css` file in place; other files are left as they are.
 pub fn minify_files(files: &mut [OutputFile]) {
     let cfg = settings();
-    files.par_iter_mut().for_each(|file| {
-        if file.path.ends_with(".html") {
-            file.bytes = minify_html::minify(&file.bytes, &cfg);
-        } else if file.path.ends_with(".css") {
-            if let Some(css) = minify_css(&file.bytes, &cfg) {
-                file.bytes = css;
-            }
+    files.par_iter_mut().for_each(|file| minify_file(file, &cfg));
+}
+
+/// Minifies one file in place if it is `.html` or `.css`, with [`settings`].
+pub fn minify_file(file: &mut OutputFile, cfg: &minify_html::Cfg) {
+    if file.path.ends_with(".html") {
+        file.bytes = minify_html::minify(&file.bytes, cfg);
+    } else if file.path.ends_with(".css") {
+        if let Some(css) = minify_css(&file.bytes, cfg) {
+            file.bytes = css;
         }
-    });
+    }
 }
 
 /// A stylesheet minified by minify-html's CSS minifier (lightningcss),

@@ -32,11 +32,85 @@ pub struct OutputFile {
     pub origin: String,
 }
 
+/// Where rendered files go.
+pub enum Destination<'a> {
+    /// Kept in memory and returned (an incremental build compares them
+    /// with the output before writing any).
+    Memory,
+    /// Handed to a writer as each is rendered, then dropped, so that a full
+    /// build's memory does not grow with its page count.
+    Stream(&'a (dyn Fn(&OutputFile) -> Result<()> + Sync)),
+}
+
+/// A file rendered: its path, what produced it, and the hash of its bytes
+/// (as the output manifest records it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Emitted {
+    /// Path inside the output folder.
+    pub path: String,
+    /// What produced it.
+    pub origin: String,
+    /// [`crate::write::hash_bytes`] of its bytes.
+    pub hash: u64,
+}
+
+/// Finishes rendered files (minified when the site asks) and sends them
+/// to their [`Destination`].
+pub struct Emitter<'a> {
+    minify: Option<minify_html::Cfg>,
+    destination: Destination<'a>,
+}
+
+impl<'a> Emitter<'a> {
+    /// An emitter for a site's settings.
+    pub fn new(site: &Site, destination: Destination<'a>) -> Self {
+        Emitter {
+            minify: site.config.minify.then(minify::settings),
+            destination,
+        }
+    }
+
+    /// Finishes one file: its record, and the file itself when kept in memory.
+    pub fn emit(&self, mut file: OutputFile) -> Result<(Emitted, Option<OutputFile>)> {
+        if let Some(cfg) = &self.minify {
+            minify::minify_file(&mut file, cfg);
+        }
+        let emitted = Emitted {
+            path: file.path.clone(),
+            origin: file.origin.clone(),
+            hash: crate::write::hash_bytes(&file.bytes),
+        };
+        match self.destination {
+            Destination::Memory => Ok((emitted, Some(file))),
+            Destination::Stream(write) => {
+                write(&file)?;
+                Ok((emitted, None))
+            }
+        }
+    }
+
+    /// Finishes several files, in parallel.
+    fn emit_all(&self, files: Vec<OutputFile>) -> Result<(Vec<Emitted>, Vec<OutputFile>)> {
+        use rayon::prelude::*;
+        let done: Vec<(Emitted, Option<OutputFile>)> =
+            files.into_par_iter().map(|f| self.emit(f)).collect::<Result<_>>()?;
+        let mut emitted = Vec::with_capacity(done.len());
+        let mut kept = Vec::new();
+        for (record, file) in done {
+            emitted.push(record);
+            kept.extend(file);
+        }
+        Ok((emitted, kept))
+    }
+}
+
 /// The result of rendering: the files rendered, every page the site has
 /// (rendered this time or not), and the warnings of the rendered pages.
 pub struct SiteRender {
-    /// Files rendered, sorted by path.
+    /// Files rendered and kept in memory ([`Destination::Memory`]), sorted by path.
     pub files: Vec<OutputFile>,
+    /// Every file rendered (kept or streamed), sorted by path.
+    pub emitted: Vec<Emitted>,
     /// Every output path with its fingerprint (`None`: always rendered), sorted.
     pub pages: Vec<(String, Option<u64>)>,
     /// Warnings by page path.
@@ -55,15 +129,17 @@ pub struct RenderMemory {
 }
 
 /// Renders the pages of the site that `unchanged` does not accept (given a
-/// path and its fingerprint), checking that no two pages claim one path.
-/// `memory` holds what the previous render left, if kept, and is left
-/// holding this render's.
+/// path and its fingerprint), checking that no two pages claim one path,
+/// and sends each file to `destination`. `memory` holds what the previous
+/// render left, if kept, and is left holding this render's.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     memory: &mut RenderMemory,
     unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
+    destination: Destination,
 ) -> Result<SiteRender> {
+    let emitter = Emitter::new(site, destination);
     let dates = dates::DateFormat {
         style: site.config.date_style,
         digits: site.config.digits,
@@ -72,7 +148,7 @@ pub fn render_site(
     // fill the second core with) the sitemaps and the search files.
     let RenderMemory { search, read_also } = memory;
     let (rendered, (always, (search_files, search_pages))) = rayon::join(
-        || pages::render_pages(site, theme, read_also, unchanged),
+        || pages::render_pages(site, theme, read_also, unchanged, &emitter),
         || {
             // Sitemaps and robots.txt are cheap: always written.
             let always = sitemap::robots(site, theme).map(|robots| {
@@ -86,20 +162,24 @@ pub fn render_site(
     );
     let rendered = rendered?;
     let always = always?;
+    let mut emitted = rendered.emitted;
     let mut files = rendered.files;
     let mut pages = rendered.pages;
-    files.push(OutputFile {
+    let mut others = vec![OutputFile {
         path: "theme.css".to_string(),
         bytes: theme.css.clone().into_bytes(),
         origin: "the theme's stylesheet".to_string(),
-    });
+    }];
     pages.push(("theme.css".to_string(), None));
     pages.extend(always.iter().map(|f| (f.path.clone(), None)));
-    files.extend(always);
-    files.extend(search_files);
+    others.extend(always);
+    others.extend(search_files);
     pages.extend(search_pages);
-    let origins: std::collections::BTreeMap<&str, &str> =
-        files.iter().map(|f| (f.path.as_str(), f.origin.as_str())).collect();
+    let origins: std::collections::BTreeMap<&str, &str> = emitted
+        .iter()
+        .map(|f| (f.path.as_str(), f.origin.as_str()))
+        .chain(others.iter().map(|f| (f.path.as_str(), f.origin.as_str())))
+        .collect();
     let owners: Vec<(String, String)> = pages
         .iter()
         .map(|(path, _)| {
@@ -109,17 +189,18 @@ pub fn render_site(
         .collect();
     let redirects = aliases::render_aliases(site, &owners)?;
     pages.extend(redirects.iter().map(|f| (f.path.clone(), None)));
-    files.extend(redirects);
-    if site.config.minify {
-        minify::minify_files(&mut files);
-    }
+    others.extend(redirects);
+    let (more, kept) = emitter.emit_all(others)?;
+    emitted.extend(more);
+    files.extend(kept);
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    emitted.sort_by(|a, b| a.path.cmp(&b.path));
     pages.sort();
     let collisions: Vec<Diagnostic> = pages
         .windows(2)
         .filter(|pair| pair[0].0 == pair[1].0)
         .map(|pair| {
-            let owners: Vec<&str> = files
+            let owners: Vec<&str> = emitted
                 .iter()
                 .filter(|f| f.path == pair[0].0)
                 .map(|f| f.origin.as_str())
@@ -141,6 +222,7 @@ pub fn render_site(
     }
     Ok(SiteRender {
         files,
+        emitted,
         pages,
         warnings: rendered.warnings,
     })

@@ -12,6 +12,7 @@ use crate::render::markdown::render_body;
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
 use crate::render::{excerpt, meta};
+use crate::render::{Emitted, Emitter};
 use chrono::Datelike;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -174,8 +175,10 @@ enum Job {
 /// with its fingerprint (rendered or not), and the warnings of each
 /// rendered page.
 pub struct Rendered {
-    /// Files rendered this time.
+    /// Files rendered this time and kept in memory.
     pub files: Vec<OutputFile>,
+    /// Every file rendered this time (kept or streamed).
+    pub emitted: Vec<Emitted>,
     /// Every page of the site: (path, fingerprint).
     pub pages: Vec<(String, Option<u64>)>,
     /// Warnings found while rendering, by page path.
@@ -198,6 +201,7 @@ pub fn render_pages(
     theme: &Theme,
     read_also: &mut FxHashMap<u64, String>,
     unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
+    emitter: &Emitter,
 ) -> Result<Rendered> {
     let config = &site.config;
     let base_path = config.base_path();
@@ -273,7 +277,14 @@ pub fn render_pages(
     let listings = listings(site, &renderer.dates);
     let members = site.topic_members();
     let plan = plan(&renderer, &listings, &members);
-    let results: Vec<Option<(OutputFile, Vec<Diagnostic>)>> = plan
+    // Each page goes to the emitter as soon as it is rendered: streamed to
+    // disk in a full build, only its record stays in memory.
+    type Done = (Emitted, Option<OutputFile>, Vec<Diagnostic>);
+    let emit = |(file, warnings): (OutputFile, Vec<Diagnostic>)| -> Result<Done> {
+        let (record, kept) = emitter.emit(file)?;
+        Ok((record, kept, warnings))
+    };
+    let mut results: Vec<Option<Done>> = plan
         .par_iter()
         .map(|planned| {
             if planned.fingerprint.is_some_and(|fp| unchanged(&planned.path, fp)) {
@@ -282,29 +293,32 @@ pub fn render_pages(
             if let Job::ReadAlsoJson = planned.job {
                 return Ok(None);
             }
-            render_job(&renderer, &listings, &members, planned.job).map(Some)
+            render_job(&renderer, &listings, &members, planned.job)
+                .and_then(emit)
+                .map(Some)
         })
         .collect::<Result<_>>()?;
     // The read-also index, from the entries kept when they did not change.
-    let mut results = results;
     for (planned, result) in plan.iter().zip(results.iter_mut()) {
         if let Job::ReadAlsoJson = planned.job {
             if !planned.fingerprint.is_some_and(|fp| unchanged(&planned.path, fp)) {
-                *result = Some((read_also_json(&renderer, read_also), Vec::new()));
+                *result = Some(emit((read_also_json(&renderer, read_also), Vec::new()))?);
             }
         }
     }
     let mut rendered = Rendered {
         files: Vec::new(),
+        emitted: Vec::new(),
         pages: Vec::with_capacity(plan.len()),
         warnings: Vec::new(),
     };
     for (planned, result) in plan.into_iter().zip(results) {
-        if let Some((file, warnings)) = result {
+        if let Some((record, file, warnings)) = result {
             if !warnings.is_empty() {
                 rendered.warnings.push((planned.path.clone(), warnings));
             }
-            rendered.files.push(file);
+            rendered.emitted.push(record);
+            rendered.files.extend(file);
         }
         rendered.pages.push((planned.path, planned.fingerprint));
     }
