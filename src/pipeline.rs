@@ -46,6 +46,10 @@ pub struct BuildOptions {
     /// rather than train it again (`serve`'s first rebuild after an edit,
     /// see [`RelatedState::update`]); [`Reuse::related_stale`] says so.
     pub stale_related_ok: bool,
+    /// The build state stays in memory for the next build (`serve`): keep
+    /// the indexes that make its update cheap. A one-off build drops them
+    /// as soon as they are used, lowering its peak memory.
+    pub keep_in_memory: bool,
 }
 
 /// Name of the default cache folder inside the site root.
@@ -63,6 +67,7 @@ impl BuildOptions {
             drafts: false,
             progress: Progress::default(),
             stale_related_ok: false,
+            keep_in_memory: false,
         }
     }
 }
@@ -266,6 +271,10 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         };
         for (links, list) in site.links.iter_mut().zip(related.lists()) {
             links.related = list;
+        }
+        let mut related = related;
+        if !options.keep_in_memory {
+            related.forget_index();
         }
         state.related = Some(related);
     });

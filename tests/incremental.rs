@@ -152,6 +152,7 @@ fn rebuilds_with_the_state_in_memory_match_a_clean_build() {
     use arshif::pipeline::{build_with, BuildOptions};
     let site = archive();
     let mut options = BuildOptions::new(&site.root);
+    options.keep_in_memory = true;
     options.cache = None;
     let mut state = BuildState::default();
     build_with(&options, &mut state).expect("first build");

@@ -44,7 +44,7 @@ pub fn analyse(analyser: &mut Analyser, keywords: &Keywords, article: &mut Artic
         Vec::new()
     };
     article.analysis = Analysis {
-        weights: tokens::weigh(&title.terms, &lede.terms, &body.terms),
+        weights: tokens::weigh(&title.terms, &lede.terms, &body.terms).into(),
         keyword_mentions,
         search,
         headline: normalise::normalise(&article.title),

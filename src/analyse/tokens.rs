@@ -18,8 +18,9 @@ pub type Term = u64;
 /// rules. The token sequences themselves are not kept.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Analysis {
-    /// (term, weighted frequency), sorted by term.
-    pub weights: Vec<(Term, f32)>,
+    /// (term, weighted frequency), sorted by term; shared with the related
+    /// stage's profile of the article rather than copied.
+    pub weights: std::sync::Arc<[(Term, f32)]>,
     /// Weighted mentions of each keyword phrase of the site's topic rules.
     pub keyword_mentions: Vec<crate::analyse::keywords::Mentions>,
     /// The article's terms in the search index.

@@ -92,6 +92,7 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
         options.output = output.clone();
     }
     options.cache = None;
+    options.keep_in_memory = true;
     options.drafts = args.drafts;
     let host = if args.bind.is_unspecified() {
         "127.0.0.1".to_string()

@@ -76,8 +76,8 @@ const SCORE_SLACK: f32 = 1e-4;
 pub struct Profile {
     /// Stable key from the article's URL: sample membership and tie-breaks.
     pub key: u64,
-    /// Field-weighted term frequencies, sorted by term.
-    pub weights: Vec<(Term, f32)>,
+    /// Field-weighted term frequencies, sorted by term (the article's own, shared).
+    pub weights: std::sync::Arc<[(Term, f32)]>,
     /// Topic indices.
     pub topics: Vec<usize>,
     /// Tags.
@@ -102,7 +102,7 @@ impl Profile {
     pub fn of(article: &Article, topics: &[usize]) -> Self {
         Profile {
             key: key_of(article.path()),
-            weights: article.analysis.weights.clone(),
+            weights: std::sync::Arc::clone(&article.analysis.weights),
             topics: topics.to_vec(),
             tags: article.tags.clone(),
             day: article.date.map(|d| d.timestamp().div_euclid(86_400)),
@@ -390,6 +390,12 @@ impl RelatedState {
             },
             report,
         )
+    }
+
+    /// Drops the inverted indexes (rebuilt by the next update if needed):
+    /// for a build whose state is not kept in memory.
+    pub fn forget_index(&mut self) {
+        self.index = None;
     }
 
     /// True when the lists come from a model that an edit made stale.

@@ -67,7 +67,7 @@ impl Model {
         let n = sample.len().max(1) as f32;
         let mut df: FxHashMap<Term, u32> = FxHashMap::default();
         for profile in &sample {
-            for &(term, _) in &profile.weights {
+            for &(term, _) in profile.weights.iter() {
                 *df.entry(term).or_insert(0) += 1;
             }
         }

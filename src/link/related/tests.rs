@@ -7,7 +7,7 @@ fn profile(key: u64, text: &str) -> Profile {
     let body = analyser.terms(text);
     Profile {
         key,
-        weights: crate::analyse::tokens::weigh(&title, &[], &body),
+        weights: crate::analyse::tokens::weigh(&title, &[], &body).into(),
         topics: Vec::new(),
         tags: Vec::new(),
         day: None,
