@@ -170,7 +170,11 @@ impl Model {
             .data
             .par_chunks_mut(width)
             .zip(terms.par_iter())
-            .for_each(|(row, &term)| row.iter_mut().enumerate().for_each(|(j, v)| *v = seeded(term, j)));
+            .for_each(|(row, &term)| {
+                row.iter_mut()
+                    .enumerate()
+                    .for_each(|(j, v)| *v = seeded(u64::from(term), j))
+            });
         let q = orthonormalise(&sparse_times(&sparse, &omega));
         drop(omega);
         let z = orthonormalise(&sparse_transpose_times(&columns, &q));
