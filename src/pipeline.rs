@@ -276,7 +276,9 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         if !options.keep_in_memory {
             related.forget_index();
         }
-        state.related = Some(related);
+        // Without a cache and without serve's memory, nothing will read the
+        // state again: free it before the render, where the peak is.
+        state.related = (options.cache.is_some() || options.keep_in_memory).then_some(related);
     });
     let mut reference_warnings = timings.time("references", || link::link_references(&mut site));
     problems.append(&mut reference_warnings);
