@@ -19,7 +19,7 @@ pub mod model;
 
 use crate::analyse::tokens::Term;
 use crate::article::Article;
-use model::{in_sample, level_for, Model, Row};
+use model::{Model, Row, Sampler};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
@@ -233,8 +233,8 @@ impl Index {
 impl RelatedState {
     /// Computes every list from scratch.
     pub fn compute(profiles: Vec<Profile>, tuning: &Tuning) -> RelatedState {
-        let level = level_for(profiles.len(), tuning.min_sample);
-        let model = Model::train(&profiles.iter().collect::<Vec<_>>(), level, tuning);
+        let sampler = Sampler::of(&profiles, tuning.min_sample);
+        let model = Model::train(&profiles.iter().collect::<Vec<_>>(), sampler, tuning);
         let mut entries = make_entries(profiles, &model, tuning);
         let index = Index::build(&entries, &model, tuning);
         let ranked: Vec<(Vec<(u64, f32)>, f32)> = (0..entries.len())
@@ -267,17 +267,21 @@ impl RelatedState {
     /// the lists are then those of the old model, the state says it is
     /// stale, and the next update without `stale_ok` trains again.
     pub fn update(self, profiles: Vec<Profile>, tuning: &Tuning, stale_ok: bool) -> (RelatedState, UpdateReport) {
-        let level = level_for(profiles.len(), tuning.min_sample);
+        let sampler = Sampler::of(&profiles, tuning.min_sample);
         let previous: FxHashMap<u64, &Entry> = self.entries.iter().map(|e| (e.profile.key, e)).collect();
         let new_keys: FxHashSet<u64> = profiles.iter().map(|p| p.key).collect();
-        let sample_changed = level != self.model.level
+        let old_sample: FxHashSet<u64> = self
+            .entries
+            .iter()
+            .filter(|e| self.model.sampler.contains(&e.profile))
+            .map(|e| e.profile.key)
+            .collect();
+        let new_sample: FxHashSet<u64> = profiles.iter().filter(|p| sampler.contains(p)).map(|p| p.key).collect();
+        let sample_changed = sampler != self.model.sampler
+            || old_sample != new_sample
             || profiles.iter().any(|p| {
-                in_sample(p.key, level) && previous.get(&p.key).is_none_or(|e| e.profile.weights != p.weights)
-            })
-            || self
-                .entries
-                .iter()
-                .any(|e| in_sample(e.profile.key, level) && !new_keys.contains(&e.profile.key));
+                new_sample.contains(&p.key) && previous.get(&p.key).is_none_or(|e| e.profile.weights != p.weights)
+            });
         drop(previous);
         // Staleness is worth it only where training is costly: on an archive
         // larger than the minimum sample (every article is in the sample below).

@@ -1,12 +1,14 @@
 //! The related-articles model: inverse document frequencies and the
-//! latent space, trained on a sample of the archive chosen by URL.
+//! latent space, trained on a sample of the archive chosen by date and URL.
 //!
-//! Training on a fixed, URL-keyed sample (everything up to 8,191 articles,
-//! then a half, a quarter… of the archive, never under 4,096 articles on
-//! average: `Tuning::min_sample`) is
-//! what makes incremental builds exact: an article outside the sample can
-//! change without changing any other article's vector, and a clean build
-//! trains on the same sample.
+//! Training on a fixed sample is what makes incremental builds exact: an
+//! article outside the sample can change without changing any other
+//! article's vector, and a clean build trains on the same sample. The
+//! sample ([`Sampler`]) holds only articles dated well before the newest
+//! one (a cutoff that moves in steps of [`CUTOFF_STEP_DAYS`]), so that the
+//! articles a newsroom adds and corrects, the recent ones, are never in
+//! it; among those, a URL-keyed share (everything up to 8,191 articles,
+//! then a half, a quarter…, never under `Tuning::min_sample` on average).
 
 use super::linalg::{
     gram, normalise_row, orthonormalise, seeded, sparse_times, sparse_transpose_times, times_small, Dense, SparseRow,
@@ -29,11 +31,57 @@ const MAX_QUERY_DF: u64 = 500;
 /// A TF-IDF vector: (term, weight) sorted by term, unit length.
 pub type Row = Vec<(Term, f32)>;
 
+/// Articles newer than this many days before the newest article are never
+/// in the training sample (before the cutoff is rounded down to a step).
+pub const RECENT_DAYS: i64 = 60;
+
+/// The cutoff moves in steps of this many days, so that new articles
+/// change the sample (and retrain the model) about once a quarter.
+pub const CUTOFF_STEP_DAYS: i64 = 91;
+
+/// Which articles the model trains on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sampler {
+    /// Only articles dated before this day number, when set (when not, the
+    /// archive has too few older articles and every article may be sampled).
+    pub cutoff: Option<i64>,
+    /// Among those, an article is in the sample when `key % 2^level == 0`.
+    pub level: u32,
+}
+
+impl Sampler {
+    /// The sampler of an archive: see the module's documentation.
+    pub fn of(profiles: &[Profile], min_sample: usize) -> Sampler {
+        let newest = profiles.iter().filter_map(|p| p.day).max();
+        let cutoff = newest.map(|day| (day - RECENT_DAYS).div_euclid(CUTOFF_STEP_DAYS) * CUTOFF_STEP_DAYS);
+        let older = |cutoff: i64| profiles.iter().filter(|p| p.day.is_some_and(|d| d < cutoff)).count();
+        match cutoff.map(|c| (c, older(c))) {
+            Some((cutoff, count)) if count >= min_sample.max(1) => Sampler {
+                cutoff: Some(cutoff),
+                level: level_for(count, min_sample),
+            },
+            _ => Sampler {
+                cutoff: None,
+                level: level_for(profiles.len(), min_sample),
+            },
+        }
+    }
+
+    /// Whether an article is in the sample.
+    pub fn contains(&self, profile: &Profile) -> bool {
+        let old_enough = match self.cutoff {
+            Some(cutoff) => profile.day.is_some_and(|d| d < cutoff),
+            None => true,
+        };
+        old_enough && in_sample(profile.key, self.level)
+    }
+}
+
 /// The trained model.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Model {
-    /// Sampling level: an article is in the sample when `key % 2^level == 0`.
-    pub level: u32,
+    /// The articles it was trained on.
+    pub sampler: Sampler,
     /// Inverse document frequency of the sample's terms; 0 for terms too common.
     idf: FxHashMap<Term, f32>,
     /// Terms too frequent to gather candidates with (estimated over the archive).
@@ -61,9 +109,10 @@ pub fn in_sample(key: u64, level: u32) -> bool {
 }
 
 impl Model {
-    /// Trains on the sample of `profiles` at `level`.
-    pub fn train(profiles: &[&Profile], level: u32, tuning: &Tuning) -> Model {
-        let sample: Vec<&Profile> = profiles.iter().copied().filter(|p| in_sample(p.key, level)).collect();
+    /// Trains on the sample of `profiles` that `sampler` chooses.
+    pub fn train(profiles: &[&Profile], sampler: Sampler, tuning: &Tuning) -> Model {
+        let level = sampler.level;
+        let sample: Vec<&Profile> = profiles.iter().copied().filter(|p| sampler.contains(p)).collect();
         let n = sample.len().max(1) as f32;
         let mut df: FxHashMap<Term, u32> = FxHashMap::default();
         for profile in &sample {
@@ -82,7 +131,7 @@ impl Model {
             .map(|(&t, _)| t)
             .collect();
         let mut model = Model {
-            level,
+            sampler,
             idf,
             unqueryable,
             // As rare as a term seen once in twice the sample.

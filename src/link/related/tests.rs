@@ -1,5 +1,6 @@
 use super::*;
 use crate::analyse::tokens::Analyser;
+use model::Sampler;
 
 fn profile(key: u64, text: &str) -> Profile {
     let mut analyser = Analyser::new();
@@ -110,7 +111,10 @@ fn assert_same(updated: &RelatedState, fresh: &RelatedState, what: &str) {
 fn incremental_updates_equal_a_fresh_computation() {
     let tuning = small_tuning();
     let base = synthetic(400, 2);
-    assert!(level_for(base.len(), tuning.min_sample) >= 2, "the test needs a sample");
+    assert!(
+        Sampler::of(&base, tuning.min_sample).level >= 2,
+        "the test needs a sample"
+    );
     let mut state = RelatedState::compute(base.clone(), &tuning);
     let replacement = synthetic(400, 99);
     let mut current = base;
@@ -187,12 +191,12 @@ fn lists_do_not_depend_on_the_thread_count() {
 fn a_stale_model_is_accepted_only_when_asked_and_trained_again_after() {
     let tuning = small_tuning();
     let base = synthetic(400, 4);
-    let level = level_for(base.len(), tuning.min_sample);
+    let sampler = Sampler::of(&base, tuning.min_sample);
     let state = RelatedState::compute(base.clone(), &tuning);
     let replacement = synthetic(400, 77);
     let sampled = base
         .iter()
-        .position(|p| in_sample(p.key, level))
+        .position(|p| sampler.contains(p))
         .expect("an article in the model's sample");
     let mut current = base;
     current[sampled] = Profile {
@@ -210,4 +214,57 @@ fn a_stale_model_is_accepted_only_when_asked_and_trained_again_after() {
     let (trained, report) = still.update(current.clone(), &tuning, false);
     assert!(report.retrained && !report.stale, "{report:?}");
     assert_same(&trained, &fresh, "after training again");
+}
+
+#[test]
+fn recent_articles_stay_out_of_the_sample_so_editing_or_adding_them_does_not_retrain() {
+    let tuning = small_tuning();
+    // 400 articles over 400 days: the newest 60 days and up to a 91-day step more are never sampled.
+    let mut current: Vec<Profile> = synthetic(400, 5)
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| Profile {
+            day: Some(i as i64),
+            ..p
+        })
+        .collect();
+    let sampler = Sampler::of(&current, tuning.min_sample);
+    let cutoff = sampler.cutoff.expect("enough older articles for a cutoff");
+    assert!(cutoff <= 399 - model::RECENT_DAYS && cutoff > 399 - model::RECENT_DAYS - model::CUTOFF_STEP_DAYS);
+    assert!(current
+        .iter()
+        .filter(|p| sampler.contains(p))
+        .all(|p| p.day < Some(cutoff)));
+    let mut state = RelatedState::compute(current.clone(), &tuning);
+    let replacement = synthetic(400, 55);
+    // Edit every one of the ten newest articles, then add a newer one: never trained again.
+    for i in 390..400 {
+        current[i] = Profile {
+            key: current[i].key,
+            day: current[i].day,
+            ..replacement[i].clone()
+        };
+        let (next, report) = state.update(current.clone(), &tuning, false);
+        assert!(!report.retrained, "editing article {i} retrained the model");
+        state = next;
+    }
+    let mut added = replacement[7].clone();
+    added.key = key_of("a-new-article");
+    added.day = Some(400);
+    current.push(added);
+    let (next, report) = state.update(current.clone(), &tuning, false);
+    assert!(!report.retrained, "adding the newest article retrained the model");
+    assert_same(
+        &next,
+        &RelatedState::compute(current.clone(), &tuning),
+        "after the edits and the addition",
+    );
+    // Editing an old, sampled article does.
+    let sampled = current
+        .iter()
+        .position(|p| sampler.contains(p))
+        .expect("a sampled article");
+    current[sampled].weights = replacement[sampled].weights.clone();
+    let (_, report) = next.update(current, &tuning, false);
+    assert!(report.retrained, "editing a sampled article did not retrain");
 }
