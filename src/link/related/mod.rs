@@ -156,7 +156,7 @@ pub struct UpdateReport {
 /// Inverted indexes over the current rows; every posting list is sorted by entry.
 #[derive(Debug, Clone)]
 struct Index {
-    /// For each term, (entry, weight) of every article holding it.
+    /// For each queryable term, (entry, weight) of every article holding it.
     postings: FxHashMap<Term, Vec<(u32, f32)>>,
     /// For each term, (entry, weight) of the articles that query with it.
     queries: FxHashMap<Term, Vec<(u32, f32)>>,
@@ -174,7 +174,9 @@ impl Index {
         let mut postings: FxHashMap<Term, Vec<(u32, f32)>> = FxHashMap::default();
         let mut queries: FxHashMap<Term, Vec<(u32, f32)>> = FxHashMap::default();
         for (i, entry) in entries.iter().enumerate() {
-            for &(term, weight) in &entry.row {
+            // Only terms some article may query with are ever looked up:
+            // the postings of the others would be a third of the memory.
+            for &(term, weight) in entry.row.iter().filter(|&&(t, _)| model.queryable(t)) {
                 postings.entry(term).or_default().push((i as u32, weight));
             }
             for (term, weight) in query_terms(&entry.row, tuning.query_terms, model) {
@@ -203,13 +205,13 @@ impl Index {
             let at = list.partition_point(|p| p.0 < i);
             list.insert(at, (i, weight));
         };
-        for &(term, _) in old {
+        for &(term, _) in old.iter().filter(|&&(t, _)| model.queryable(t)) {
             remove(&mut self.postings, term);
         }
         for (term, _) in query_terms(old, tuning.query_terms, model) {
             remove(&mut self.queries, term);
         }
-        for &(term, weight) in new {
+        for &(term, weight) in new.iter().filter(|&&(t, _)| model.queryable(t)) {
             insert(&mut self.postings, term, weight);
         }
         for (term, weight) in query_terms(new, tuning.query_terms, model) {
