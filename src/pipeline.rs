@@ -517,6 +517,7 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
             Some(_) => render::Destination::Stream(&stage),
             None => render::Destination::Memory,
         };
+        state.render.keep = options.keep_in_memory;
         prepared.timings.time("render", || {
             render::render_site(
                 &prepared.site,

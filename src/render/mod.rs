@@ -126,6 +126,9 @@ pub struct RenderMemory {
     pub search: Option<search::SearchIndex>,
     /// The JSON of each `/read-also.json` entry, by fingerprint.
     pub read_also: rustc_hash::FxHashMap<u64, String>,
+    /// Keep the above for the next render; when false (a one-off build)
+    /// each is freed as soon as it has been used, lowering the peak.
+    pub keep: bool,
 }
 
 /// Renders the pages of the site that `unchanged` does not accept (given a
@@ -146,9 +149,20 @@ pub fn render_site(
     };
     // The pages, and beside them (each has sequential steps the other can
     // fill the second core with) the sitemaps and the search files.
-    let RenderMemory { search, read_also } = memory;
+    let RenderMemory {
+        search,
+        read_also,
+        keep,
+    } = memory;
+    let keep = *keep;
     let (rendered, (always, (search_files, search_pages))) = rayon::join(
-        || pages::render_pages(site, theme, read_also, unchanged, &emitter),
+        || {
+            let rendered = pages::render_pages(site, theme, read_also, unchanged, &emitter);
+            if !keep {
+                *read_also = Default::default();
+            }
+            rendered
+        },
         || {
             // Sitemaps and robots.txt are cheap: always written.
             let always = sitemap::robots(site, theme).map(|robots| {
@@ -157,7 +171,11 @@ pub fn render_site(
                 always.push(robots);
                 always
             });
-            (always, search::render_search(site, dates, search, unchanged))
+            let files = search::render_search(site, dates, search, unchanged);
+            if !keep {
+                *search = None;
+            }
+            (always, files)
         },
     );
     let rendered = rendered?;
