@@ -185,7 +185,8 @@ pub struct Rendered {
     pub warnings: Vec<(String, Vec<Diagnostic>)>,
 }
 
-fn hash_of(value: impl Hash) -> u64 {
+/// FxHash of a value: page and file fingerprints.
+pub(crate) fn hash_of(value: impl Hash) -> u64 {
     let mut hasher = FxHasher::default();
     value.hash(&mut hasher);
     hasher.finish()

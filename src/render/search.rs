@@ -32,13 +32,12 @@ use crate::article::Article;
 use crate::link::Site;
 use crate::render::dates::DateFormat;
 use crate::render::excerpt::{description, truncate};
-use crate::render::pages::html_safe_json;
+use crate::render::pages::{hash_of, html_safe_json};
 use crate::render::OutputFile;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 /// The search page's script, written to `search/search.js`.
@@ -66,12 +65,6 @@ pub const LEDE_CHARS: usize = 160;
 
 /// Version of the files' layout, in `meta.json`.
 const VERSION: u32 = 2;
-
-fn hash_of(value: impl Hash) -> u64 {
-    let mut hasher = FxHasher::default();
-    value.hash(&mut hasher);
-    hasher.finish()
-}
 
 /// A term's postings: (article number, weight), by article number.
 type Postings = Vec<(u32, u8)>;
