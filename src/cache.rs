@@ -115,6 +115,16 @@ pub struct BuildState {
     /// (`serve`), recomputed after a cache load.
     #[serde(skip)]
     pub render: crate::render::RenderMemory,
+    /// The last walk of `content/` (files, and the warnings it gave), kept
+    /// in memory only (`serve`), for [`BuildState::changed`].
+    #[serde(skip)]
+    pub sources: Option<(Vec<crate::load::SourceFile>, Vec<crate::diagnostic::Diagnostic>)>,
+    /// The paths a file watcher reported since the last build, when it is
+    /// sure to have reported every change (`serve`): the next build then
+    /// updates [`BuildState::sources`] and reads only these files again,
+    /// instead of walking and checking the whole archive. Taken by the build.
+    #[serde(skip)]
+    pub changed: Option<Vec<PathBuf>>,
 }
 
 /// Nanoseconds since the epoch of a time (0 when before it).

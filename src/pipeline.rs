@@ -215,8 +215,24 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
     let mut reuse = Reuse::default();
     let reading_started = nanos(std::time::SystemTime::now());
     let (mut loaded, mut problems) = timings.time("load", || {
-        let (files, mut problems) = load::discover(&content_dir, &skip);
-        let (loaded, mut found) = load_cached(&files, state);
+        // A watcher's list of changes, applied to the last walk; else a walk.
+        let hint = match (state.changed.take(), state.sources.take()) {
+            (Some(changed), Some((mut files, warnings))) => {
+                load::apply_changes(&content_dir, &mut files, &changed).map(|recheck| (files, warnings, recheck))
+            }
+            _ => None,
+        };
+        let (files, mut problems, recheck) = match hint {
+            Some((files, warnings, recheck)) => (files, warnings, Some(recheck)),
+            None => {
+                let (files, warnings) = load::discover(&content_dir, &skip);
+                (files, warnings, None)
+            }
+        };
+        if options.keep_in_memory {
+            state.sources = Some((files.clone(), problems.clone()));
+        }
+        let (loaded, mut found) = load_cached(&files, state, recheck.as_ref());
         problems.append(&mut found);
         (loaded, problems)
     });
@@ -319,10 +335,15 @@ fn cache_entries<'a>(loaded: impl Iterator<Item = &'a Loaded>) -> BTreeMap<Strin
 }
 
 /// Loads every file, taking from the cache those whose time and size (or,
-/// failing that, text) did not change. The cache's entries are moved out
-/// of `state`, so that an article whose file name must be set again is
-/// not copied.
-fn load_cached(files: &[SourceFile], state: &mut BuildState) -> (Vec<Loaded>, Vec<Diagnostic>) {
+/// failing that, text) did not change; with `recheck` (a watcher's list),
+/// every cached file outside it is taken as it is, without a look at the
+/// disk. The cache's entries are moved out of `state`, so that an article
+/// whose file name must be set again is not copied.
+fn load_cached(
+    files: &[SourceFile],
+    state: &mut BuildState,
+    recheck: Option<&BTreeSet<String>>,
+) -> (Vec<Loaded>, Vec<Diagnostic>) {
     // A file modified within two seconds of the last save may have changed
     // again without its time showing it: read it.
     let trusted_before = state.saved_at - 2_000_000_000;
@@ -333,13 +354,16 @@ fn load_cached(files: &[SourceFile], state: &mut BuildState) -> (Vec<Loaded>, Ve
         .par_iter()
         .zip(cached)
         .map(|(file, cached)| {
-            let metadata = std::fs::metadata(&file.path).ok();
-            let modified = metadata
-                .as_ref()
-                .and_then(|m| m.modified().ok())
-                .map(nanos)
-                .unwrap_or(0);
-            let size = metadata.as_ref().map(|m| m.len()).unwrap_or(0);
+            let unchanged = recheck.is_some_and(|r| !r.contains(&file.content_path));
+            let metadata = match (&cached, unchanged) {
+                // The watcher saw no change: the recorded time and size stand.
+                (Some(c), true) => Some((c.modified, c.size)),
+                _ => std::fs::metadata(&file.path).ok().map(|m| {
+                    let modified = m.modified().ok().map(nanos).unwrap_or(0);
+                    (modified, m.len())
+                }),
+            };
+            let (modified, size) = metadata.unwrap_or((0, 0));
             let reuse = |cached: CachedFile| {
                 let mut article = cached.article;
                 if article.file != file.path {
@@ -363,7 +387,7 @@ fn load_cached(files: &[SourceFile], state: &mut BuildState) -> (Vec<Loaded>, Ve
                 }
             };
             let cached = match cached {
-                Some(c) if c.modified == modified && c.size == size && modified < trusted_before => {
+                Some(c) if unchanged || (c.modified == modified && c.size == size && modified < trusted_before) => {
                     let loaded = reuse(c);
                     let warnings = loaded.warnings.clone();
                     return (Some(loaded), warnings);

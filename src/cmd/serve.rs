@@ -124,6 +124,9 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
         error: Mutex::new(None),
         events,
     });
+    // Files changed while the first build ran were seen by no watcher:
+    // the first rebuild walks the content folder again.
+    state.sources = None;
     let _watcher = watch(options.clone(), state, Arc::clone(&shared), verbosity)?;
     println!(
         "serving {} at http://{}/ (Ctrl-C to stop)",
@@ -190,11 +193,18 @@ fn watch(
     };
     let (sender, receiver) = std::sync::mpsc::channel::<Wake>();
     let changes = sender.clone();
-    let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| {
-        if let Ok(event) = result {
+    let mut watcher = notify::recommended_watcher(move |result: notify::Result<notify::Event>| match result {
+        Ok(event) if event.need_rescan() => {
+            let _ = changes.send(Wake::Changed(None));
+        }
+        Ok(event) => {
             if relevant(&event) {
-                let _ = changes.send(Wake::Changed);
+                let _ = changes.send(Wake::Changed(Some(event.paths)));
             }
+        }
+        // The watcher may have missed something: the next build walks.
+        Err(_) => {
+            let _ = changes.send(Wake::Changed(None));
         }
     })
     .context("cannot watch the site's files")?;
@@ -217,16 +227,25 @@ fn watch(
         options.stale_related_ok = true;
         let mut training = false;
         while let Ok(wake) = receiver.recv() {
-            let install = |wake: Wake, state: &mut BuildState, training: &mut bool| {
-                if let Wake::Retrained(trained) = wake {
+            // The paths changed since the last build (None: unknown, walk).
+            let mut changed: Option<Vec<PathBuf>> = Some(Vec::new());
+            let mut take = |wake: Wake, state: &mut BuildState, training: &mut bool| match wake {
+                Wake::Changed(Some(paths)) => {
+                    if let Some(all) = &mut changed {
+                        all.extend(paths);
+                    }
+                }
+                Wake::Changed(None) => changed = None,
+                Wake::Retrained(trained) => {
                     state.related = Some(*trained);
                     *training = false;
                 }
             };
-            install(wake, &mut state, &mut training);
+            take(wake, &mut state, &mut training);
             while let Ok(wake) = receiver.recv_timeout(QUIET_PERIOD) {
-                install(wake, &mut state, &mut training);
+                take(wake, &mut state, &mut training);
             }
+            state.changed = changed;
             rebuild(&options, &mut state, &shared, verbosity);
             let stale = state.related.as_ref().filter(|r| r.is_stale());
             if let (Some(related), false) = (stale, training) {
@@ -256,8 +275,8 @@ const QUIET_PERIOD: Duration = Duration::from_millis(60);
 
 /// What wakes the rebuilding thread.
 enum Wake {
-    /// A source changed.
-    Changed,
+    /// Sources changed: these paths, or `None` when the watcher cannot say.
+    Changed(Option<Vec<PathBuf>>),
     /// The related model, trained again in the background.
     Retrained(Box<RelatedState>),
 }

@@ -11,6 +11,7 @@ use crate::article::{Article, Body};
 use crate::diagnostic::Diagnostic;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -147,6 +148,59 @@ pub fn discover(content_dir: &Path, skip: &[PathBuf]) -> (Vec<SourceFile>, Vec<D
     }
     files.sort();
     (files, warnings)
+}
+
+/// Brings a previous [`discover`] result up to date with the paths a file
+/// watcher reported, without walking the folder again (what `serve` does
+/// on each edit of a large archive). Returns the content paths to read
+/// again, or `None` when a change cannot be applied this way (a folder, a
+/// symbolic link, a name that is not UTF-8): then walk with [`discover`].
+pub fn apply_changes(content_dir: &Path, files: &mut Vec<SourceFile>, changed: &[PathBuf]) -> Option<BTreeSet<String>> {
+    let canonical_dir = content_dir.canonicalize().ok()?;
+    let mut recheck = BTreeSet::new();
+    for path in changed {
+        let canonical = match path.parent().map(Path::canonicalize) {
+            Some(Ok(parent)) => parent.join(path.file_name()?),
+            _ => path.clone(),
+        };
+        let relative = match canonical.strip_prefix(&canonical_dir) {
+            Ok(relative) => relative,
+            // Outside content/ (a template, a static file, site.yaml): no article.
+            Err(_) if canonical.exists() => continue,
+            // Gone, from a folder that is gone too: cannot tell what it held.
+            Err(_) => return None,
+        };
+        if relative.as_os_str().is_empty() {
+            return None;
+        }
+        if relative
+            .components()
+            .any(|c| c.as_os_str().as_encoded_bytes().starts_with(b"."))
+        {
+            continue;
+        }
+        let content_path = relative_slash_path(relative)?;
+        match std::fs::symlink_metadata(&canonical) {
+            Ok(meta) if meta.is_file() => {
+                if Format::of(&canonical).is_some() {
+                    if !files.iter().any(|f| f.content_path == content_path) {
+                        files.push(SourceFile {
+                            path: content_dir.join(relative),
+                            content_path: content_path.clone(),
+                        });
+                    }
+                    recheck.insert(content_path);
+                }
+            }
+            Ok(_) => return None,
+            Err(_) => {
+                let below = format!("{content_path}/");
+                files.retain(|f| f.content_path != content_path && !f.content_path.starts_with(&below));
+            }
+        }
+    }
+    files.sort();
+    Some(recheck)
 }
 
 fn relative_slash_path(path: &Path) -> Option<String> {
@@ -514,6 +568,42 @@ pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_watchers_changes_give_what_a_walk_gives() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let content = dir.path().join("content");
+        let write = |name: &str| {
+            let path = content.join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, "عنوان\nمقدمة.\n").expect("write");
+            path
+        };
+        write("2022/a.txt");
+        let b = write("2022/b.md");
+        write("2023/c.txt");
+        let (mut files, _) = discover(&content, &[]);
+        // An edit, an addition (and a hidden file and a non-article beside it), a removal.
+        let a = write("2022/a.txt");
+        let d = write("2023/d.md");
+        let hidden = write("2023/.d.md.swp");
+        let other = write("2023/photo.jpg");
+        std::fs::remove_file(&b).expect("remove");
+        let outside = dir.path().join("site.yaml");
+        std::fs::write(&outside, "title: x\n").expect("write");
+        let recheck = apply_changes(&content, &mut files, &[a, d, hidden, other, b, outside]).expect("applied");
+        assert_eq!(files, discover(&content, &[]).0);
+        let recheck: Vec<&str> = recheck.iter().map(String::as_str).collect();
+        assert_eq!(recheck, ["2022/a.txt", "2023/d.md"]);
+        // A new folder cannot be applied: walk.
+        std::fs::create_dir_all(content.join("2024")).expect("mkdir");
+        assert!(apply_changes(&content, &mut files, &[content.join("2024")]).is_none());
+        // A folder removed with its files: they go too.
+        let (mut files, _) = discover(&content, &[]);
+        std::fs::remove_dir_all(content.join("2023")).expect("remove");
+        apply_changes(&content, &mut files, &[content.join("2023")]).expect("applied");
+        assert_eq!(files, discover(&content, &[]).0);
+    }
 
     #[test]
     fn dates_in_their_forms() {
