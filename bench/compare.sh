@@ -8,7 +8,7 @@
 # Markdown table of median wall time, CPU time and peak RSS, arshif's ratios
 # to Hugo, the issue's targets as met or not, and arshif's stage timings.
 # Never part of `cargo test` or CI.
-set -euo pipefail
+set -Eeuo pipefail
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$bench_dir/.." && pwd)"
@@ -202,7 +202,7 @@ records = [json.loads(line) for line in sys.stdin if line.strip()]
 for copy in range(10):
     for record in records:
         if copy:
-            record = dict(record, id=f"{record[\"id\"]}-c{copy}")
+            record = dict(record, id=record["id"] + "-c" + str(copy))
         print(json.dumps(record, ensure_ascii=False))
 ' > "$lines"
   else
