@@ -3,7 +3,7 @@
 
 use crate::analyse;
 use crate::article::Article;
-use crate::cache::{nanos, BuildState, CachedFile, StoredDiagnostic};
+use crate::cache::{nanos, BuildState, CachedFile, Manifest, StoredDiagnostic};
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
@@ -44,7 +44,7 @@ pub struct BuildOptions {
     pub progress: Progress,
     /// Accept related lists from a related model that an edit made stale
     /// rather than train it again (`serve`'s first rebuild after an edit,
-    /// see [`RelatedState::update`]); [`Reuse::related_stale`] says so.
+    /// see [`RelatedState::update`]); [`RelatedState::is_stale`] says so.
     pub stale_related_ok: bool,
     /// The build state stays in memory for the next build (`serve`): keep
     /// the indexes that make its update cheap. A one-off build drops them
@@ -134,8 +134,6 @@ pub struct Reuse {
     pub related_recomputed: usize,
     /// Whether the related model was trained again.
     pub retrained: bool,
-    /// Whether the related lists come from a model an edit made stale.
-    pub related_stale: bool,
     /// Pages rendered (the others were unchanged).
     pub rendered: usize,
 }
@@ -271,12 +269,11 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
     };
     timings.time("related", || {
         let profiles = link::related_profiles(&site);
-        let related = match state.related.take() {
+        let mut related = match state.related.take() {
             Some(previous) => {
                 let (related, report) = previous.update(profiles, &tuning, options.stale_related_ok);
                 reuse.related_recomputed = report.recomputed;
                 reuse.retrained = report.retrained;
-                reuse.related_stale = report.stale;
                 related
             }
             None => {
@@ -288,7 +285,6 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         for (links, list) in site.links.iter_mut().zip(related.lists()) {
             links.related = list;
         }
-        let mut related = related;
         if !options.keep_in_memory {
             related.forget_index();
         }
@@ -433,7 +429,7 @@ pub fn render(prepared: &mut Prepared) -> Result<Vec<OutputFile>> {
         render::render_site(
             &prepared.site,
             &prepared.theme,
-            &mut Default::default(),
+            None,
             &|_, _| false,
             render::Destination::Memory,
         )
@@ -506,6 +502,18 @@ fn check_output(options: &BuildOptions) -> Result<()> {
     Ok(())
 }
 
+/// How a build reaches its output folder.
+enum Target {
+    /// The output is as the manifest describes it: render the pages whose
+    /// inputs changed, keep them in memory until the whole render
+    /// succeeded, and write those whose bytes differ.
+    Incremental(Manifest),
+    /// Write every file into this fresh staging folder as it is rendered
+    /// (memory does not grow with the page count; the "render" stage
+    /// includes the writing), then swap the folder in.
+    Full(PathBuf),
+}
+
 /// Builds with an in-memory state (what `serve` keeps between rebuilds):
 /// writes only the pages whose inputs changed when the state describes the
 /// output folder as it is, else writes everything atomically.
@@ -517,46 +525,36 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
         .manifest
         .take()
         .filter(|m| m.output == output && options.output.is_dir());
-    // A full build writes each file into a staging folder as it is
-    // rendered (its memory does not grow with the page count; its "render"
-    // stage includes the writing); an incremental one keeps the few files
-    // it renders in memory and compares them with the output before
-    // writing any.
-    let staging = match manifest {
-        Some(_) => None,
-        None => Some(write::open_staging(&options.output)?),
-    };
-    let stage = |file: &OutputFile| match &staging {
-        Some(dir) => write::stage_file(dir, file),
-        None => Ok(()),
+    let target = match manifest {
+        Some(manifest) => Target::Incremental(manifest),
+        None => Target::Full(write::open_staging(&options.output)?),
     };
     let rendered = {
-        let unchanged = |path: &str, fingerprint: u64| {
-            manifest
-                .as_ref()
-                .and_then(|m| m.pages.get(path))
-                .is_some_and(|p| p.fingerprint == Some(fingerprint))
+        let unchanged = |path: &str, fingerprint: u64| match &target {
+            Target::Incremental(manifest) => manifest
+                .pages
+                .get(path)
+                .is_some_and(|p| p.fingerprint == Some(fingerprint)),
+            Target::Full(_) => false,
         };
-        let destination = match staging {
-            Some(_) => render::Destination::Stream(&stage),
-            None => render::Destination::Memory,
+        let stage;
+        let destination = match &target {
+            Target::Full(staging) => {
+                stage = |file: &OutputFile| write::stage_file(staging, file);
+                render::Destination::Stream(&stage)
+            }
+            Target::Incremental(_) => render::Destination::Memory,
         };
-        state.render.keep = options.keep_in_memory;
+        let memory = options.keep_in_memory.then_some(&mut state.render);
         prepared.timings.time("render", || {
-            render::render_site(
-                &prepared.site,
-                &prepared.theme,
-                &mut state.render,
-                &unchanged,
-                destination,
-            )
+            render::render_site(&prepared.site, &prepared.theme, memory, &unchanged, destination)
         })
     };
     let rendered = match rendered {
         Ok(rendered) => rendered,
         Err(err) => {
-            if let Some(dir) = &staging {
-                write::discard_staging(dir);
+            if let Target::Full(staging) = &target {
+                write::discard_staging(staging);
             }
             return Err(err);
         }
@@ -569,7 +567,7 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
         warnings.extend(found.iter().cloned());
     }
     // Pages reused as they are still have the warnings they had.
-    if let Some(old) = &manifest {
+    if let Target::Incremental(old) = &target {
         let rendered_paths: BTreeSet<&str> = rendered.emitted.iter().map(|f| f.path.as_str()).collect();
         for (path, _) in &rendered.pages {
             if rendered_paths.contains(path.as_str()) {
@@ -582,8 +580,8 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
         }
     }
     let static_dir = options.root.join(STATIC_DIR);
-    let (written, incremental, mut new_manifest) = match &manifest {
-        Some(old) => {
+    let (written, incremental, mut new_manifest) = match &target {
+        Target::Incremental(old) => {
             let (report, manifest) = prepared.timings.time("write", || {
                 write::write_changed(
                     &options.output,
@@ -599,11 +597,10 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
             };
             (written, Some(report), manifest)
         }
-        None => {
+        Target::Full(staging) => {
             let generated: Vec<&str> = rendered.emitted.iter().map(|f| f.path.as_str()).collect();
-            let written = prepared.timings.time("write", || match &staging {
-                Some(dir) => write::finish_staging(&options.output, dir, &generated, Some(&static_dir)),
-                None => write::write_site(&options.output, &rendered.files, Some(&static_dir)),
+            let written = prepared.timings.time("write", || {
+                write::finish_staging(&options.output, staging, &generated, Some(&static_dir))
             })?;
             let manifest = write::manifest_of(&options.output, &rendered.emitted, &rendered.pages, Some(&static_dir))?;
             (written, None, manifest)

@@ -90,19 +90,6 @@ fn is_contained(path: &str) -> bool {
     !path.is_empty() && !path.contains('\0') && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
 }
 
-/// Writes `files` and a copy of `static_dir` into a fresh staging folder,
-/// then swaps it in for `output`.
-pub fn write_site(output: &Path, files: &[OutputFile], static_dir: Option<&Path>) -> Result<WriteReport> {
-    let staging = open_staging(output)?;
-    let staged = files.par_iter().try_for_each(|file| stage_file(&staging, file));
-    if let Err(err) = staged {
-        discard_staging(&staging);
-        return Err(err);
-    }
-    let generated: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    finish_staging(output, &staging, &generated, static_dir)
-}
-
 /// A fresh, empty staging folder beside `output`, for a full build that
 /// writes its files there as they are rendered (see [`stage_file`]) and
 /// then swaps the folder in ([`finish_staging`]) or drops it

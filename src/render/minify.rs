@@ -4,7 +4,6 @@
 //! order), so builds stay byte-identical.
 
 use crate::render::OutputFile;
-use rayon::prelude::*;
 
 /// minify-html's settings: spec-compliant output only (no unquoted values
 /// a validator rejects, the doctype kept), CSS and JS minified.
@@ -14,12 +13,6 @@ pub fn settings() -> minify_html::Cfg {
         minify_js: true,
         ..minify_html::Cfg::default()
     }
-}
-
-/// Minifies every `.html` and `.css` file in place; other files are left as they are.
-pub fn minify_files(files: &mut [OutputFile]) {
-    let cfg = settings();
-    files.par_iter_mut().for_each(|file| minify_file(file, &cfg));
 }
 
 /// Minifies one file in place if it is `.html` or `.css`, with [`settings`].

@@ -126,19 +126,18 @@ pub struct RenderMemory {
     pub search: Option<search::SearchIndex>,
     /// The JSON of each `/read-also.json` entry, by fingerprint.
     pub read_also: rustc_hash::FxHashMap<u64, String>,
-    /// Keep the above for the next render; when false (a one-off build)
-    /// each is freed as soon as it has been used, lowering the peak.
-    pub keep: bool,
 }
 
 /// Renders the pages of the site that `unchanged` does not accept (given a
 /// path and its fingerprint), checking that no two pages claim one path,
-/// and sends each file to `destination`. `memory` holds what the previous
-/// render left, if kept, and is left holding this render's.
+/// and sends each file to `destination`. `memory`, when the caller keeps
+/// one (`serve`), holds what the previous render left and is left holding
+/// this render's; without, each part is freed as soon as it has been used,
+/// lowering the peak.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
-    memory: &mut RenderMemory,
+    memory: Option<&mut RenderMemory>,
     unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
     destination: Destination,
 ) -> Result<SiteRender> {
@@ -149,12 +148,9 @@ pub fn render_site(
     };
     // The pages, and beside them (each has sequential steps the other can
     // fill the second core with) the sitemaps and the search files.
-    let RenderMemory {
-        search,
-        read_also,
-        keep,
-    } = memory;
-    let keep = *keep;
+    let keep = memory.is_some();
+    let mut scratch = RenderMemory::default();
+    let RenderMemory { search, read_also } = memory.unwrap_or(&mut scratch);
     let (rendered, (always, (search_files, search_pages))) = rayon::join(
         || {
             let rendered = pages::render_pages(site, theme, read_also, unchanged, &emitter);

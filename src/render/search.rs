@@ -127,9 +127,12 @@ impl SearchIndex {
     pub fn update(mut self, site: &Site) -> Self {
         let n = site.articles.len();
         let same_order = n == self.articles.len()
-            && site.articles.iter().rev().zip(&self.articles).all(|(new, old)| {
-                Arc::ptr_eq(new, old) || new.content_path == old.content_path && new.path() == old.path()
-            });
+            && site
+                .articles
+                .iter()
+                .rev()
+                .zip(&self.articles)
+                .all(|(new, old)| new.content_path == old.content_path);
         if !same_order {
             return SearchIndex::build(site);
         }
