@@ -5,9 +5,8 @@
 mod common;
 
 use common::*;
-use std::io::BufRead;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// Where `.ci/run` installs playwright-core (overridable with ARSHIF_PLAYWRIGHT_DIR).
 fn playwright_dir() -> PathBuf {
@@ -45,23 +44,8 @@ fn chromium_sees_rtl_and_reloads_after_an_edit() {
         "content/2022/2022-12-29-story.txt",
         "العنوان الأول\nالمقدمة.\nفقرة فيها Power of Siberia.\n",
     );
-    let mut server = Command::new(env!("CARGO_BIN_EXE_arshif"))
-        .args(["serve", "--port", "0", "--root"])
-        .arg(&site.root)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start serve");
-    let mut line = String::new();
-    std::io::BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("address");
-    let base = line
-        .split(" at ")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_default()
-        .to_string();
+    let server = serve(&site);
+    let base = format!("http://127.0.0.1:{}/", server.port);
     let output = Command::new("node")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser/reload.mjs"))
         .arg(&playwright)
@@ -69,8 +53,7 @@ fn chromium_sees_rtl_and_reloads_after_an_edit() {
         .arg(&article)
         .output()
         .expect("run node");
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "browser test failed:\n{stdout}\n{stderr}");

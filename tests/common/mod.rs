@@ -527,3 +527,38 @@ fn without_search_script(html: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// A running `arshif serve`, killed when dropped.
+pub struct Server {
+    child: std::process::Child,
+    /// The loopback port it serves on.
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `arshif serve --port 0` on `site` and waits for the address it prints.
+pub fn serve(site: &Site) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_arshif"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start arshif serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line).expect("serve prints its address");
+    let port = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    Server { child, port }
+}
