@@ -86,6 +86,17 @@ fn absolute_existing(path: &Path) -> PathBuf {
 }
 
 /// True when a generated path stays inside the output folder.
+/// An error for a rendered file whose path would leave the output folder.
+fn refuse_escape(file: &OutputFile) -> Result<()> {
+    if is_contained(&file.path) {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "{} produced the path `{}`, which leaves the output folder; nothing was written",
+        file.origin, file.path
+    )))
+}
+
 fn is_contained(path: &str) -> bool {
     !path.is_empty() && !path.contains('\0') && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
 }
@@ -107,12 +118,7 @@ pub fn open_staging(output: &Path) -> Result<PathBuf> {
 /// Writes one rendered file into the staging folder; a path that would
 /// leave the folder is refused.
 pub fn stage_file(staging: &Path, file: &OutputFile) -> Result<()> {
-    if !is_contained(&file.path) {
-        return Err(Error::Refused(format!(
-            "{} produced the path `{}`, which leaves the output folder; nothing was written",
-            file.origin, file.path
-        )));
-    }
+    refuse_escape(file)?;
     let path = staging.join(&file.path);
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
@@ -321,12 +327,7 @@ pub fn write_changed(
     old: &Manifest,
     static_dir: Option<&Path>,
 ) -> Result<(IncrementalReport, Manifest)> {
-    if let Some(bad) = files.iter().find(|f| !is_contained(&f.path)) {
-        return Err(Error::Refused(format!(
-            "{} produced the path `{}`, which leaves the output folder; nothing was written",
-            bad.origin, bad.path
-        )));
-    }
+    files.iter().try_for_each(refuse_escape)?;
     let statics = static_files(static_dir)?;
     let page_paths: BTreeSet<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
     if let Some((relative, file)) = statics.iter().find(|(r, _)| page_paths.contains(r.as_str())) {
