@@ -114,47 +114,108 @@ fn front_matter_date_wins_over_the_file_name_prefix() {
 // 3. ---------------------------------------------------------------------
 
 #[test]
-fn pagination_two_per_page_newest_first_with_prev_and_next() {
+fn pagination_counts_pages_from_the_oldest_so_new_articles_leave_old_pages_alone() {
     let site = Site::new();
     site.write("site.yaml", "per_page: 2\n");
-    for day in 1..=5 {
+    let write_day = |day: u32| {
         site.write(
             &format!("content/2022/2022-12-0{day}-day{day}.txt"),
             format!("مقال اليوم {day}\nمقدمة.\nفقرة.\n"),
-        );
+        )
+    };
+    for day in 1..=7 {
+        write_day(day);
     }
     site.build_ok(&[]);
 
+    let next = |html: &str| attribute_values(html, "<li class=\"next\"><a href=\"");
+    let prev = |html: &str| attribute_values(html, "<li class=\"prev\"><a href=\"");
     for base in ["", "2022/", "2022/12/"] {
-        let page1 = site.page(base);
+        // Seven articles at two a page: pages 1 and 2 hold the four oldest,
+        // the front page the three newest.
+        let front = site.page(base);
         let page2 = site.page(&format!("{base}page/2/"));
-        let page3 = site.page(&format!("{base}page/3/"));
+        let page1 = site.page(&format!("{base}page/1/"));
         assert!(
-            !site.public().join(format!("{base}page/4")).exists(),
-            "/{base}page/4/ exists"
+            !site.public().join(format!("{base}page/3")).exists(),
+            "/{base}page/3/ exists"
         );
         assert!(
-            !site.public().join(format!("{base}page/1")).exists(),
-            "/{base}page/1/ exists"
+            !site.public().join(format!("{base}page/0")).exists(),
+            "/{base}page/0/ exists"
         );
 
-        assert_eq!(listed(&page1), ["/2022/12/day5/", "/2022/12/day4/"], "/{base}");
-        assert_eq!(listed(&page2), ["/2022/12/day3/", "/2022/12/day2/"], "/{base}page/2/");
-        assert_eq!(listed(&page3), ["/2022/12/day1/"], "/{base}page/3/");
+        assert_eq!(
+            listed(&front),
+            ["/2022/12/day7/", "/2022/12/day6/", "/2022/12/day5/"],
+            "/{base}"
+        );
+        assert_eq!(listed(&page2), ["/2022/12/day4/", "/2022/12/day3/"], "/{base}page/2/");
+        assert_eq!(listed(&page1), ["/2022/12/day2/", "/2022/12/day1/"], "/{base}page/1/");
 
-        let next = |html: &str| attribute_values(html, "<li class=\"next\"><a href=\"");
-        let prev = |html: &str| attribute_values(html, "<li class=\"prev\"><a href=\"");
-        assert_eq!(next(&page1), [format!("/{base}page/2/")]);
-        assert!(prev(&page1).is_empty(), "page 1 of /{base} has a previous page");
+        // "Newer" is rel=prev, "older" rel=next: the reading order is newest first.
+        assert!(prev(&front).is_empty(), "the front page of /{base} has a newer page");
+        assert_eq!(next(&front), [format!("/{base}page/2/")]);
         assert_eq!(prev(&page2), [format!("/{base}")]);
-        assert_eq!(next(&page2), [format!("/{base}page/3/")]);
-        assert_eq!(prev(&page3), [format!("/{base}page/2/")]);
-        assert!(next(&page3).is_empty(), "the last page of /{base} has a next page");
-        for (n, html) in [(1, &page1), (2, &page2), (3, &page3)] {
-            assert_eq!(count(html, "rel=\"next\""), usize::from(n < 3), "/{base} page {n}");
-            assert_eq!(count(html, "rel=\"prev\""), usize::from(n > 1), "/{base} page {n}");
+        assert_eq!(next(&page2), [format!("/{base}page/1/")]);
+        assert_eq!(prev(&page1), [format!("/{base}page/2/")]);
+        assert!(next(&page1).is_empty(), "page 1 of /{base} has an older page");
+        for (html, newer, older) in [(&front, 0, 1), (&page2, 1, 1), (&page1, 1, 0)] {
+            assert_eq!(count(html, "rel=\"next\""), older, "/{base}");
+            assert_eq!(count(html, "rel=\"prev\""), newer, "/{base}");
         }
         assert!(page2.contains(&format!("<a href=\"/{base}page/2/\" aria-current=\"page\">2</a>")));
+        assert!(front.contains(&format!("<a href=\"/{base}\" aria-current=\"page\">الأحدث</a>")));
+    }
+
+    // An eighth article: a page 3 appears with the two articles the front
+    // page no longer holds; the pages keep their articles.
+    write_day(8);
+    site.build_ok(&[]);
+    for base in ["", "2022/", "2022/12/"] {
+        assert_eq!(
+            listed(&site.page(base)),
+            ["/2022/12/day8/", "/2022/12/day7/"],
+            "/{base}"
+        );
+        let page3 = site.page(&format!("{base}page/3/"));
+        assert_eq!(listed(&page3), ["/2022/12/day6/", "/2022/12/day5/"], "/{base}page/3/");
+        assert_eq!(prev(&page3), [format!("/{base}")]);
+        assert_eq!(next(&page3), [format!("/{base}page/2/")]);
+        assert_eq!(
+            listed(&site.page(&format!("{base}page/2/"))),
+            ["/2022/12/day4/", "/2022/12/day3/"]
+        );
+    }
+
+    // A ninth joins the front page: no numbered page is written again.
+    let numbered = || -> Vec<(Vec<u8>, std::time::SystemTime)> {
+        ["", "2022/", "2022/12/"]
+            .iter()
+            .flat_map(|base| (1..=3).map(move |n| format!("{base}page/{n}/index.html")))
+            .map(|page| {
+                let file = site.public().join(page);
+                (
+                    std::fs::read(&file).unwrap(),
+                    std::fs::metadata(&file).unwrap().modified().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let before = numbered();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    write_day(9);
+    site.build_ok(&[]);
+    assert!(
+        before == numbered(),
+        "a numbered page changed when an article was added"
+    );
+    for base in ["", "2022/", "2022/12/"] {
+        assert_eq!(
+            listed(&site.page(base)),
+            ["/2022/12/day9/", "/2022/12/day8/", "/2022/12/day7/"],
+            "/{base}"
+        );
     }
 }
 
@@ -167,9 +228,9 @@ fn base_url_path_prefixes_every_link() {
     site.build_ok(&["--base-url", "https://example.org/archive"]);
     let home = site.page("");
     assert_eq!(listed(&home), ["/archive/2022/12/a/"]);
-    assert!(home.contains("<a href=\"/archive/page/2/\" rel=\"next\">"), "{home}");
+    assert!(home.contains("<a href=\"/archive/page/1/\" rel=\"next\">"), "{home}");
     assert!(home.contains("<link rel=\"canonical\" href=\"https://example.org/archive/\">"));
-    assert!(site.page("page/2/").contains("<a href=\"/archive/\" rel=\"prev\">"));
+    assert!(site.page("page/1/").contains("<a href=\"/archive/\" rel=\"prev\">"));
 }
 
 // 4. ---------------------------------------------------------------------

@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod meta;
 pub mod minify;
 pub mod pages;
+pub mod paginate;
 pub mod search;
 pub mod sitemap;
 pub mod theme;

@@ -9,6 +9,7 @@ use crate::load::slug::sanitise;
 use crate::render::dates::DateFormat;
 use crate::render::feeds::{self, FeedSpec};
 use crate::render::markdown::render_body;
+use crate::render::paginate::{page_path, Page, Pages, Paginator};
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
 use crate::render::{excerpt, meta};
@@ -78,23 +79,6 @@ pub struct Summary<'a> {
     pub topics: Vec<LinkContext>,
 }
 
-#[derive(Serialize)]
-struct Paginator {
-    current: usize,
-    total: usize,
-    prev_url: Option<String>,
-    next_url: Option<String>,
-    pages: Vec<PageNumber>,
-}
-
-#[derive(Serialize)]
-struct PageNumber {
-    number: usize,
-    url: String,
-    current: bool,
-    gap: bool,
-}
-
 /// A paginated list of articles: the home page, a year, a month, a tag.
 pub(crate) struct Listing {
     pub(crate) kind: &'static str,
@@ -158,12 +142,12 @@ struct Planned {
 #[derive(Clone, Copy)]
 enum Job {
     Article(usize),
-    Listing(usize, usize),
-    Topic(usize, usize),
+    Listing(usize, Page),
+    Topic(usize, Page),
     TopicsIndex,
     TopicFeed(usize),
     SiteFeed,
-    ReadAlso(usize),
+    ReadAlso(Page),
     ReadAlsoJson,
     Archive,
     Tags,
@@ -353,10 +337,9 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         });
     }
     for (l, listing) in listings.iter().enumerate() {
-        let total = page_count(listing.members.len(), per_page);
-        for page in 1..=total {
-            let start = ((page - 1) * per_page).min(listing.members.len());
-            let on_page = &listing.members[start..(start + per_page).min(listing.members.len())];
+        let pages = Pages::new(listing.members.len(), per_page);
+        for page in pages.all() {
+            let on_page = &listing.members[pages.range(page)];
             let prints: Vec<u64> = on_page.iter().map(|&i| r.summary_prints[i]).collect();
             plan.push(Planned {
                 path: file_of(&page_path(&listing.path, page)),
@@ -366,7 +349,7 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
                     &listing.heading,
                     &listing.description,
                     page,
-                    total,
+                    paginator(r, &listing.path, pages, page),
                     prints,
                 ))),
                 job: Job::Listing(l, page),
@@ -396,7 +379,7 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         .collect();
     for (t, own) in members.iter().enumerate() {
         let slug = &site.config.topics[t].slug;
-        for page in 1..=page_count(own.len(), per_page) {
+        for page in Pages::new(own.len(), per_page).all() {
             plan.push(Planned {
                 path: file_of(&page_path(&format!("topics/{slug}/"), page)),
                 fingerprint: Some(hash_of((topic_prints[t], page))),
@@ -427,13 +410,12 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
     });
     let n = site.articles.len();
     let read_also_prints = &r.read_also_prints;
-    let total = page_count(n, per_page);
-    for page in 1..=total {
-        let start = ((page - 1) * per_page).min(n);
-        let entries = &read_also_prints[start..(start + per_page).min(n)];
+    let pages = Pages::new(n, per_page);
+    for page in pages.all() {
+        let entries = &read_also_prints[pages.range(page)];
         plan.push(Planned {
             path: file_of(&page_path("read-also/", page)),
-            fingerprint: Some(hash_of((base, page, total, entries))),
+            fingerprint: Some(hash_of((base, page, paginator(r, "read-also/", pages, page), entries))),
             job: Job::ReadAlso(page),
         });
     }
@@ -569,11 +551,6 @@ fn render_job(
             }),
         )),
     }
-}
-
-/// Pages a list of `items` takes (at least one, even when empty).
-pub(crate) fn page_count(items: usize, per_page: usize) -> usize {
-    items.div_ceil(per_page).max(1)
 }
 
 fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnostic>)> {
@@ -733,69 +710,26 @@ pub(crate) fn listings(site: &Site, dates: &DateFormat) -> Vec<Listing> {
     listings
 }
 
-fn paginator(r: &Renderer, path: &str, current: usize, total: usize) -> Paginator {
-    let url = |n: usize| {
-        if n == 1 {
-            format!("{}{}", r.base_path, path)
-        } else {
-            format!("{}{}page/{}/", r.base_path, path, n)
-        }
-    };
-    // Only the pages a reader can jump to: first, last, current ± 2, gaps
-    // between. Listing all of them would make a 1,400-page archive quadratic.
-    let mut pages = Vec::new();
-    let mut last_shown = 0;
-    for n in 1..=total {
-        let shown = n == 1 || n == total || n.abs_diff(current) <= 2;
-        if !shown {
-            continue;
-        }
-        if n > last_shown + 1 {
-            pages.push(PageNumber {
-                number: 0,
-                url: String::new(),
-                current: false,
-                gap: true,
-            });
-        }
-        pages.push(PageNumber {
-            number: n,
-            url: url(n),
-            current: n == current,
-            gap: false,
-        });
-        last_shown = n;
-    }
-    Paginator {
-        current,
-        total,
-        prev_url: (current > 1).then(|| url(current - 1)),
-        next_url: (current < total).then(|| url(current + 1)),
-        pages,
+/// The navigation of `page` of the listing at `path`.
+fn paginator(r: &Renderer, path: &str, pages: Pages, page: Page) -> Paginator {
+    pages.navigation(page, &|p| format!("{}{}", r.base_path, page_path(path, p)))
+}
+
+/// The title of `page` of a list headed `heading`: the heading, and the
+/// page's number on numbered pages.
+fn page_title(r: &Renderer, heading: &str, page: Page) -> String {
+    match page {
+        Page::Front => heading.to_string(),
+        Page::Numbered(k) => format!("{heading} — {}", r.dates.number(&format!("صفحة {k}"))),
     }
 }
 
-/// Site path (below the base path) of page `n` of a listing at `path`.
-pub fn page_path(path: &str, n: usize) -> String {
-    if n == 1 {
-        path.to_string()
-    } else {
-        format!("{path}page/{n}/")
-    }
-}
-
-fn render_listing(r: &Renderer, listing: &Listing, page: usize) -> Result<OutputFile> {
-    let per_page = r.site.config.per_page;
-    let total = page_count(listing.members.len(), per_page);
-    let start = (page - 1) * per_page;
-    let members = &listing.members[start.min(listing.members.len())..(start + per_page).min(listing.members.len())];
+fn render_listing(r: &Renderer, listing: &Listing, page: Page) -> Result<OutputFile> {
+    let pages = Pages::new(listing.members.len(), r.site.config.per_page);
+    let members = &listing.members[pages.range(page)];
     let articles: Vec<&Summary> = members.iter().map(|&i| &r.summaries[i]).collect();
     let path = page_path(&listing.path, page);
-    let title = if page == 1 {
-        listing.heading.clone()
-    } else {
-        format!("{} — {}", listing.heading, r.dates.number(&format!("صفحة {page}")))
-    };
+    let title = page_title(r, &listing.heading, page);
     r.render(
         "list.html",
         &path,
@@ -807,7 +741,7 @@ fn render_listing(r: &Renderer, listing: &Listing, page: usize) -> Result<Output
                 "heading": listing.heading,
                 "description": listing.description,
                 "articles": articles,
-                "paginator": paginator(r, &listing.path, page, total),
+                "paginator": paginator(r, &listing.path, pages, page),
             },
         }),
     )
@@ -880,15 +814,13 @@ fn month_anchor(date: Option<chrono::DateTime<chrono::FixedOffset>>) -> String {
     }
 }
 
-fn render_topic(r: &Renderer, members: &[Vec<usize>], topic: usize, page: usize) -> Result<OutputFile> {
+fn render_topic(r: &Renderer, members: &[Vec<usize>], topic: usize, page: Page) -> Result<OutputFile> {
     let site = r.site;
     let def = &site.config.topics[topic];
     let own = &members[topic];
-    let per_page = site.config.per_page;
-    let total = page_count(own.len(), per_page);
+    let pages = Pages::new(own.len(), site.config.per_page);
     let path = format!("topics/{}/", def.slug);
-    let start = ((page - 1) * per_page).min(own.len());
-    let on_page = &own[start..(start + per_page).min(own.len())];
+    let on_page = &own[pages.range(page)];
 
     // Articles of this page grouped by month, each group an anchor the timeline links to.
     let mut groups: Vec<serde_json::Value> = Vec::new();
@@ -928,7 +860,7 @@ fn render_topic(r: &Renderer, members: &[Vec<usize>], topic: usize, page: usize)
             serde_json::json!({
                 "name": r.dates.month(year, month),
                 "count": count,
-                "url": format!("{}{}#m-{:04}-{:02}", r.base_path, page_path(&path, first / per_page + 1), year, month),
+                "url": format!("{}{}#m-{:04}-{:02}", r.base_path, page_path(&path, pages.page_of(first)), year, month),
             })
         })
         .collect();
@@ -967,11 +899,7 @@ fn render_topic(r: &Renderer, members: &[Vec<usize>], topic: usize, page: usize)
 
     let feed_url = format!("{}{}atom.xml", r.base_path, path);
     let this_page = page_path(&path, page);
-    let title = if page == 1 {
-        def.name.clone()
-    } else {
-        format!("{} — {}", def.name, r.dates.number(&format!("صفحة {page}")))
-    };
+    let title = page_title(r, &def.name, page);
     r.render(
         "topic.html",
         &this_page,
@@ -985,7 +913,7 @@ fn render_topic(r: &Renderer, members: &[Vec<usize>], topic: usize, page: usize)
                 "url": format!("{}{}", r.base_path, path),
                 "feed_url": feed_url,
                 "groups": groups,
-                "paginator": paginator(r, &path, page, total),
+                "paginator": paginator(r, &path, pages, page),
                 "timeline": timeline,
                 "related_topics": related_topics,
                 "recent": recent,
@@ -1065,20 +993,11 @@ fn read_also_entry<'a>(r: &'a Renderer, i: usize, with_date: bool) -> ReadAlsoEn
     }
 }
 
-fn render_read_also(r: &Renderer, page: usize) -> Result<OutputFile> {
-    let per_page = r.site.config.per_page;
-    let n = r.site.articles.len();
-    let total = page_count(n, per_page);
-    let start = ((page - 1) * per_page).min(n);
-    let articles: Vec<ReadAlsoEntry> = (start..(start + per_page).min(n))
-        .map(|i| read_also_entry(r, i, true))
-        .collect();
+fn render_read_also(r: &Renderer, page: Page) -> Result<OutputFile> {
+    let pages = Pages::new(r.site.articles.len(), r.site.config.per_page);
+    let articles: Vec<ReadAlsoEntry> = pages.range(page).map(|i| read_also_entry(r, i, true)).collect();
     let path = page_path("read-also/", page);
-    let title = if page == 1 {
-        "فهرس «اقرأ أيضاً»".to_string()
-    } else {
-        format!("فهرس «اقرأ أيضاً» — {}", r.dates.number(&format!("صفحة {page}")))
-    };
+    let title = page_title(r, "فهرس «اقرأ أيضاً»", page);
     r.render(
         "read_also.html",
         &path,
@@ -1088,7 +1007,7 @@ fn render_read_also(r: &Renderer, page: usize) -> Result<OutputFile> {
             "page": r.page(title, &path, "read_also", None),
             "read_also": {
                 "articles": articles,
-                "paginator": paginator(r, "read-also/", page, total),
+                "paginator": paginator(r, "read-also/", pages, page),
             },
         }),
     )

@@ -7,7 +7,8 @@ use crate::error::Result;
 use crate::link::Site;
 use crate::render::dates::DateFormat;
 use crate::render::feeds::{absolute_url, xml_escape};
-use crate::render::pages::{listings, page_count, page_path};
+use crate::render::pages::listings;
+use crate::render::paginate::{page_path, Pages};
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
 use chrono::{DateTime, FixedOffset};
@@ -48,8 +49,10 @@ const NAMESPACE: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 /// indices, read-also pages) with all their pages, then the articles newest
 /// first. The 404 page and alias redirects are left out.
 ///
-/// A listing's pages all get the listing's newest date: a new article
-/// shifts every later page of it.
+/// A listing page's date is its newest article's (its numbered pages keep
+/// their articles as the archive grows); topic and read-also pages get
+/// their list's newest date, since every page shows the whole topic's
+/// timeline or lists that new articles can change.
 pub fn entries(site: &Site) -> Vec<Entry> {
     let config = &site.config;
     let per_page = config.per_page;
@@ -60,7 +63,7 @@ pub fn entries(site: &Site) -> Vec<Entry> {
     };
     let mut entries = Vec::new();
     let paginated = |entries: &mut Vec<Entry>, path: &str, count: usize, lastmod| {
-        for page in 1..=page_count(count, per_page) {
+        for page in Pages::new(count, per_page).all() {
             entries.push(Entry {
                 path: page_path(path, page),
                 lastmod,
@@ -70,11 +73,17 @@ pub fn entries(site: &Site) -> Vec<Entry> {
     let all_listings = listings(site, &dates);
     let mut newest_tagged = None;
     for listing in &all_listings {
-        let lastmod = newest(&listing.members);
         if listing.kind == "tag" {
-            newest_tagged = newest_tagged.max(lastmod);
+            newest_tagged = newest_tagged.max(newest(&listing.members));
         }
-        paginated(&mut entries, &listing.path, listing.members.len(), lastmod);
+        // A listing page changes only with its own articles (see `paginate`).
+        let pages = Pages::new(listing.members.len(), per_page);
+        for page in pages.all() {
+            entries.push(Entry {
+                path: page_path(&listing.path, page),
+                lastmod: newest(&listing.members[pages.range(page)]),
+            });
+        }
     }
     let all: Vec<usize> = (0..site.articles.len()).collect();
     let newest_of_all = newest(&all);
