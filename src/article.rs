@@ -44,7 +44,10 @@ pub struct Article {
     pub read_also: Vec<ReadAlsoRef>,
     /// Front matter keys arshif does not know, for templates.
     pub extra: BTreeMap<String, serde_json::Value>,
-    /// The text.
+    /// The text. Not cached (it is most of an article's size, and few
+    /// pages of an incremental build need it): an article from the cache
+    /// has [`Body::Elsewhere`] and the render reads its file again.
+    #[serde(skip)]
     pub body: Body,
     /// The body without markup (and without read-also lines); emptied once analysed.
     pub plain_text: String,
@@ -82,7 +85,7 @@ pub enum RefOrigin {
 }
 
 /// The text of an article in its source form.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub enum Body {
     /// Markdown source; `first_line` is its line number in the file.
     Markdown {
@@ -93,6 +96,11 @@ pub enum Body {
     },
     /// Blocks of a plain-text article.
     Text(Vec<TextBlock>),
+    /// Not in memory: the article came from the cache, and its file (whose
+    /// text hashes to [`Article::source_hash`]) holds the text
+    /// (`load::reload_body`).
+    #[default]
+    Elsewhere,
 }
 
 /// One block of a plain-text article.

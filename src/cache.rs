@@ -8,6 +8,7 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Severity, KINDS};
 use crate::error::{Error, Result};
 use crate::link::related::RelatedState;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use std::time::SystemTime;
 const STATE_FILE: &str = "state.bin";
 
 /// Changes whenever the cache's layout or what it means changes.
-const FORMAT: &str = concat!("arshif-cache-4/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("arshif-cache-5/", env!("CARGO_PKG_VERSION"));
 
 /// A diagnostic as the cache stores it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -96,9 +97,8 @@ pub struct Manifest {
 }
 
 /// Everything kept between builds.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default)]
 pub struct BuildState {
-    format: String,
     /// Fingerprint of what parsing and analysis depend on (the topic rules).
     pub analysis_print: u64,
     /// When the last build started reading files; files modified since are
@@ -113,17 +113,14 @@ pub struct BuildState {
     pub manifest: Option<Manifest>,
     /// What the last render left for the next: kept in memory only
     /// (`serve`), recomputed after a cache load.
-    #[serde(skip)]
     pub render: crate::render::RenderMemory,
     /// The last walk of `content/` (files, and the warnings it gave), kept
     /// in memory only (`serve`), for [`BuildState::changed`].
-    #[serde(skip)]
     pub sources: Option<(Vec<crate::load::SourceFile>, Vec<crate::diagnostic::Diagnostic>)>,
     /// The paths a file watcher reported since the last build, when it is
     /// sure to have reported every change (`serve`): the next build then
     /// updates [`BuildState::sources`] and reads only these files again,
     /// instead of walking and checking the whole archive. Taken by the build.
-    #[serde(skip)]
     pub changed: Option<Vec<PathBuf>>,
 }
 
@@ -134,31 +131,143 @@ pub fn nanos(time: SystemTime) -> i128 {
         .unwrap_or(0)
 }
 
+/// The part of the state stored beside the article records and the
+/// related-articles state.
+#[derive(Serialize, Deserialize)]
+struct StoredCore<M> {
+    analysis_print: u64,
+    saved_at: i128,
+    manifest: M,
+    related: bool,
+}
+
+/// Runs the article records are cut into: each is encoded and decoded on
+/// a thread of its own. The file does not depend on the number of threads.
+const FILE_RUNS: usize = 8;
+
+/// Runs the related entries are cut into (see [`FILE_RUNS`]).
+const RELATED_RUNS: usize = 8;
+
 impl BuildState {
     /// Reads the state from `dir`; a missing, unreadable or outdated cache
     /// gives an empty state (the build is then a full one).
     pub fn load(dir: &Path) -> BuildState {
-        let Ok(bytes) = std::fs::read(dir.join(STATE_FILE)) else {
-            return BuildState::default();
+        std::fs::read(dir.join(STATE_FILE))
+            .ok()
+            .and_then(|bytes| BuildState::decode(&bytes))
+            .unwrap_or_default()
+    }
+
+    /// The state from the bytes of a state file, `None` when they are not
+    /// one this version wrote. Layout: the format line, the number of
+    /// article runs and of related parts (u32 each), every part's length
+    /// (u64), then the parts: the core, the article runs, the related parts.
+    fn decode(bytes: &[u8]) -> Option<BuildState> {
+        let mut at = 0usize;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let slice = bytes.get(at..at.checked_add(n)?)?;
+            at += n;
+            Some(slice)
         };
-        match bincode::deserialize::<BuildState>(&bytes) {
-            Ok(state) if state.format == FORMAT => state,
-            _ => BuildState::default(),
+        if take(FORMAT.len())? != FORMAT.as_bytes() || take(1)? != b"\n" {
+            return None;
         }
+        let count = |b: &[u8]| b.try_into().ok().map(u32::from_le_bytes).map(|n| n as usize);
+        let file_runs = count(take(4)?)?;
+        let related_parts = count(take(4)?)?;
+        let lengths: Vec<usize> = (0..1 + file_runs + related_parts)
+            .map(|_| take(8)?.try_into().ok().map(u64::from_le_bytes).map(|n| n as usize))
+            .collect::<Option<_>>()?;
+        let parts: Vec<&[u8]> = lengths.iter().map(|&n| take(n)).collect::<Option<_>>()?;
+        let (core, rest) = parts.split_first()?;
+        let (runs, related) = rest.split_at(file_runs);
+        let ((core, files), related) = rayon::join(
+            || {
+                rayon::join(
+                    || bincode::deserialize::<StoredCore<Option<Manifest>>>(core).ok(),
+                    || {
+                        runs.par_iter()
+                            .map(|run| bincode::deserialize::<Vec<(String, CachedFile)>>(run).ok())
+                            .collect::<Option<Vec<_>>>()
+                    },
+                )
+            },
+            || (!related.is_empty()).then(|| RelatedState::decode_parts(related).ok()),
+        );
+        let core = core?;
+        let related = match related {
+            Some(state) => Some(state?),
+            None => None,
+        };
+        if core.related != related.is_some() {
+            return None;
+        }
+        Some(BuildState {
+            analysis_print: core.analysis_print,
+            saved_at: core.saved_at,
+            files: files?.into_iter().flatten().collect(),
+            related,
+            manifest: core.manifest,
+            ..BuildState::default()
+        })
+    }
+
+    /// The state file's bytes (see [`BuildState::decode`]), as the parts to
+    /// write one after the other: no copy of the whole into one buffer.
+    fn encode(&self) -> std::result::Result<Vec<Vec<u8>>, bincode::Error> {
+        let core = StoredCore {
+            analysis_print: self.analysis_print,
+            saved_at: self.saved_at,
+            manifest: &self.manifest,
+            related: self.related.is_some(),
+        };
+        let records: Vec<(&String, &CachedFile)> = self.files.iter().collect();
+        let run = records.len().div_ceil(FILE_RUNS).max(1);
+        let ((core, runs), related) = rayon::join(
+            || {
+                rayon::join(
+                    || bincode::serialize(&core),
+                    || {
+                        records
+                            .par_chunks(run)
+                            .map(bincode::serialize)
+                            .collect::<std::result::Result<Vec<_>, _>>()
+                    },
+                )
+            },
+            || match &self.related {
+                Some(state) => state.encode_parts(RELATED_RUNS),
+                None => Ok(Vec::new()),
+            },
+        );
+        let (core, runs, related) = (core?, runs?, related?);
+        let mut head = Vec::new();
+        head.extend_from_slice(FORMAT.as_bytes());
+        head.push(b'\n');
+        head.extend_from_slice(&(runs.len() as u32).to_le_bytes());
+        head.extend_from_slice(&(related.len() as u32).to_le_bytes());
+        let parts: Vec<Vec<u8>> = std::iter::once(core).chain(runs).chain(related).collect();
+        for part in &parts {
+            head.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        }
+        Ok(std::iter::once(head).chain(parts).collect())
     }
 
     /// Writes the state to `dir` (atomically: a temporary file renamed).
     pub fn save(&mut self, dir: &Path) -> Result<()> {
-        self.format = FORMAT.to_string();
         std::fs::create_dir_all(dir).map_err(|err| Error::io(dir, err))?;
         let temporary = dir.join(format!("{STATE_FILE}.tmp"));
-        let file = std::fs::File::create(&temporary).map_err(|err| Error::io(&temporary, err))?;
-        let mut writer = std::io::BufWriter::with_capacity(1 << 20, file);
-        bincode::serialize_into(&mut writer, self)
+        let parts = self
+            .encode()
             .map_err(|err| Error::io(&temporary, std::io::Error::other(err.to_string())))?;
-        let file = writer
-            .into_inner()
-            .map_err(|err| Error::io(&temporary, err.into_error()))?;
+        let mut file = std::fs::File::create(&temporary).map_err(|err| Error::io(&temporary, err))?;
+        // In pieces of a megabyte: one write of a hundred megabytes was
+        // three times slower here (0.6 s against 0.2 s at 28k articles).
+        for part in &parts {
+            for piece in part.chunks(1 << 20) {
+                std::io::Write::write_all(&mut file, piece).map_err(|err| Error::io(&temporary, err))?;
+            }
+        }
         file.sync_all().map_err(|err| Error::io(&temporary, err))?;
         let target = dir.join(STATE_FILE);
         std::fs::rename(&temporary, &target).map_err(|err| Error::io(&target, err))

@@ -196,14 +196,14 @@ fn only_the_search_files_an_edit_touches_are_serialised_again() {
         digits: config.digits,
     };
     let mut kept = None;
-    let (files, pages) = render_search(&prepared.site, dates, &mut kept, &|_, _| false);
+    let (files, pages) = render_search(&prepared.site, dates, &mut kept, &|_, _| false).unwrap();
     assert_eq!(files.len(), pages.len());
     assert!(files.iter().map(|f| &f.path).eq(pages.iter().map(|(p, _)| p)));
     // What the manifest of that build records: nothing is serialised again
     // but the two small files that are always written.
     let recorded: BTreeSet<(String, Option<u64>)> = pages.iter().cloned().collect();
     let unchanged = |path: &str, print: u64| recorded.contains(&(path.to_string(), Some(print)));
-    let (again, listed) = render_search(&prepared.site, dates, &mut kept, &unchanged);
+    let (again, listed) = render_search(&prepared.site, dates, &mut kept, &unchanged).unwrap();
     let again: Vec<&str> = again.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(again, ["search/meta.json", "search/search.js"]);
     assert_eq!(listed.into_iter().collect::<BTreeSet<_>>(), recorded);
@@ -217,10 +217,10 @@ fn only_the_search_files_an_edit_touches_are_serialised_again() {
     site.write(oldest, format!("{text}\nكلمةمضافةللاختبار\n"));
     let edited = arshif::pipeline::prepare(&options).expect("prepare");
     // The index kept from the last render is patched: it must give what a fresh one gives.
-    let (patched, _) = render_search(&edited.site, dates, &mut kept, &|_, _| false);
-    let (fresh, _) = render_search(&edited.site, dates, &mut None, &|_, _| false);
+    let (patched, _) = render_search(&edited.site, dates, &mut kept, &|_, _| false).unwrap();
+    let (fresh, _) = render_search(&edited.site, dates, &mut None, &|_, _| false).unwrap();
     assert!(patched == fresh, "the patched index differs from a fresh one");
-    let (changed, pages_after) = render_search(&edited.site, dates, &mut kept, &unchanged);
+    let (changed, pages_after) = render_search(&edited.site, dates, &mut kept, &unchanged).unwrap();
     let changed: Vec<&str> = changed.iter().map(|f| f.path.as_str()).collect();
     let index_changed = changed.iter().filter(|p| p.starts_with("search/index/")).count();
     let index_total = pages.iter().filter(|(p, _)| p.starts_with("search/index/")).count();
@@ -692,7 +692,7 @@ fn search_step_timing() {
     };
     for run in 1..=2 {
         let started = Instant::now();
-        let files = arshif::render::search::search_files(&prepared.site, dates);
+        let files = arshif::render::search::search_files(&prepared.site, dates).unwrap();
         let elapsed = started.elapsed();
         let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
         let count = |dir: &str| files.iter().filter(|f| f.path.starts_with(dir)).count();

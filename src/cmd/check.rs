@@ -322,9 +322,11 @@ fn add_lines(site: &Site, problems: &mut [Diagnostic]) {
                 else {
                     continue;
                 };
-                let lines = links.entry(index).or_insert_with(|| match &site.articles[index].body {
-                    Body::Markdown { source, first_line } => link_lines(source, *first_line),
-                    Body::Text(_) => Vec::new(),
+                let lines = links.entry(index).or_insert_with(|| {
+                    match arshif::load::reload_body(&site.articles[index]).as_deref() {
+                        Ok(Body::Markdown { source, first_line }) => link_lines(source, *first_line),
+                        _ => Vec::new(),
+                    }
                 });
                 let nth = seen.entry((index, destination.clone())).or_default();
                 problem.line = lines

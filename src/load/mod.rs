@@ -291,6 +291,39 @@ pub fn load_file(file: &SourceFile) -> (Option<Article>, Vec<Diagnostic>) {
     }
 }
 
+/// The text of an article whose body is not in memory ([`Body::Elsewhere`]:
+/// it came from the cache), read from its file again. The file must still
+/// hold the text the article was made from: a file changed since the
+/// build read it is an error (build again), never a page mixing the two.
+pub fn reload_body(article: &Article) -> Result<std::borrow::Cow<'_, Body>, Diagnostic> {
+    if !matches!(article.body, Body::Elsewhere) {
+        return Ok(std::borrow::Cow::Borrowed(&article.body));
+    }
+    let path = &article.file;
+    let changed = || {
+        Diagnostic::error(
+            path,
+            None,
+            "changed",
+            "the file changed while the build was running: build again",
+        )
+    };
+    let bytes = std::fs::read(path).map_err(|err| match err.kind() {
+        std::io::ErrorKind::NotFound => changed(),
+        _ => Diagnostic::error(path, None, "unreadable", format!("cannot read: {err}")),
+    })?;
+    let decoded = decode::decode(bytes).map_err(|_| changed())?;
+    if hash_text(&decoded.text) != article.source_hash {
+        return Err(changed());
+    }
+    let file = SourceFile {
+        path: path.clone(),
+        content_path: article.content_path.clone(),
+    };
+    let (reread, _) = parse_article(&file, &decoded.text)?;
+    Ok(std::borrow::Cow::Owned(reread.body))
+}
+
 /// What reading a file gave.
 enum ReadOutcome {
     /// The bytes, with the file unchanged from before to after the read.
@@ -568,6 +601,42 @@ pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_left_in_its_file_is_read_again_only_while_the_file_is_unchanged() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).expect("mkdir");
+        for (name, text) in [
+            (
+                "a.md",
+                "---\ntitle: عنوان\n---\n\nفقرة أولى.\n\n## فرعي\n\nفقرة ثانية.\n",
+            ),
+            ("b.txt", "عنوان\nمقدمة.\nفقرة أولى.\nفقرة ثانية.\n"),
+        ] {
+            let file = SourceFile {
+                content_path: name.to_string(),
+                path: content.join(name),
+            };
+            std::fs::write(&file.path, text).expect("write");
+            let (article, problems) = load_file(&file);
+            let article = article.unwrap_or_else(|| panic!("{name}: {problems:?}"));
+            // As the cache gives it back: without its text.
+            let mut cached = article.clone();
+            cached.body = Body::Elsewhere;
+            let body = reload_body(&cached).expect("unchanged file");
+            assert_eq!(format!("{:?}", *body), format!("{:?}", article.body), "{name}");
+            assert!(!matches!(*body, Body::Elsewhere));
+            // A body in memory is not read again.
+            assert!(matches!(reload_body(&article), Ok(std::borrow::Cow::Borrowed(_))));
+            // Changed or gone since the build read it: an error naming the file.
+            std::fs::write(&file.path, format!("{text}فقرة جديدة.\n")).expect("write");
+            let problem = reload_body(&cached).expect_err("changed file");
+            assert_eq!((problem.kind, &problem.file), ("changed", &file.path));
+            std::fs::remove_file(&file.path).expect("remove");
+            assert_eq!(reload_body(&cached).expect_err("removed file").kind, "changed");
+        }
+    }
 
     #[test]
     fn a_watchers_changes_give_what_a_walk_gives() {

@@ -4,7 +4,9 @@
 
 use crate::analyse::normalise::strip_read_also;
 use crate::article::{Article, Body, TextBlock};
+use crate::error::{Error, Result};
 use crate::load::markdown::options;
+use crate::load::reload_body;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// Longest description taken from the text (in characters, before `…`).
@@ -12,19 +14,22 @@ pub const EXCERPT_CHARS: usize = 300;
 
 /// The article's lede, or the first paragraph of its text (without markup,
 /// whitespace collapsed, cut to [`EXCERPT_CHARS`]). `None` when the article
-/// has neither.
-pub fn description(article: &Article) -> Option<String> {
+/// has neither. Fails only when the text had to be read again from a file
+/// that changed since (see `load::reload_body`).
+pub fn description(article: &Article) -> Result<Option<String>> {
     if let Some(lede) = article.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        return Some(collapse_whitespace(lede));
+        return Ok(Some(collapse_whitespace(lede)));
     }
-    let text = match &article.body {
+    let body = reload_body(article).map_err(|problem| Error::Invalid(vec![problem]))?;
+    let text = match &*body {
         Body::Text(blocks) => blocks.iter().find_map(|block| match block {
             TextBlock::Paragraph(text) => Some(collapse_whitespace(text)).filter(|t| !t.is_empty()),
             _ => None,
         }),
         Body::Markdown { source, .. } => first_markdown_paragraph(source),
-    }?;
-    Some(truncate(&text, EXCERPT_CHARS))
+        Body::Elsewhere => None,
+    };
+    Ok(text.map(|text| truncate(&text, EXCERPT_CHARS)))
 }
 
 /// The text of the first paragraph that is not a read-also reference.

@@ -62,7 +62,7 @@ pub struct FeedSpec<'a> {
 }
 
 /// Writes an Atom feed of the newest dated articles of `spec.members`.
-pub fn atom(site: &Site, spec: &FeedSpec) -> OutputFile {
+pub fn atom(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
     let base = &site.config.base_url;
     let entries: Vec<usize> = spec
         .members
@@ -128,17 +128,17 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> OutputFile {
             ));
         }
         // The lede, or the opening of the text when there is none.
-        if let Some(summary) = description(article) {
+        if let Some(summary) = description(article)? {
             xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&summary)));
         }
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
-    OutputFile {
+    Ok(OutputFile {
         path: spec.feed_path.clone(),
         bytes: xml.into_bytes(),
         origin: format!("the feed /{}", spec.feed_path),
-    }
+    })
 }
 
 #[cfg(test)]

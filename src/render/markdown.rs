@@ -44,8 +44,9 @@ pub fn render_body(
     resolver: &LinkResolver,
     index: usize,
     url_of: &dyn Fn(usize) -> String,
-) -> RenderedBody {
+) -> crate::error::Result<RenderedBody> {
     let article = &site.articles[index];
+    let body = crate::load::reload_body(article).map_err(|problem| crate::error::Error::Invalid(vec![problem]))?;
     let targets = &site.links[index].read_also_targets;
     let inline_refs: Vec<usize> = article
         .read_also
@@ -71,7 +72,7 @@ pub fn render_body(
             ),
         }
     };
-    match &article.body {
+    Ok(match &*body {
         Body::Text(blocks) => RenderedBody {
             html: render_text_blocks(blocks, &reference_box),
             broken_links: Vec::new(),
@@ -84,7 +85,12 @@ pub fn render_body(
             &reference_box,
             site.config.unsafe_html,
         ),
-    }
+        // `reload_body` never gives it.
+        Body::Elsewhere => RenderedBody {
+            html: String::new(),
+            broken_links: Vec::new(),
+        },
+    })
 }
 
 fn render_text_blocks(blocks: &[TextBlock], reference_box: &dyn Fn(usize) -> String) -> String {

@@ -152,7 +152,7 @@ pub fn render_site(
     let keep = memory.is_some();
     let mut scratch = RenderMemory::default();
     let RenderMemory { search, read_also } = memory.unwrap_or(&mut scratch);
-    let (rendered, (always, (search_files, search_pages))) = rayon::join(
+    let (rendered, (always, search_files)) = rayon::join(
         || {
             let rendered = pages::render_pages(site, theme, read_also, unchanged, &emitter);
             if !keep {
@@ -177,6 +177,7 @@ pub fn render_site(
     );
     let rendered = rendered?;
     let always = always?;
+    let (search_files, search_pages) = search_files?;
     let mut emitted = rendered.emitted;
     let mut files = rendered.files;
     let mut pages = rendered.pages;

@@ -500,32 +500,26 @@ fn render_job(
         Job::TopicsIndex => quiet(render_topics_index(r, members)),
         Job::TopicFeed(t) => {
             let topic = &config.topics[t];
-            Ok((
-                feeds::atom(
-                    site,
-                    &FeedSpec {
-                        title: &format!("{} — {}", topic.name, config.title),
-                        subtitle: &topic.description,
-                        feed_path: format!("topics/{}/atom.xml", topic.slug),
-                        page_path: format!("topics/{}/", topic.slug),
-                        members: &members[t],
-                    },
-                ),
-                Vec::new(),
-            ))
-        }
-        Job::SiteFeed => Ok((
-            feeds::atom(
+            quiet(feeds::atom(
                 site,
                 &FeedSpec {
-                    title: &config.title,
-                    subtitle: &config.description,
-                    feed_path: "atom.xml".into(),
-                    page_path: String::new(),
-                    members: &listings[0].members,
+                    title: &format!("{} — {}", topic.name, config.title),
+                    subtitle: &topic.description,
+                    feed_path: format!("topics/{}/atom.xml", topic.slug),
+                    page_path: format!("topics/{}/", topic.slug),
+                    members: &members[t],
                 },
-            ),
-            Vec::new(),
+            ))
+        }
+        Job::SiteFeed => quiet(feeds::atom(
+            site,
+            &FeedSpec {
+                title: &config.title,
+                subtitle: &config.description,
+                feed_path: "atom.xml".into(),
+                page_path: String::new(),
+                members: &listings[0].members,
+            },
         )),
         Job::ReadAlso(page) => quiet(render_read_also(r, page)),
         // Rendered apart, with the entries kept from the last render.
@@ -581,7 +575,7 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
     let article: &Article = &site.articles[index];
     let links = &site.links[index];
     let url_of = |i: usize| r.urls[i].clone();
-    let body = render_body(site, &r.resolver, index, &url_of);
+    let body = render_body(site, &r.resolver, index, &url_of)?;
     let warnings = body
         .broken_links
         .iter()
@@ -598,7 +592,7 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         title: &site.articles[i].title,
         url: &r.urls[i],
     };
-    let description = excerpt::description(article);
+    let description = excerpt::description(article)?;
     let context = ArticleContext {
         title: &article.title,
         summary: article.summary.as_deref(),

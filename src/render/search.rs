@@ -29,6 +29,7 @@
 
 pub use crate::analyse::search_terms::{query_terms, terms_of};
 use crate::article::Article;
+use crate::error::Result;
 use crate::link::Site;
 use crate::render::dates::DateFormat;
 use crate::render::excerpt::{description, truncate};
@@ -211,10 +212,13 @@ fn chunk_json(terms: &[(&str, &[(u32, u8)])]) -> String {
     chunk
 }
 
+/// A page's path with the fingerprint of what it holds (`None`: always written).
+pub type PagePrint = (String, Option<u64>);
+
 /// The search files of the site: `meta.json`, the index chunks, the
 /// article chunks, and the script.
-pub fn search_files(site: &Site, dates: DateFormat) -> Vec<OutputFile> {
-    render_search(site, dates, &mut None, &|_, _| false).0
+pub fn search_files(site: &Site, dates: DateFormat) -> Result<Vec<OutputFile>> {
+    Ok(render_search(site, dates, &mut None, &|_, _| false)?.0)
 }
 
 /// The search files as pages of a render: every search path with the
@@ -226,7 +230,7 @@ pub fn render_search(
     dates: DateFormat,
     kept: &mut Option<SearchIndex>,
     unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
-) -> (Vec<OutputFile>, Vec<(String, Option<u64>)>) {
+) -> Result<(Vec<OutputFile>, Vec<PagePrint>)> {
     let layout = hash_of((
         format!("{:?} {:?}", dates.style, dates.digits),
         (
@@ -277,29 +281,30 @@ pub fn render_search(
                 layout,
                 articles.iter().map(|a| (a.source_hash, a.path())).collect::<Vec<_>>(),
             ));
-            let file = (!unchanged(&path, print)).then(|| {
-                let docs: Vec<serde_json::Value> = articles
-                    .iter()
-                    .map(|a| {
-                        let lede = description(a).map(|d| truncate(&d, LEDE_CHARS)).unwrap_or_default();
-                        serde_json::json!([
-                            a.path(),
-                            a.title,
-                            a.date_string().unwrap_or_default(),
-                            a.date.map(|d| dates.day(&d)).unwrap_or_default(),
-                            lede,
-                        ])
-                    })
-                    .collect();
-                OutputFile {
-                    path: path.clone(),
-                    bytes: html_safe_json(&serde_json::Value::Array(docs)).into_bytes(),
-                    origin: "the search index".into(),
-                }
-            });
-            (path, print, file)
+            if unchanged(&path, print) {
+                return Ok((path, print, None));
+            }
+            let docs: Vec<serde_json::Value> = articles
+                .iter()
+                .map(|a| {
+                    let lede = description(a)?.map(|d| truncate(&d, LEDE_CHARS)).unwrap_or_default();
+                    Ok(serde_json::json!([
+                        a.path(),
+                        a.title,
+                        a.date_string().unwrap_or_default(),
+                        a.date.map(|d| dates.day(&d)).unwrap_or_default(),
+                        lede,
+                    ]))
+                })
+                .collect::<Result<_>>()?;
+            let file = OutputFile {
+                path: path.clone(),
+                bytes: html_safe_json(&serde_json::Value::Array(docs)).into_bytes(),
+                origin: "the search index".into(),
+            };
+            Ok((path, print, Some(file)))
         })
-        .collect();
+        .collect::<Result<_>>()?;
 
     let mut stop_words: Vec<&str> = crate::analyse::tokens::stop_word_list().collect();
     stop_words.sort_unstable();
@@ -331,5 +336,5 @@ pub fn render_search(
     }
     drop(terms);
     *kept = Some(index);
-    (files, pages)
+    Ok((files, pages))
 }

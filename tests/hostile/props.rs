@@ -222,8 +222,8 @@ proptest! {
         let site = arshif::link::assemble(config, vec![std::sync::Arc::new(article), std::sync::Arc::new(other)], false).expect("two URLs");
         let resolver = LinkResolver::new(&site.articles);
         let url_of = |i: usize| format!("/{}", site.articles[i].path());
-        let rendered = render_body(&site, &resolver, 0, &url_of);
-        let again = render_body(&site, &resolver, 0, &url_of);
+        let rendered = render_body(&site, &resolver, 0, &url_of).unwrap();
+        let again = render_body(&site, &resolver, 0, &url_of).unwrap();
         prop_assert_eq!(&rendered.html, &again.html, "rendering is deterministic");
         if !unsafe_html {
             for (tag, attributes) in tags(&rendered.html) {

@@ -232,7 +232,62 @@ impl Index {
     }
 }
 
+/// What a cache stores of a [`RelatedState`] besides its entries.
+#[derive(Serialize, Deserialize)]
+struct StoredHead<T, M> {
+    tuning: T,
+    model: M,
+    stale: bool,
+}
+
 impl RelatedState {
+    /// The state as bincode parts: the model first, then the entries cut
+    /// into `runs` runs, encoded in parallel (a large archive's state is
+    /// a hundred megabytes: one thread would take twice as long).
+    pub fn encode_parts(&self, runs: usize) -> Result<Vec<Vec<u8>>, bincode::Error> {
+        let head = StoredHead {
+            tuning: &self.tuning,
+            model: &self.model,
+            stale: self.stale,
+        };
+        let run = self.entries.len().div_ceil(runs.max(1)).max(1);
+        let (head, entries) = rayon::join(
+            || bincode::serialize(&head),
+            || {
+                self.entries
+                    .par_chunks(run)
+                    .map(bincode::serialize)
+                    .collect::<Result<Vec<_>, _>>()
+            },
+        );
+        let mut parts = vec![head?];
+        parts.extend(entries?);
+        Ok(parts)
+    }
+
+    /// The state from the parts [`RelatedState::encode_parts`] gave, decoded in parallel.
+    pub fn decode_parts(parts: &[&[u8]]) -> Result<RelatedState, bincode::Error> {
+        let (head, runs) = parts
+            .split_first()
+            .ok_or_else(|| Box::new(bincode::ErrorKind::Custom("no related-articles state".into())))?;
+        let (head, runs) = rayon::join(
+            || bincode::deserialize::<StoredHead<Tuning, Model>>(head),
+            || {
+                runs.par_iter()
+                    .map(|run| bincode::deserialize::<Vec<Entry>>(run))
+                    .collect::<Result<Vec<_>, _>>()
+            },
+        );
+        let head = head?;
+        Ok(RelatedState {
+            tuning: head.tuning,
+            model: head.model,
+            entries: runs?.into_iter().flatten().collect(),
+            index: None,
+            stale: head.stale,
+        })
+    }
+
     /// Computes every list from scratch.
     pub fn compute(profiles: Vec<Profile>, tuning: &Tuning) -> RelatedState {
         let sampler = Sampler::of(&profiles, tuning.min_sample);
