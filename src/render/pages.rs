@@ -120,7 +120,7 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn render(&self, template: &str, path: &str, origin: String, context: &impl Serialize) -> Result<OutputFile> {
+    fn render(&self, template: &str, path: &str, origin: String, context: serde_json::Value) -> Result<OutputFile> {
         let html = self.theme.render(template, context)?;
         Ok(OutputFile {
             path: file_of(path),
@@ -530,7 +530,7 @@ fn render_job(
             "404.html",
             "404.html",
             "the 404 page".into(),
-            &serde_json::json!({
+            serde_json::json!({
                 "site": &r.site_context,
                 "page": r.page("الصفحة غير موجودة".into(), "404.html", "not_found", None),
             }),
@@ -539,7 +539,7 @@ fn render_job(
             "search.html",
             "search/",
             "the search page".into(),
-            &serde_json::json!({
+            serde_json::json!({
                 "site": &r.site_context,
                 "page": r.page("البحث".into(), "search/", "search", None),
             }),
@@ -629,7 +629,7 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         "article.html",
         path,
         article.file.display().to_string(),
-        &serde_json::json!({
+        serde_json::json!({
             "site": &r.site_context,
             "page": r.page(article.title.clone(), path, "article", None),
             "article": context,
@@ -728,7 +728,7 @@ fn render_listing(r: &Renderer, listing: &Listing, page: Page) -> Result<OutputF
         "list.html",
         &path,
         format!("the {} listing /{}", listing.kind, listing.path),
-        &serde_json::json!({
+        serde_json::json!({
             "site": &r.site_context,
             "page": r.page(title, &path, listing.kind, None),
             "listing": {
@@ -768,7 +768,7 @@ fn render_archive_index(r: &Renderer) -> Result<OutputFile> {
         "archive.html",
         "archive/",
         "the archive index".into(),
-        &serde_json::json!({
+        serde_json::json!({
             "site": &r.site_context,
             "page": r.page("الأرشيف".into(), "archive/", "archive", None),
             "archive": { "years": years },
@@ -792,7 +792,7 @@ fn render_tags_index(r: &Renderer, listings: &[Listing]) -> Result<OutputFile> {
         "terms.html",
         "tags/",
         "the tags index".into(),
-        &serde_json::json!({
+        serde_json::json!({
             "site": &r.site_context,
             "page": r.page("الوسوم".into(), "tags/", "tags", None),
             "terms": { "heading": "الوسوم", "items": items },
@@ -898,7 +898,7 @@ fn render_topic(r: &Renderer, members: &[Vec<usize>], topic: usize, page: Page) 
         "topic.html",
         &this_page,
         format!("the topic page /{path}"),
-        &serde_json::json!({
+        serde_json::json!({
             "site": &r.site_context,
             "page": r.page(title, &this_page, "topic", Some(feed_url.clone())),
             "topic": {
@@ -943,7 +943,7 @@ fn render_topics_index(r: &Renderer, members: &[Vec<usize>]) -> Result<OutputFil
         "topics.html",
         "topics/",
         "the topics index".into(),
-        &serde_json::json!({
+        serde_json::json!({
             "site": &r.site_context,
             "page": r.page("المواضيع".into(), "topics/", "topics", None),
             "topics": topics,
@@ -996,7 +996,7 @@ fn render_read_also(r: &Renderer, page: Page) -> Result<OutputFile> {
         "read_also.html",
         &path,
         "the read-also index".into(),
-        &serde_json::json!({
+        serde_json::json!({
             "site": &r.site_context,
             "page": r.page(title, &path, "read_also", None),
             "read_also": {

@@ -181,7 +181,7 @@ pub fn sitemaps(base_url: &str, entries: &[Entry], limits: SitemapLimits) -> Vec
 pub fn robots(site: &Site, theme: &Theme) -> Result<OutputFile> {
     let text = theme.render(
         "robots.txt",
-        &serde_json::json!({
+        serde_json::json!({
             "site": { "title": &site.config.title, "base_url": &site.config.base_url },
             "sitemap_url": absolute_url(&site.config.base_url, "sitemap.xml"),
         }),
