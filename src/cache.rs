@@ -19,7 +19,7 @@ use std::time::SystemTime;
 const STATE_FILE: &str = "state.bin";
 
 /// Changes whenever the cache's layout or what it means changes.
-const FORMAT: &str = concat!("arshif-cache-5/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("arshif-cache-6/", env!("CARGO_PKG_VERSION"));
 
 /// A diagnostic as the cache stores it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -202,10 +202,15 @@ impl BuildState {
         if core.related != related.is_some() {
             return None;
         }
+        let files: BTreeMap<String, CachedFile> = files?.into_iter().flatten().collect();
+        let mut related = related;
+        if let Some(state) = related.as_mut() {
+            state.restore_weights(files.values().map(|f| &*f.article));
+        }
         Some(BuildState {
             analysis_print: core.analysis_print,
             saved_at: core.saved_at,
-            files: files?.into_iter().flatten().collect(),
+            files,
             related,
             manifest: core.manifest,
             ..BuildState::default()

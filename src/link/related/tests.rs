@@ -6,9 +6,11 @@ fn profile(key: u64, text: &str) -> Profile {
     let mut analyser = Analyser::new();
     let title = analyser.terms(text.lines().next().unwrap_or_default());
     let body = analyser.terms(text);
+    let weights: std::sync::Arc<[(Term, f32)]> = crate::analyse::tokens::weigh(&title, &[], &body).into();
     Profile {
         key,
-        weights: crate::analyse::tokens::weigh(&title, &[], &body).into(),
+        weights_print: weights_print(&weights),
+        weights,
         topics: Vec::new(),
         tags: Vec::new(),
         day: None,
@@ -267,4 +269,35 @@ fn recent_articles_stay_out_of_the_sample_so_editing_or_adding_them_does_not_ret
     current[sampled].weights = replacement[sampled].weights.clone();
     let (_, report) = next.update(current, &tuning, false);
     assert!(report.retrained, "editing a sampled article did not retrain");
+}
+
+#[test]
+fn the_row_table_gives_the_merged_dot_product_bit_for_bit() {
+    // Rows of synthetic articles, some sharing terms, of very different
+    // lengths (a table sized for a long row is then reused for short ones),
+    // and terms that collide in a small table.
+    let profiles = synthetic(60, 7);
+    let tuning = small_tuning();
+    let state = RelatedState::compute(profiles, &tuning);
+    let mut rows: Vec<Row> = state.entries.iter().map(|e| e.row.clone()).collect();
+    rows.push((0..500u32).map(|t| (t * 64, 1.0 / (t + 1) as f32)).collect());
+    rows.push(vec![(0, 0.5), (64, 0.25), (128, 0.125)]);
+    rows.push(Vec::new());
+    let mut table = RowTable::default();
+    let mut shared = 0;
+    for a in &rows {
+        table.load(a);
+        for b in &rows {
+            let merged = sparse_cosine(a, b);
+            assert_eq!(
+                table.dot(b).to_bits(),
+                merged.to_bits(),
+                "{} × {} terms",
+                a.len(),
+                b.len()
+            );
+            shared += usize::from(merged != 0.0);
+        }
+    }
+    assert!(shared > rows.len(), "the rows share terms: {shared}");
 }
