@@ -14,5 +14,6 @@ pub mod error;
 pub mod link;
 pub mod load;
 pub mod pipeline;
+pub mod postings;
 pub mod render;
 pub mod write;

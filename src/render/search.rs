@@ -27,16 +27,17 @@
 //!   `[path below the base path, headline, RFC 3339 date, date as the site
 //!   writes it, lede]`, for showing results.
 
+use crate::analyse::search_terms::SearchTerms;
 pub use crate::analyse::search_terms::{query_terms, terms_of};
 use crate::article::Article;
 use crate::error::Result;
 use crate::link::Site;
+use crate::postings::{self, Builder, Grouped};
 use crate::render::dates::DateFormat;
 use crate::render::excerpt::{description, truncate};
 use crate::render::pages::{hash_of, html_safe_json};
 use crate::render::OutputFile;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -97,27 +98,12 @@ impl SearchIndex {
     /// The index of a site's articles.
     pub fn build(site: &Site) -> Self {
         let articles: Vec<Arc<Article>> = site.articles.iter().rev().cloned().collect();
-        // Shards by term hash, one pass each over the articles, run in
-        // parallel; the shards' union is sorted afterwards, so the result
-        // does not depend on their number.
-        let shards = rayon::current_num_threads().max(1) as u64;
-        let mut terms: Vec<(Box<str>, Postings)> = (0..shards)
-            .into_par_iter()
-            .flat_map_iter(|shard| {
-                let mut map: FxHashMap<&str, Postings> = FxHashMap::default();
-                for (id, article) in articles.iter().enumerate() {
-                    for (term, weight) in article.analysis.search.iter() {
-                        if hash_of(term) % shards == shard {
-                            map.entry(term).or_default().push((id as u32, weight));
-                        }
-                    }
-                }
-                map.into_iter().map(|(term, list)| (Box::from(term), list))
-            })
-            .collect();
-        terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let lists: Vec<&SearchTerms> = articles.iter().map(|a| &a.analysis.search).collect();
+        let terms = gather(&lists, postings::RANGE_POSTINGS);
+        drop(lists);
         SearchIndex {
             articles,
+            // Sorted pairs: collecting them builds the map in bulk.
             terms: terms.into_iter().collect(),
         }
     }
@@ -171,6 +157,80 @@ impl SearchIndex {
     fn entries(&self) -> Vec<(&str, &[(u32, u8)])> {
         self.terms.iter().map(|(t, list)| (&**t, list.as_slice())).collect()
     }
+}
+
+/// Terms of at most this many bytes (most of them) are keyed by a
+/// [`ShortKey`] while the index is gathered.
+const SHORT_TERM: usize = 15;
+
+/// A term of at most [`SHORT_TERM`] bytes packed into two numbers: its
+/// bytes zero-padded, big-endian, then its length (which tells "ab" from
+/// "ab\0"). Their order is the terms' code point order, and comparing or
+/// hashing them reads nothing outside the table, where a `&str` key means
+/// a cache miss into some article's text at every lookup.
+type ShortKey = (u64, u64);
+
+/// The [`ShortKey`] of a term, if it is short enough.
+fn short_key(term: &str) -> Option<ShortKey> {
+    let bytes = term.as_bytes();
+    if bytes.len() > SHORT_TERM {
+        return None;
+    }
+    let mut packed = [0u8; 16];
+    packed[..bytes.len()].copy_from_slice(bytes);
+    packed[15] = bytes.len() as u8;
+    let number = u128::from_be_bytes(packed);
+    Some(((number >> 64) as u64, number as u64))
+}
+
+/// The term a [`ShortKey`] was made of.
+fn short_term((high, low): ShortKey) -> Box<str> {
+    let packed = (u128::from(high) << 64 | u128::from(low)).to_be_bytes();
+    let len = usize::from(packed[15]).min(SHORT_TERM);
+    // The bytes are those of a whole `&str`: nothing is ever replaced.
+    String::from_utf8_lossy(&packed[..len]).into()
+}
+
+/// Every term of `lists` (the terms of articles 0, 1, …) with its
+/// postings, in code point order, gathered by ranges of about `target`
+/// postings (see [`crate::postings`]): the result does not depend on it.
+fn gather(lists: &[&SearchTerms], target: usize) -> Vec<(Box<str>, Postings)> {
+    let ranges = postings::ranges(lists.iter().map(|terms| terms.len()), target);
+    type Part<K> = Grouped<K, (u32, u8)>;
+    let parts: Vec<(Part<ShortKey>, Part<&str>)> = ranges
+        .into_par_iter()
+        .map(|range| {
+            let size = lists[range.clone()].iter().map(|terms| terms.len()).sum();
+            let mut short = Builder::with_capacity(size);
+            let mut long = Builder::with_capacity(0);
+            for (id, terms) in range.clone().zip(&lists[range]) {
+                for (term, weight) in terms.iter() {
+                    match short_key(term) {
+                        Some(key) => short.push(key, (id as u32, weight)),
+                        None => long.push(term, (id as u32, weight)),
+                    }
+                }
+            }
+            (short.finish(), long.finish())
+        })
+        .collect();
+    let (short, long): (Vec<_>, Vec<_>) = parts.into_iter().unzip();
+    let (short, long) = rayon::join(|| postings::merge(&short), || postings::merge(&long));
+    let short: Vec<(Box<str>, Postings)> = short
+        .into_par_iter()
+        .map(|(key, list)| (short_term(key), list))
+        .collect();
+    // A term is either short or long: the two lists hold no term in common.
+    let mut terms = Vec::with_capacity(short.len() + long.len());
+    let mut long = long.into_iter().peekable();
+    for (term, list) in short {
+        while let Some((longer, list)) = long.next_if(|(other, _)| *other < &*term) {
+            terms.push((Box::from(longer), list));
+        }
+        terms.push((term, list));
+    }
+    terms.extend(long.map(|(term, list)| (Box::from(term), list)));
+    terms
 }
 
 /// Where the index chunks start: indices into `terms`.
@@ -337,4 +397,99 @@ pub fn render_search(
     drop(terms);
     *kept = Some(index);
     Ok((files, pages))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Articles over a small vocabulary drawn by a seeded generator, so
+    /// that some terms are in most articles and others in one.
+    fn articles(n: usize) -> Vec<SearchTerms> {
+        // Some longer than a short key holds.
+        let words = [
+            "الصين",
+            "النفط",
+            "أسعار",
+            "مباراة",
+            "الفريق",
+            "حكومة",
+            "برلمان",
+            "هاتف",
+            "الاستثمارات",
+            "المستثمرونالعالميون",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..n)
+            .map(|_| {
+                let mut text = |count: u64| {
+                    let picked: Vec<String> = (0..count)
+                        .map(|_| match next() % 3 {
+                            0 => format!("كلمة{}", next() % 500),
+                            _ => words[(next() % words.len() as u64) as usize].to_string(),
+                        })
+                        .collect();
+                    picked.join(" ")
+                };
+                let (title, lede, body) = (text(3), text(5), text(40));
+                SearchTerms::of(&title, &lede, &body)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn gathering_by_ranges_gives_what_one_pass_in_order_gives() {
+        let articles = articles(120);
+        let lists: Vec<&SearchTerms> = articles.iter().collect();
+        // What the index holds by definition: every posting, in article order.
+        let mut expected: BTreeMap<&str, Postings> = BTreeMap::new();
+        for (id, terms) in lists.iter().enumerate() {
+            for (term, weight) in terms.iter() {
+                expected.entry(term).or_default().push((id as u32, weight));
+            }
+        }
+        let expected: Vec<(Box<str>, Postings)> = expected.into_iter().map(|(t, list)| (Box::from(t), list)).collect();
+        assert!(expected.iter().any(|(_, list)| list.len() > 60));
+        assert!(expected.iter().any(|(_, list)| list.len() == 1));
+        assert!(expected.iter().any(|(term, _)| term.len() > SHORT_TERM));
+        assert!(expected.iter().any(|(term, _)| term.len() <= SHORT_TERM));
+        for target in [1, 10, 100, 1000, usize::MAX] {
+            assert_eq!(gather(&lists, target), expected, "ranges of {target} postings");
+        }
+        assert!(gather(&[], 4).is_empty());
+    }
+
+    #[test]
+    fn short_keys_sort_as_their_terms_and_give_them_back() {
+        let mut terms = vec![
+            "",
+            "a",
+            "ab",
+            "ab\0",
+            "ab\0\0",
+            "ab\0c",
+            "abc",
+            "b",
+            "\u{7f}",
+            "صين",
+            "صينية",
+            "ص",
+            "123456789012345",
+        ];
+        terms.sort_unstable();
+        let keys: Vec<ShortKey> = terms.iter().filter_map(|t| short_key(t)).collect();
+        assert_eq!(keys.len(), terms.len());
+        assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "{keys:x?}");
+        for (term, &key) in terms.iter().zip(&keys) {
+            assert_eq!(&*short_term(key), *term);
+        }
+        assert_eq!(short_key("1234567890123456"), None);
+        assert_eq!(short_key("صينيةصينية"), None);
+    }
 }

@@ -109,6 +109,46 @@ fn assert_same(updated: &RelatedState, fresh: &RelatedState, what: &str) {
     }
 }
 
+/// Asserts that two indexes hold the same lists, weights to the bit.
+fn assert_same_index(a: &Index, b: &Index, what: &str) {
+    let sorted = |map: &FxHashMap<Term, Vec<(u32, f32)>>| {
+        let mut all: Vec<(Term, Vec<(u32, u32)>)> = map
+            .iter()
+            .map(|(t, list)| (*t, list.iter().map(|&(i, w)| (i, w.to_bits())).collect()))
+            .collect();
+        all.sort_unstable();
+        all
+    };
+    assert_eq!(sorted(&a.postings), sorted(&b.postings), "{what}: postings");
+    assert_eq!(sorted(&a.queries), sorted(&b.queries), "{what}: queries");
+}
+
+#[test]
+fn an_index_built_by_ranges_equals_one_built_in_one_pass() {
+    let tuning = small_tuning();
+    let state = RelatedState::compute(synthetic(300, 6), &tuning);
+    // The index by definition: every posting, entry after entry.
+    let mut whole = Index {
+        postings: FxHashMap::default(),
+        queries: FxHashMap::default(),
+    };
+    for (i, entry) in state.entries.iter().enumerate() {
+        for &(term, weight) in entry.row.iter().filter(|&&(t, _)| state.model.queryable(t)) {
+            whole.postings.entry(term).or_default().push((i as u32, weight));
+        }
+        for (term, weight) in query_terms(&entry.row, tuning.query_terms, &state.model) {
+            whole.queries.entry(term).or_default().push((i as u32, weight));
+        }
+    }
+    assert!(whole.postings.values().any(|list| list.len() > 1));
+    for target in [1, 50, 1000, 10_000, usize::MAX] {
+        let built = Index::build_in(&state.entries, &state.model, &tuning, target);
+        assert_same_index(&built, &whole, &format!("ranges of {target} postings"));
+    }
+    let empty = Index::build_in(&[], &state.model, &tuning, 4);
+    assert!(empty.postings.is_empty() && empty.queries.is_empty());
+}
+
 #[test]
 fn incremental_updates_equal_a_fresh_computation() {
     let tuning = small_tuning();
@@ -159,20 +199,7 @@ fn incremental_updates_equal_a_fresh_computation() {
         // An index patched in place holds exactly what a rebuilt one would.
         let kept = next.index.as_ref().expect("an updated state keeps its index");
         let rebuilt = Index::build(&next.entries, &next.model, &tuning);
-        for (name, a, b) in [
-            ("postings", &kept.postings, &rebuilt.postings),
-            ("queries", &kept.queries, &rebuilt.queries),
-        ] {
-            let sorted = |map: &FxHashMap<Term, Vec<(u32, f32)>>| {
-                let mut all: Vec<(Term, Vec<(u32, u32)>)> = map
-                    .iter()
-                    .map(|(t, list)| (*t, list.iter().map(|&(i, w)| (i, w.to_bits())).collect()))
-                    .collect();
-                all.sort_unstable();
-                all
-            };
-            assert_eq!(sorted(a), sorted(b), "step {step}: {name}");
-        }
+        assert_same_index(kept, &rebuilt, &format!("step {step}"));
         state = next;
     }
     assert!(fast_updates >= 3, "only {fast_updates} updates avoided retraining");
