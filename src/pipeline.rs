@@ -2,7 +2,7 @@
 //! a plain function of the previous one's data, timed for benchmarks.
 
 use crate::analyse;
-use crate::article::Article;
+use crate::article::{Article, Body};
 use crate::cache::{nanos, BuildState, CachedFile, Manifest, StoredDiagnostic};
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
@@ -50,10 +50,20 @@ pub struct BuildOptions {
     /// the indexes that make its update cheap. A one-off build drops them
     /// as soon as they are used, lowering its peak memory.
     pub keep_in_memory: bool,
+    /// Up to how many articles their texts stay in memory from loading to
+    /// rendering ([`TEXTS_IN_MEMORY_UP_TO`] by default).
+    pub texts_in_memory_up_to: usize,
 }
 
 /// Name of the default cache folder inside the site root.
 pub const CACHE_DIR: &str = ".arshif-cache";
+
+/// Above this many articles, a fresh article's text is dropped once it is
+/// analysed and read from its file again when its page is rendered
+/// (`load::reload_body`, as for articles from the cache): about 3 KB an
+/// article that would otherwise stay in memory for the whole build (close
+/// to a gigabyte at 280k articles), for a second parse of each file.
+pub const TEXTS_IN_MEMORY_UP_TO: usize = 100_000;
 
 impl BuildOptions {
     /// Options for `root` with the default output `root/public` and cache `root/.arshif-cache`.
@@ -66,6 +76,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             progress: Progress::default(),
+            texts_in_memory_up_to: TEXTS_IN_MEMORY_UP_TO,
             stale_related_ok: false,
             keep_in_memory: false,
         }
@@ -241,6 +252,7 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         return Err(Error::Invalid(problems));
     }
     state.saved_at = reading_started;
+    let keep_texts = loaded.len() <= options.texts_in_memory_up_to;
     timings.time("analyse", || {
         let mut fresh: Vec<&mut Loaded> = loaded.iter_mut().filter(|l| l.fresh).collect();
         reuse.parsed = fresh.len();
@@ -249,6 +261,9 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
             .for_each_init(analyse::tokens::Analyser::new, |analyser, l| {
                 if let Some(article) = Arc::get_mut(&mut l.article) {
                     analyse::analyse(analyser, &matcher.keywords, article);
+                    if !keep_texts {
+                        article.body = Body::Elsewhere;
+                    }
                 }
             });
     });

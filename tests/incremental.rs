@@ -190,3 +190,30 @@ fn rebuilds_with_the_state_in_memory_match_a_clean_build() {
         assert_like_clean_build(&site, &format!("in memory, after changing {file}"));
     }
 }
+
+#[test]
+fn a_build_that_reads_texts_back_at_render_gives_the_same_site() {
+    // Large archives drop each text once analysed and read it again for its
+    // page, feed entry and search entry (`texts_in_memory_up_to`).
+    use arshif::cache::BuildState;
+    use arshif::pipeline::{build_with, BuildOptions};
+    let site = archive();
+    let kept = site.root.join("kept");
+    site.build_ok(&["--no-cache", "--output", &kept.display().to_string()]);
+    let mut options = BuildOptions::new(&site.root);
+    options.cache = None;
+    options.output = site.root.join("reread");
+    options.texts_in_memory_up_to = 0;
+    build_with(&options, &mut BuildState::default()).expect("build");
+    assert_same_files(
+        &snapshot(&kept),
+        &snapshot(&options.output),
+        "texts read back at render",
+    );
+    // The article without a lede takes its description from the text it read back.
+    let page = std::fs::read_to_string(options.output.join("2022/10/old/index.html")).expect("page");
+    assert!(
+        page.contains("<meta name=\"description\" content=\"أمطار غزيرة.\">"),
+        "{page}"
+    );
+}

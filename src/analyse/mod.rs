@@ -28,12 +28,16 @@ pub fn analyse(analyser: &mut Analyser, keywords: &Keywords, article: &mut Artic
     let title = analyser.field(&article.title, spot);
     let lede = analyser.field(article.summary.as_deref().unwrap_or_default(), spot);
     let plain_text = std::mem::take(&mut article.plain_text);
-    let search = search_terms::SearchTerms::of(
-        &article.title,
-        article.summary.as_deref().unwrap_or_default(),
-        &plain_text,
-    );
     let body = analyser.field(&plain_text, spot);
+    drop(plain_text);
+    // The search index and headline matching want the fully folded form:
+    // derived from the stemming form, not normalised a second time.
+    let headline = normalise::refold_for_matching(&title.text);
+    let search = search_terms::SearchTerms::of_normalised([
+        headline.clone(),
+        normalise::refold_for_matching(&lede.text),
+        normalise::refold_for_matching(&body.text),
+    ]);
     let keyword_mentions = if spot {
         keywords.count(&[
             (&title.keys(), TITLE_MENTION, true),
@@ -47,6 +51,6 @@ pub fn analyse(analyser: &mut Analyser, keywords: &Keywords, article: &mut Artic
         weights: tokens::weigh(&title.terms, &lede.terms, &body.terms).into(),
         keyword_mentions,
         search,
-        headline: normalise::normalise(&article.title),
+        headline,
     };
 }

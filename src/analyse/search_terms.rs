@@ -36,7 +36,11 @@ pub struct SearchTerms {
 impl SearchTerms {
     /// The terms of an article's headline, lede and body text.
     pub fn of(title: &str, lede: &str, body: &str) -> Self {
-        let fields = [normalise(title), normalise(lede), normalise(body)];
+        SearchTerms::of_normalised([normalise(title), normalise(lede), normalise(body)])
+    }
+
+    /// [`SearchTerms::of`] the three fields already [`normalise`]d.
+    pub fn of_normalised(fields: [String; 3]) -> Self {
         let mut counts: FxHashMap<&str, [u32; 3]> = FxHashMap::default();
         for (field, text) in fields.iter().enumerate() {
             for term in terms_of(text) {
