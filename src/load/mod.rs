@@ -316,12 +316,20 @@ pub fn reload_body(article: &Article) -> Result<std::borrow::Cow<'_, Body>, Diag
     if hash_text(&decoded.text) != article.source_hash {
         return Err(changed());
     }
-    let file = SourceFile {
-        path: path.clone(),
-        content_path: article.content_path.clone(),
+    // Only the body: the front matter and the scan of the text gave the
+    // article its other fields when the build (or the one that cached it)
+    // read the same text.
+    let body = match Format::of(path).unwrap_or(Format::Text) {
+        Format::Markdown => {
+            let (source, first_line) = markdown::body_only(&decoded.text).ok_or_else(changed)?;
+            Body::Markdown {
+                source: source.to_string(),
+                first_line,
+            }
+        }
+        Format::Text => Body::Text(text::parse(&decoded.text).ok_or_else(changed)?.blocks),
     };
-    let (reread, _) = parse_article(&file, &decoded.text)?;
-    Ok(std::borrow::Cow::Owned(reread.body))
+    Ok(std::borrow::Cow::Owned(body))
 }
 
 /// What reading a file gave.
