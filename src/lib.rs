@@ -17,3 +17,16 @@ pub mod pipeline;
 pub mod postings;
 pub mod render;
 pub mod write;
+
+/// A small deterministic random source for unit tests (xorshift64): fixtures
+/// that look random and are the same on every run. `seed` must not be 0.
+#[cfg(test)]
+pub(crate) fn test_random(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}

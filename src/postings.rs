@@ -213,13 +213,7 @@ mod tests {
 
     #[test]
     fn merged_ranges_give_what_one_pass_in_order_gives() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_random(0x2545_f491_4f6c_dd1d_u64);
         // Documents of distinct keys, some common, many rare.
         let documents: Vec<Vec<(u32, u32)>> = (0..400)
             .map(|_| {

@@ -419,13 +419,7 @@ mod tests {
             "الاستثمارات",
             "المستثمرونالعالميون",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_random(0x9e37_79b9_7f4a_7c15_u64);
         (0..n)
             .map(|_| {
                 let mut text = |count: u64| {

@@ -51,13 +51,7 @@ fn synthetic(n: usize, seed: u64) -> Vec<Profile> {
         ["هاتف", "تطبيق", "شركة", "شاشة", "بطارية", "كاميرا"],
         ["انتخابات", "برلمان", "حكومة", "وزير", "حزب", "معارضة"],
     ];
-    let mut state = seed;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = crate::test_random(seed);
     (0..n)
         .map(|i| {
             let words = &vocabularies[i % 4];
