@@ -605,6 +605,7 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
                 write::write_changed(
                     &options.output,
                     &rendered.files,
+                    &rendered.emitted,
                     &rendered.pages,
                     old,
                     Some(&static_dir),
@@ -618,10 +619,10 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
         }
         Target::Full(staging) => {
             let generated: Vec<&str> = rendered.emitted.iter().map(|f| f.path.as_str()).collect();
-            let written = prepared.timings.time("write", || {
+            let (written, statics) = prepared.timings.time("write", || {
                 write::finish_staging(&options.output, staging, &generated, Some(&static_dir))
             })?;
-            let manifest = write::manifest_of(&options.output, &rendered.emitted, &rendered.pages, Some(&static_dir))?;
+            let manifest = write::manifest_of(&options.output, &rendered.emitted, &rendered.pages, statics);
             (written, None, manifest)
         }
     };

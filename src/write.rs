@@ -133,30 +133,30 @@ pub fn discard_staging(staging: &Path) {
 
 /// Copies `static_dir` into the staging folder, whose `generated` files are
 /// written, and swaps it in for `output`; on failure the staging folder is
-/// removed and the output left as it was.
+/// removed and the output left as it was. Gives the hash of each static
+/// file's bytes, as the manifest records them.
 pub fn finish_staging(
     output: &Path,
     staging: &Path,
     generated: &[&str],
     static_dir: Option<&Path>,
-) -> Result<WriteReport> {
-    let mut report = WriteReport {
-        generated: generated.len(),
-        copied: 0,
-    };
-    if let Some(static_dir) = static_dir.filter(|d| d.is_dir()) {
-        let generated: BTreeSet<&str> = generated.iter().copied().collect();
-        match copy_static(static_dir, staging, &generated) {
-            Ok(copied) => report.copied = copied,
-            Err(err) => {
-                discard_staging(staging);
-                return Err(err);
-            }
+) -> Result<(WriteReport, BTreeMap<String, u64>)> {
+    let count = generated.len();
+    let generated: BTreeSet<&str> = generated.iter().copied().collect();
+    let statics = match copy_static(static_dir, staging, &generated) {
+        Ok(statics) => statics,
+        Err(err) => {
+            discard_staging(staging);
+            return Err(err);
         }
-    }
+    };
+    let report = WriteReport {
+        generated: count,
+        copied: statics.len(),
+    };
     let (_, previous) = sibling_paths(output);
     swap_in(staging, output, &previous)?;
-    Ok(report)
+    Ok((report, statics))
 }
 
 fn remove_if_exists(path: &Path) -> Result<()> {
@@ -167,24 +167,34 @@ fn remove_if_exists(path: &Path) -> Result<()> {
     }
 }
 
-/// Copies `static/` as is; a static file may not replace a generated page.
-fn copy_static(static_dir: &Path, staging: &Path, generated: &BTreeSet<&str>) -> Result<usize> {
-    let files = static_files(Some(static_dir))?;
-    if let Some((relative, file)) = files.iter().find(|(r, _)| generated.contains(r.as_str())) {
-        return Err(Error::Refused(format!(
-            "{} would replace the generated page /{}: rename or remove it",
-            file.display(),
-            relative
-        )));
-    }
-    for (relative, file) in &files {
-        let target = staging.join(relative);
+/// Copies `static/` as is, reading each file once for its copy and its
+/// hash; a static file may not replace a generated page.
+fn copy_static(static_dir: Option<&Path>, staging: &Path, generated: &BTreeSet<&str>) -> Result<BTreeMap<String, u64>> {
+    let files = static_files(static_dir)?;
+    refuse_static_over_page(&files, |path| generated.contains(path))?;
+    let mut hashes = BTreeMap::new();
+    for (relative, file) in files {
+        let bytes = std::fs::read(&file).map_err(|err| Error::io(&file, err))?;
+        let target = staging.join(&relative);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
         }
-        std::fs::copy(file, &target).map_err(|err| Error::io(file, err))?;
+        std::fs::write(&target, &bytes).map_err(|err| Error::io(&target, err))?;
+        hashes.insert(relative, hash_bytes(&bytes));
     }
-    Ok(files.len())
+    Ok(hashes)
+}
+
+/// Refuses a static file at the path of a generated page.
+fn refuse_static_over_page(statics: &[(String, PathBuf)], is_page: impl Fn(&str) -> bool) -> Result<()> {
+    match statics.iter().find(|(relative, _)| is_page(relative)) {
+        Some((relative, file)) => Err(Error::Refused(format!(
+            "{} would replace the generated page /{}: rename or remove it",
+            file.display(),
+            relative
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn swap_in(staging: &Path, output: &Path, previous: &Path) -> Result<()> {
@@ -319,10 +329,12 @@ pub struct IncrementalReport {
 /// Updates an output folder that `old` describes: writes the rendered
 /// files whose bytes changed (each atomically), leaves every other file
 /// untouched (its modification time too), removes pages that are gone,
-/// and syncs `static/`. `pages` lists every page of the new site.
+/// and syncs `static/`. `pages` lists every page of the new site;
+/// `emitted` has the hash of each rendered file's bytes.
 pub fn write_changed(
     output: &Path,
     files: &[OutputFile],
+    emitted: &[crate::render::Emitted],
     pages: &[(String, Option<u64>)],
     old: &Manifest,
     static_dir: Option<&Path>,
@@ -330,13 +342,8 @@ pub fn write_changed(
     files.iter().try_for_each(refuse_escape)?;
     let statics = static_files(static_dir)?;
     let page_paths: BTreeSet<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
-    if let Some((relative, file)) = statics.iter().find(|(r, _)| page_paths.contains(r.as_str())) {
-        return Err(Error::Refused(format!(
-            "{} would replace the generated page /{}: rename or remove it",
-            file.display(),
-            relative
-        )));
-    }
+    refuse_static_over_page(&statics, |path| page_paths.contains(path))?;
+    let hashes: BTreeMap<&str, u64> = emitted.iter().map(|f| (f.path.as_str(), f.hash)).collect();
     let mut report = IncrementalReport::default();
     let mut manifest = Manifest {
         output: old.output.clone(),
@@ -349,7 +356,12 @@ pub fn write_changed(
             let previous = old.pages.get(path);
             match rendered.get(path.as_str()) {
                 Some(file) => {
-                    let bytes = hash_bytes(&file.bytes);
+                    // The render hashed every file it emitted; a file
+                    // without that record is hashed here.
+                    let bytes = hashes
+                        .get(path.as_str())
+                        .copied()
+                        .unwrap_or_else(|| hash_bytes(&file.bytes));
                     let target = output.join(path);
                     let same = previous.is_some_and(|p| p.bytes == bytes) && target.is_file();
                     if !same {
@@ -419,16 +431,17 @@ pub fn write_changed(
 }
 
 /// The manifest of an output written in full: the `emitted` files (with
-/// the hashes of their bytes) and `static/`.
+/// the hashes of their bytes) and the static files ([`finish_staging`]'s hashes).
 pub fn manifest_of(
     output: &Path,
     emitted: &[crate::render::Emitted],
     pages: &[(String, Option<u64>)],
-    static_dir: Option<&Path>,
-) -> Result<Manifest> {
+    statics: BTreeMap<String, u64>,
+) -> Manifest {
     let hashes: BTreeMap<&str, u64> = emitted.iter().map(|f| (f.path.as_str(), f.hash)).collect();
     let mut manifest = Manifest {
         output: absolute(output).to_string_lossy().into_owned(),
+        statics,
         ..Manifest::default()
     };
     for (path, fingerprint) in pages {
@@ -442,11 +455,7 @@ pub fn manifest_of(
             );
         }
     }
-    for (relative, file) in static_files(static_dir)? {
-        let bytes = std::fs::read(&file).map_err(|err| Error::io(&file, err))?;
-        manifest.statics.insert(relative, hash_bytes(&bytes));
-    }
-    Ok(manifest)
+    manifest
 }
 
 /// The absolute form of an output path, as manifests record it.
