@@ -4,9 +4,9 @@
 
 use crate::analyse::normalise::strip_read_also;
 use crate::article::{Article, Body, TextBlock};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::load::markdown::options;
-use crate::load::reload_body;
+use crate::render::markdown::text_of;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// Longest description taken from the text (in characters, before `…`).
@@ -17,11 +17,30 @@ pub const EXCERPT_CHARS: usize = 300;
 /// has neither. Fails only when the text had to be read again from a file
 /// that changed since (see `load::reload_body`).
 pub fn description(article: &Article) -> Result<Option<String>> {
-    if let Some(lede) = article.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        return Ok(Some(collapse_whitespace(lede)));
+    match lede(article) {
+        Some(lede) => Ok(Some(lede)),
+        None => Ok(opening(&*text_of(article)?)),
     }
-    let body = reload_body(article).map_err(|problem| Error::Invalid(vec![problem]))?;
-    let text = match &*body {
+}
+
+/// [`description`] with the article's text at hand.
+pub fn description_with(article: &Article, text: &Body) -> Option<String> {
+    lede(article).or_else(|| opening(text))
+}
+
+/// The lede, whitespace collapsed, if there is one.
+fn lede(article: &Article) -> Option<String> {
+    article
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(collapse_whitespace)
+}
+
+/// The first paragraph of a text, cut to [`EXCERPT_CHARS`].
+fn opening(text: &Body) -> Option<String> {
+    let paragraph = match text {
         Body::Text(blocks) => blocks.iter().find_map(|block| match block {
             TextBlock::Paragraph(text) => Some(collapse_whitespace(text)).filter(|t| !t.is_empty()),
             _ => None,
@@ -29,7 +48,7 @@ pub fn description(article: &Article) -> Result<Option<String>> {
         Body::Markdown { source, .. } => first_markdown_paragraph(source),
         Body::Elsewhere => None,
     };
-    Ok(text.map(|text| truncate(&text, EXCERPT_CHARS)))
+    paragraph.map(|paragraph| truncate(&paragraph, EXCERPT_CHARS))
 }
 
 /// The text of the first paragraph that is not a read-also reference.

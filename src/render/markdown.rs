@@ -38,6 +38,12 @@ pub struct RenderedBody {
     pub broken_links: Vec<String>,
 }
 
+/// An article's text: in memory, or read back from its file
+/// ([`crate::load::reload_body`]) when the article came without it.
+pub fn text_of(article: &Article) -> crate::error::Result<Cow<'_, Body>> {
+    crate::load::reload_body(article).map_err(|problem| crate::error::Error::Invalid(vec![problem]))
+}
+
 /// Renders an article's body. `url_of` gives the site path of an article index.
 pub fn render_body(
     site: &Site,
@@ -45,8 +51,19 @@ pub fn render_body(
     index: usize,
     url_of: &dyn Fn(usize) -> String,
 ) -> crate::error::Result<RenderedBody> {
+    let text = text_of(&site.articles[index])?;
+    Ok(render_body_with(site, resolver, index, url_of, &text))
+}
+
+/// [`render_body`] with the article's text at hand.
+pub fn render_body_with(
+    site: &Site,
+    resolver: &LinkResolver,
+    index: usize,
+    url_of: &dyn Fn(usize) -> String,
+    body: &Body,
+) -> RenderedBody {
     let article = &site.articles[index];
-    let body = crate::load::reload_body(article).map_err(|problem| crate::error::Error::Invalid(vec![problem]))?;
     let targets = &site.links[index].read_also_targets;
     let inline_refs: Vec<usize> = article
         .read_also
@@ -72,7 +89,7 @@ pub fn render_body(
             ),
         }
     };
-    Ok(match &*body {
+    match body {
         Body::Text(blocks) => RenderedBody {
             html: render_text_blocks(blocks, &reference_box),
             broken_links: Vec::new(),
@@ -85,12 +102,12 @@ pub fn render_body(
             &reference_box,
             site.config.unsafe_html,
         ),
-        // `reload_body` never gives it.
+        // `text_of` never gives it.
         Body::Elsewhere => RenderedBody {
             html: String::new(),
             broken_links: Vec::new(),
         },
-    })
+    }
 }
 
 fn render_text_blocks(blocks: &[TextBlock], reference_box: &dyn Fn(usize) -> String) -> String {

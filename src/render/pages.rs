@@ -8,7 +8,7 @@ use crate::link::Site;
 use crate::load::slug::sanitise;
 use crate::render::dates::DateFormat;
 use crate::render::feeds::{self, FeedSpec};
-use crate::render::markdown::render_body;
+use crate::render::markdown::{render_body_with, text_of};
 use crate::render::paginate::{page_path, Page, Pages, Paginator};
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
@@ -575,7 +575,10 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
     let article: &Article = &site.articles[index];
     let links = &site.links[index];
     let url_of = |i: usize| r.urls[i].clone();
-    let body = render_body(site, &r.resolver, index, &url_of)?;
+    // Read once (from the file, for an article that came without its
+    // text) for both the body and the description.
+    let text = text_of(article)?;
+    let body = render_body_with(site, &r.resolver, index, &url_of, &text);
     let warnings = body
         .broken_links
         .iter()
@@ -592,7 +595,7 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         title: &site.articles[i].title,
         url: &r.urls[i],
     };
-    let description = excerpt::description(article)?;
+    let description = excerpt::description_with(article, &text);
     let context = ArticleContext {
         title: &article.title,
         summary: article.summary.as_deref(),
