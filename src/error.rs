@@ -10,12 +10,13 @@ pub enum Error {
     #[error("{}", list_problems(.0))]
     Invalid(Vec<Diagnostic>),
     /// A file or folder could not be read or written.
-    #[error("{}: {source}", .path.display())]
+    #[error("{}: {error}", .path.display())]
     Io {
         /// The file or folder concerned.
         path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
+        /// What the operating system said (in the message, so not also a
+        /// `source`: a report of the chain would say it twice).
+        error: std::io::Error,
     },
     /// A template failed to parse or to render.
     #[error("template {name}: {message}")]
@@ -36,7 +37,7 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error: source,
         }
     }
 }

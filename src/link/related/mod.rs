@@ -282,28 +282,56 @@ struct StoredHead<T, M> {
     stale: bool,
 }
 
+/// What a cache stores of an entry apart from its list: what changes only
+/// when the article's profile changes or the model is trained again.
+#[derive(Serialize, Deserialize)]
+struct StoredRow<P, R, C> {
+    profile: P,
+    row: R,
+    coordinates: C,
+}
+
+/// An entry's list as the cache stores it: (article key, list, threshold).
+type StoredList<L> = (u64, L, f32);
+
+/// The cache bucket of an entry (see [`RelatedState::encode_parts`]).
+fn bucket_of(key: u64, buckets: usize) -> usize {
+    (key % buckets.max(1) as u64) as usize
+}
+
 impl RelatedState {
-    /// The state as bincode parts: the model first, then the entries cut
-    /// into `runs` runs, encoded in parallel (a large archive's state is
-    /// a hundred megabytes: one thread would take twice as long).
-    pub fn encode_parts(&self, runs: usize) -> Result<Vec<Vec<u8>>, bincode::Error> {
+    /// The state as bincode parts, encoded in parallel: the model, then
+    /// every entry's list (in entry order), then the rest of the entries
+    /// cut into `buckets` by their article's key. Lists change at every
+    /// edit; a bucket only when one of its articles changes (or the model
+    /// is trained again), so a cache that keeps parts whose bytes did not
+    /// change rewrites few of them.
+    pub fn encode_parts(&self, buckets: usize) -> Result<Vec<Vec<u8>>, bincode::Error> {
         let head = StoredHead {
             tuning: &self.tuning,
             model: &self.model,
             stale: self.stale,
         };
-        let run = self.entries.len().div_ceil(runs.max(1)).max(1);
-        let (head, entries) = rayon::join(
-            || bincode::serialize(&head),
-            || {
-                self.entries
-                    .par_chunks(run)
-                    .map(bincode::serialize)
-                    .collect::<Result<Vec<_>, _>>()
-            },
+        let lists: Vec<StoredList<&Vec<(u64, f32)>>> = self
+            .entries
+            .iter()
+            .map(|e| (e.profile.key, &e.list, e.threshold))
+            .collect();
+        type Borrowed<'a> = StoredRow<&'a Profile, &'a Row, &'a Option<Vec<f32>>>;
+        let mut rows: Vec<Vec<Borrowed>> = (0..buckets.max(1)).map(|_| Vec::new()).collect();
+        for entry in &self.entries {
+            rows[bucket_of(entry.profile.key, buckets)].push(StoredRow {
+                profile: &entry.profile,
+                row: &entry.row,
+                coordinates: &entry.coordinates,
+            });
+        }
+        let ((head, lists), rows) = rayon::join(
+            || rayon::join(|| bincode::serialize(&head), || bincode::serialize(&lists)),
+            || rows.par_iter().map(bincode::serialize).collect::<Result<Vec<_>, _>>(),
         );
-        let mut parts = vec![head?];
-        parts.extend(entries?);
+        let mut parts = vec![head?, lists?];
+        parts.extend(rows?);
         Ok(parts)
     }
 
@@ -327,22 +355,52 @@ impl RelatedState {
 
     /// The state from the parts [`RelatedState::encode_parts`] gave, decoded in parallel.
     pub fn decode_parts(parts: &[&[u8]]) -> Result<RelatedState, bincode::Error> {
-        let (head, runs) = parts
-            .split_first()
-            .ok_or_else(|| Box::new(bincode::ErrorKind::Custom("no related-articles state".into())))?;
-        let (head, runs) = rayon::join(
-            || bincode::deserialize::<StoredHead<Tuning, Model>>(head),
+        let invalid = |what: &str| Box::new(bincode::ErrorKind::Custom(format!("related-articles state: {what}")));
+        let [head, lists, buckets @ ..] = parts else {
+            return Err(invalid("parts missing"));
+        };
+        type Owned = StoredRow<Profile, Row, Option<Vec<f32>>>;
+        let ((head, lists), buckets) = rayon::join(
             || {
-                runs.par_iter()
-                    .map(|run| bincode::deserialize::<Vec<Entry>>(run))
+                rayon::join(
+                    || bincode::deserialize::<StoredHead<Tuning, Model>>(head),
+                    || bincode::deserialize::<Vec<StoredList<Vec<(u64, f32)>>>>(lists),
+                )
+            },
+            || {
+                buckets
+                    .par_iter()
+                    .map(|bucket| bincode::deserialize::<Vec<Owned>>(bucket))
                     .collect::<Result<Vec<_>, _>>()
             },
         );
-        let head = head?;
+        let (head, lists, buckets) = (head?, lists?, buckets?);
+        let mut rows: FxHashMap<u64, Owned> = FxHashMap::with_capacity_and_hasher(lists.len(), Default::default());
+        for row in buckets.into_iter().flatten() {
+            if rows.insert(row.profile.key, row).is_some() {
+                return Err(invalid("an article twice"));
+            }
+        }
+        let entries = lists
+            .into_iter()
+            .map(|(key, list, threshold)| {
+                let row = rows.remove(&key).ok_or_else(|| invalid("an entry without its row"))?;
+                Ok(Entry {
+                    profile: row.profile,
+                    row: row.row,
+                    coordinates: row.coordinates,
+                    list,
+                    threshold,
+                })
+            })
+            .collect::<Result<Vec<_>, bincode::Error>>()?;
+        if !rows.is_empty() {
+            return Err(invalid("a row without its entry"));
+        }
         Ok(RelatedState {
             tuning: head.tuning,
             model: head.model,
-            entries: runs?.into_iter().flatten().collect(),
+            entries,
             index: None,
             stale: head.stale,
         })
