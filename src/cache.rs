@@ -94,6 +94,9 @@ pub struct Manifest {
     pub warnings: BTreeMap<String, Vec<StoredDiagnostic>>,
     /// Files copied from `static/`, with the hash of their bytes.
     pub statics: BTreeMap<String, u64>,
+    /// The entries of `/read-also.json`, in order: a later build copies
+    /// from the file those whose fingerprint did not change.
+    pub read_also: Vec<crate::render::pages::ReadAlsoEntryPrint>,
 }
 
 /// Everything kept between builds.

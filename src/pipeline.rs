@@ -147,6 +147,9 @@ pub struct Reuse {
     pub retrained: bool,
     /// Pages rendered (the others were unchanged).
     pub rendered: usize,
+    /// Entries of `/read-also.json` serialised (the others copied from
+    /// the last one), when it was rendered.
+    pub read_also_serialised: Option<usize>,
 }
 
 /// What a finished build did.
@@ -533,6 +536,24 @@ enum Target {
     Full(PathBuf),
 }
 
+/// What an incremental build can reuse of `/read-also.json` as the last
+/// build wrote it (see [`render::pages::ReadAlsoText`]): the file read
+/// back from the output folder, if its bytes are still those recorded.
+fn read_also_written(output: &Path, manifest: &Manifest) -> Option<render::RenderMemory> {
+    let record = manifest.pages.get(render::pages::READ_ALSO_JSON)?;
+    if manifest.read_also.is_empty() {
+        return None;
+    }
+    let json = std::fs::read(output.join(render::pages::READ_ALSO_JSON)).ok()?;
+    (write::hash_bytes(&json) == record.bytes).then(|| render::RenderMemory {
+        read_also: render::pages::ReadAlsoText {
+            json,
+            entries: manifest.read_also.clone(),
+        },
+        ..Default::default()
+    })
+}
+
 /// Builds with an in-memory state (what `serve` keeps between rebuilds):
 /// writes only the pages whose inputs changed when the state describes the
 /// output folder as it is, else writes everything atomically.
@@ -564,8 +585,15 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
             }
             Target::Incremental(_) => render::Destination::Memory,
         };
-        let memory = options.keep_in_memory.then_some(&mut state.render);
         prepared.timings.time("render", || {
+            let mut read_back = match (&target, options.keep_in_memory) {
+                (Target::Incremental(old), false) => read_also_written(&options.output, old),
+                _ => None,
+            };
+            let memory = match options.keep_in_memory {
+                true => Some(&mut state.render),
+                false => read_back.as_mut(),
+            };
             render::render_site(&prepared.site, &prepared.theme, memory, &unchanged, destination)
         })
     };
@@ -579,6 +607,7 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
         }
     };
     prepared.reuse.rendered = rendered.emitted.len();
+    prepared.reuse.read_also_serialised = rendered.read_also.as_ref().map(|r| r.serialised);
     let mut warnings = prepared.warnings;
     let mut page_warnings: BTreeMap<String, Vec<StoredDiagnostic>> = BTreeMap::new();
     for (path, found) in &rendered.warnings {
@@ -628,6 +657,11 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
     };
     new_manifest.output = output;
     new_manifest.warnings = page_warnings;
+    new_manifest.read_also = match (rendered.read_also, target) {
+        (Some(written), _) => written.entries,
+        (None, Target::Incremental(old)) => old.read_also,
+        (None, Target::Full(_)) => Vec::new(),
+    };
     state.manifest = Some(new_manifest);
     warnings.sort();
     warnings.dedup();

@@ -86,6 +86,10 @@ fn edits_additions_and_deletions_match_a_clean_build() {
     );
     let run = site.build_ok(&["-v"]);
     assert!(run.stderr.contains("articles parsed 1, from cache 6"), "{run}");
+    // Entries of /read-also.json that did not change were copied from the
+    // file the last build wrote, not serialised again.
+    let serialised = read_also_serialised(&run).expect("read-also.json rendered again");
+    assert!((1..7).contains(&serialised), "{run}");
     assert_like_clean_build(&site, "after an edit");
     let after = times(&site.public());
     assert_eq!(
@@ -130,6 +134,32 @@ fn edits_additions_and_deletions_match_a_clean_build() {
     assert_like_clean_build(&site, "after a template change");
 }
 
+/// The number of `/read-also.json` entries a `-v` build reports serialising.
+fn read_also_serialised(run: &Run) -> Option<usize> {
+    let (_, after) = run.stderr.split_once("read-also entries serialised ")?;
+    after.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
+#[test]
+fn read_also_json_is_reused_only_as_the_last_build_wrote_it() {
+    let site = archive();
+    site.build_ok(&[]);
+    // Someone changed a headline in the file in the output folder, keeping
+    // its length: it is not the file the cache describes, so every entry
+    // is serialised again.
+    let path = site.public().join("read-also.json");
+    let json = std::fs::read_to_string(&path).expect("read-also.json");
+    assert!(json.contains("المنتخب"), "{json}");
+    std::fs::write(&path, json.replace("المنتخب", "المنتحب")).expect("write");
+    site.write(
+        "content/2022/2022-11-03-s2.txt",
+        "المنتخب يفوز في المباراة بثلاثة أهداف\nالمنتخب يفوز.\nتفاصيل المباراة.\n",
+    );
+    let run = site.build_ok(&["-v"]);
+    assert_eq!(read_also_serialised(&run), Some(7), "{run}");
+    assert_like_clean_build(&site, "after read-also.json was changed by hand");
+}
+
 #[test]
 fn a_failed_incremental_build_leaves_output_and_cache_usable() {
     let site = archive();
@@ -161,7 +191,7 @@ fn rebuilds_with_the_state_in_memory_match_a_clean_build() {
     build_with(&options, &mut state).expect("first build");
     assert!(state.render.search.is_some(), "the search index was not kept");
     assert!(
-        !state.render.read_also.is_empty(),
+        !state.render.read_also.entries.is_empty(),
         "the read-also entries were not kept"
     );
     let steps: [(&str, Option<&str>); 4] = [

@@ -95,12 +95,16 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
             }
             let reuse = &report.reuse;
             eprintln!(
-                "  articles parsed {}, from cache {}; related lists computed {}{}; pages rendered {}",
+                "  articles parsed {}, from cache {}; related lists computed {}{}; pages rendered {}{}",
                 reuse.parsed,
                 reuse.cached,
                 reuse.related_recomputed,
                 if reuse.retrained { " (model trained)" } else { "" },
-                reuse.rendered
+                reuse.rendered,
+                match reuse.read_also_serialised {
+                    Some(n) => format!("; read-also entries serialised {n}"),
+                    None => String::new(),
+                }
             );
         }
         let seconds = started.elapsed().as_secs_f64();

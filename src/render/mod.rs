@@ -116,6 +116,8 @@ pub struct SiteRender {
     pub pages: Vec<(String, Option<u64>)>,
     /// Warnings by page path.
     pub warnings: Vec<(String, Vec<Diagnostic>)>,
+    /// `/read-also.json`, when it was rendered this time.
+    pub read_also: Option<pages::ReadAlsoWritten>,
 }
 
 /// What one render leaves for the next when the build state stays in
@@ -125,8 +127,8 @@ pub struct SiteRender {
 pub struct RenderMemory {
     /// The search index.
     pub search: Option<search::SearchIndex>,
-    /// The JSON of each `/read-also.json` entry, by fingerprint.
-    pub read_also: rustc_hash::FxHashMap<u64, String>,
+    /// `/read-also.json` as last rendered.
+    pub read_also: pages::ReadAlsoText,
 }
 
 /// Renders the pages of the site that `unchanged` does not accept (given a
@@ -153,13 +155,7 @@ pub fn render_site(
     let mut scratch = RenderMemory::default();
     let RenderMemory { search, read_also } = memory.unwrap_or(&mut scratch);
     let (rendered, (always, search_files)) = rayon::join(
-        || {
-            let rendered = pages::render_pages(site, theme, read_also, unchanged, &emitter);
-            if !keep {
-                *read_also = Default::default();
-            }
-            rendered
-        },
+        || pages::render_pages(site, theme, keep.then_some(read_also), unchanged, &emitter),
         || {
             // Sitemaps and robots.txt are cheap: always written.
             let always = sitemap::robots(site, theme).map(|robots| {
@@ -241,5 +237,6 @@ pub fn render_site(
         emitted,
         pages,
         warnings: rendered.warnings,
+        read_also: rendered.read_also,
     })
 }

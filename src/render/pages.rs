@@ -167,6 +167,8 @@ pub struct Rendered {
     pub pages: Vec<(String, Option<u64>)>,
     /// Warnings found while rendering, by page path.
     pub warnings: Vec<(String, Vec<Diagnostic>)>,
+    /// `/read-also.json`, when it was rendered this time.
+    pub read_also: Option<ReadAlsoWritten>,
 }
 
 /// FxHash of a value: page and file fingerprints.
@@ -177,14 +179,15 @@ pub(crate) fn hash_of(value: impl Hash) -> u64 {
 }
 
 /// Renders the pages of the site whose fingerprint `unchanged` does not
-/// accept (pass `|_, _| false` to render everything). `read_also` holds
-/// the JSON of each article's entry in `/read-also.json` by fingerprint,
-/// from the previous render when kept in memory (`serve`), and is left
-/// holding this render's.
+/// accept (pass `|_, _| false` to render everything). `read_also`, when
+/// given, holds `/read-also.json` as an earlier render wrote it (kept in
+/// memory by `serve`, or read back from the output folder), whose entries
+/// are copied where their fingerprint did not change, and is left holding
+/// this render's when it writes the file again.
 pub fn render_pages(
     site: &Site,
     theme: &Theme,
-    read_also: &mut FxHashMap<u64, String>,
+    read_also: Option<&mut ReadAlsoText>,
     unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
     emitter: &Emitter,
 ) -> Result<Rendered> {
@@ -283,11 +286,23 @@ pub fn render_pages(
                 .map(Some)
         })
         .collect::<Result<_>>()?;
-    // The read-also index, from the entries kept when they did not change.
+    // The read-also index, from the entries of the last one that did not change.
+    let mut read_also_entries = None;
+    let mut read_also = read_also;
     for (planned, result) in plan.iter().zip(results.iter_mut()) {
         if let Job::ReadAlsoJson = planned.job {
             if !planned.fingerprint.is_some_and(|fp| unchanged(&planned.path, fp)) {
-                *result = Some(emit((read_also_json(&renderer, read_also), Vec::new()))?);
+                let previous = read_also.as_deref().map(ReadAlsoText::by_print).unwrap_or_default();
+                let (file, written) = read_also_json(&renderer, &previous);
+                drop(previous);
+                if let Some(kept) = read_also.as_deref_mut() {
+                    *kept = ReadAlsoText {
+                        json: file.bytes.clone(),
+                        entries: written.entries.clone(),
+                    };
+                }
+                read_also_entries = Some(written);
+                *result = Some(emit((file, Vec::new()))?);
             }
         }
     }
@@ -296,6 +311,7 @@ pub fn render_pages(
         emitted: Vec::new(),
         pages: Vec::with_capacity(plan.len()),
         warnings: Vec::new(),
+        read_also: read_also_entries,
     };
     for (planned, result) in plan.into_iter().zip(results) {
         if let Some((record, file, warnings)) = result {
@@ -430,7 +446,7 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         .map(|l| (l.path.as_str(), &l.heading, l.members.len()))
         .collect();
     for (path, job, fingerprint) in [
-        ("read-also.json", Job::ReadAlsoJson, hash_of((base, read_also_prints))),
+        (READ_ALSO_JSON, Job::ReadAlsoJson, hash_of((base, read_also_prints))),
         ("archive/index.html", Job::Archive, hash_of((base, months))),
         ("tags/index.html", Job::Tags, hash_of((base, tags))),
         ("404.html", Job::NotFound, base),
@@ -523,7 +539,7 @@ fn render_job(
         )),
         Job::ReadAlso(page) => quiet(render_read_also(r, page)),
         // Rendered apart, with the entries kept from the last render.
-        Job::ReadAlsoJson => Ok((read_also_json(r, &mut FxHashMap::default()), Vec::new())),
+        Job::ReadAlsoJson => Ok((read_also_json(r, &FxHashMap::default()).0, Vec::new())),
         Job::Archive => quiet(render_archive_index(r)),
         Job::Tags => quiet(render_tags_index(r, listings)),
         Job::NotFound => quiet(r.render(
@@ -1010,23 +1026,75 @@ fn render_read_also(r: &Renderer, page: Page) -> Result<OutputFile> {
     )
 }
 
-/// `/read-also.json`: every article (newest first) with its related list.
-fn read_also_json(r: &Renderer, kept: &mut FxHashMap<u64, String>) -> OutputFile {
-    // Serialised entry by entry, in parallel, without an intermediate
-    // `Value`, reusing the entries of the last render whose fingerprint did
-    // not change: the file holds the whole archive, and `serve` writes it
-    // again whenever one related list changes.
-    let previous = std::mem::take(kept);
-    let entries: Vec<String> = (0..r.site.articles.len())
+/// Output path of the read-also index as JSON.
+pub const READ_ALSO_JSON: &str = "read-also.json";
+
+/// An entry of `/read-also.json`: its fingerprint and its length in bytes.
+pub type ReadAlsoEntryPrint = (u64, u32);
+
+/// What `/read-also.json` starts with; its entries follow, separated by
+/// commas, then `]}`.
+const READ_ALSO_HEAD: &str = "{\"version\":1,\"articles\":[";
+
+/// What rendering `/read-also.json` gave besides the file.
+#[derive(Debug, Clone)]
+pub struct ReadAlsoWritten {
+    /// Its entries, in order.
+    pub entries: Vec<ReadAlsoEntryPrint>,
+    /// How many were serialised (the others copied from the last one).
+    pub serialised: usize,
+}
+
+/// `/read-also.json` as a render wrote it: its bytes and its entries in
+/// order. The file holds the whole archive and one edit changes a few
+/// dozen of its entries: the next render copies the others instead of
+/// serialising them again.
+#[derive(Debug, Clone, Default)]
+pub struct ReadAlsoText {
+    /// The file's bytes.
+    pub json: Vec<u8>,
+    /// Its entries, in order.
+    pub entries: Vec<ReadAlsoEntryPrint>,
+}
+
+impl ReadAlsoText {
+    /// The JSON of each entry by fingerprint; none when the bytes are not
+    /// laid out as the entries say (the file was not the one they describe).
+    fn by_print(&self) -> FxHashMap<u64, &str> {
+        let lengths: usize = self.entries.iter().map(|&(_, len)| len as usize).sum();
+        let expected = READ_ALSO_HEAD.len() + lengths + self.entries.len().saturating_sub(1) + 2;
+        let Ok(json) = std::str::from_utf8(&self.json) else {
+            return FxHashMap::default();
+        };
+        if json.len() != expected || !json.starts_with(READ_ALSO_HEAD) || !json.ends_with("]}") {
+            return FxHashMap::default();
+        }
+        let mut at = READ_ALSO_HEAD.len();
+        let mut by_print = FxHashMap::with_capacity_and_hasher(self.entries.len(), Default::default());
+        for &(print, len) in &self.entries {
+            let Some(entry) = json.get(at..at + len as usize) else {
+                return FxHashMap::default();
+            };
+            by_print.insert(print, entry);
+            at += len as usize + 1;
+        }
+        by_print
+    }
+}
+
+/// `/read-also.json`: every article (newest first) with its related list,
+/// and its entries. Entries found in `previous` by fingerprint are copied.
+fn read_also_json(r: &Renderer, previous: &FxHashMap<u64, &str>) -> (OutputFile, ReadAlsoWritten) {
+    // Serialised entry by entry, in parallel, without an intermediate `Value`.
+    let entries: Vec<std::borrow::Cow<str>> = (0..r.site.articles.len())
         .into_par_iter()
         .map(|i| match previous.get(&r.read_also_prints[i]) {
-            Some(entry) => entry.clone(),
-            None => html_safe(serde_json::to_string(&read_also_entry(r, i, false)).unwrap_or_default()),
+            Some(entry) => std::borrow::Cow::Borrowed(*entry),
+            None => html_safe(serde_json::to_string(&read_also_entry(r, i, false)).unwrap_or_default()).into(),
         })
         .collect();
-    drop(previous);
     let mut json = String::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 32);
-    json.push_str("{\"version\":1,\"articles\":[");
+    json.push_str(READ_ALSO_HEAD);
     for (n, entry) in entries.iter().enumerate() {
         if n > 0 {
             json.push(',');
@@ -1034,12 +1102,24 @@ fn read_also_json(r: &Renderer, kept: &mut FxHashMap<u64, String>) -> OutputFile
         json.push_str(entry);
     }
     json.push_str("]}");
-    *kept = r.read_also_prints.iter().copied().zip(entries).collect();
-    OutputFile {
-        path: "read-also.json".into(),
+    let written = ReadAlsoWritten {
+        entries: r
+            .read_also_prints
+            .iter()
+            .zip(&entries)
+            .map(|(&print, entry)| (print, entry.len() as u32))
+            .collect(),
+        serialised: entries
+            .iter()
+            .filter(|e| matches!(e, std::borrow::Cow::Owned(_)))
+            .count(),
+    };
+    let file = OutputFile {
+        path: READ_ALSO_JSON.into(),
         bytes: json.into_bytes(),
         origin: "the read-also index /read-also.json".into(),
-    }
+    };
+    (file, written)
 }
 
 /// JSON text with `<`, `>` and `&` escaped (see [`html_safe_json`]).
