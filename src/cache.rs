@@ -8,6 +8,8 @@ use crate::article::Article;
 use crate::diagnostic::{Diagnostic, Severity, KINDS};
 use crate::error::{Error, Result};
 use crate::link::related::RelatedState;
+use crate::render::search::SearchIndex;
+use crate::render::RenderMemory;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -114,9 +116,10 @@ pub struct BuildState {
     pub related: Option<RelatedState>,
     /// The output as last written.
     pub manifest: Option<Manifest>,
-    /// What the last render left for the next: kept in memory only
-    /// (`serve`), recomputed after a cache load.
-    pub render: crate::render::RenderMemory,
+    /// What the last render left for the next: the search index (cached
+    /// too), and `/read-also.json` (kept in memory by `serve`; a build
+    /// from the cache reads it back from the output folder).
+    pub render: RenderMemory,
     /// The last walk of `content/` (files, and the warnings it gave), kept
     /// in memory only (`serve`), for [`BuildState::changed`].
     pub sources: Option<(Vec<crate::load::SourceFile>, Vec<crate::diagnostic::Diagnostic>)>,
@@ -157,6 +160,11 @@ const FILE_BUCKETS: usize = 16;
 /// Buckets of the related entries (see [`RelatedState::encode_parts`]).
 const RELATED_BUCKETS: usize = 16;
 
+/// Runs the search index's terms are cut into: the index changes at every
+/// edit, so its parts are written every time; the runs are encoded and
+/// decoded in parallel.
+const SEARCH_RUNS: usize = 4;
+
 /// The name of the part file holding bytes of hash `hash`.
 fn part_name(hash: u64) -> String {
     format!("{hash:016x}.part")
@@ -176,15 +184,16 @@ fn bucket_of(path: &str) -> usize {
 
 /// What the state file says: the parts (hash and length of each) and the core's bytes.
 struct Head<'a> {
-    file_parts: usize,
+    /// How many parts of each group: article records, related, search index.
+    groups: [usize; 3],
     parts: Vec<(u64, usize)>,
     core: &'a [u8],
 }
 
 impl<'a> Head<'a> {
-    /// Layout: the format line, the number of article parts and of related
-    /// parts (u32 each), every part's hash and length (u64 each), then the
-    /// core to the end. `None` when the bytes are not one this version wrote.
+    /// Layout: the format line, the number of article parts, related parts
+    /// and search index parts (u32 each), every part's hash and length (u64
+    /// each), then the core to the end. `None` when the bytes are not one this version wrote.
     fn parse(bytes: &'a [u8]) -> Option<Head<'a>> {
         let mut at = 0usize;
         let mut take = |n: usize| -> Option<&'a [u8]> {
@@ -197,26 +206,22 @@ impl<'a> Head<'a> {
         }
         let u32_at = |b: &[u8]| b.try_into().ok().map(u32::from_le_bytes).map(|n| n as usize);
         let u64_at = |b: &[u8]| b.try_into().ok().map(u64::from_le_bytes);
-        let file_parts = u32_at(take(4)?)?;
-        let related_parts = u32_at(take(4)?)?;
-        let parts = (0..file_parts.checked_add(related_parts)?)
+        let groups = [u32_at(take(4)?)?, u32_at(take(4)?)?, u32_at(take(4)?)?];
+        let parts = (0..groups.iter().sum())
             .map(|_| Some((u64_at(take(8)?)?, usize::try_from(u64_at(take(8)?)?).ok()?)))
             .collect::<Option<Vec<_>>>()?;
         let core = bytes.get(at..)?;
-        Some(Head {
-            file_parts,
-            parts,
-            core,
-        })
+        Some(Head { groups, parts, core })
     }
 
     /// The state file's bytes.
-    fn write(file_parts: usize, parts: &[(u64, usize)], core: &[u8]) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(FORMAT.len() + 9 + parts.len() * 16 + core.len());
+    fn write(groups: [usize; 3], parts: &[(u64, usize)], core: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(FORMAT.len() + 13 + parts.len() * 16 + core.len());
         bytes.extend_from_slice(FORMAT.as_bytes());
         bytes.push(b'\n');
-        bytes.extend_from_slice(&(file_parts as u32).to_le_bytes());
-        bytes.extend_from_slice(&((parts.len() - file_parts) as u32).to_le_bytes());
+        for count in groups {
+            bytes.extend_from_slice(&(count as u32).to_le_bytes());
+        }
         for &(hash, len) in parts {
             bytes.extend_from_slice(&hash.to_le_bytes());
             bytes.extend_from_slice(&(len as u64).to_le_bytes());
@@ -249,7 +254,9 @@ impl BuildState {
             return BuildState::default();
         };
         let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-        match BuildState::decode(head.core, &parts[..head.file_parts], &parts[head.file_parts..]) {
+        let (files, rest) = parts.split_at(head.groups[0]);
+        let (related, search) = rest.split_at(head.groups[1]);
+        match BuildState::decode(head.core, files, related, search) {
             Some(mut state) => {
                 state.parts_on_disk = head.parts.iter().map(|&(hash, _)| hash).collect();
                 state
@@ -260,8 +267,8 @@ impl BuildState {
 
     /// The state from its parts (see [`BuildState::encode`]), `None` when
     /// they are not what this version writes.
-    fn decode(core: &[u8], files: &[&[u8]], related: &[&[u8]]) -> Option<BuildState> {
-        let ((core, files), related) = rayon::join(
+    fn decode(core: &[u8], files: &[&[u8]], related: &[&[u8]], search: &[&[u8]]) -> Option<BuildState> {
+        let ((core, files), (related, search)) = rayon::join(
             || {
                 rayon::join(
                     || bincode::deserialize::<StoredCore<Option<Manifest>>>(core).ok(),
@@ -273,9 +280,18 @@ impl BuildState {
                     },
                 )
             },
-            || (!related.is_empty()).then(|| RelatedState::decode_parts(related).ok()),
+            || {
+                rayon::join(
+                    || (!related.is_empty()).then(|| RelatedState::decode_parts(related).ok()),
+                    || (!search.is_empty()).then(|| SearchIndex::decode_parts(search).ok()),
+                )
+            },
         );
         let core = core?;
+        let search = match search {
+            Some(index) => Some(index?),
+            None => None,
+        };
         let related = match related {
             Some(state) => Some(state?),
             None => None,
@@ -294,6 +310,10 @@ impl BuildState {
             files,
             related,
             manifest: core.manifest,
+            render: RenderMemory {
+                search,
+                ..RenderMemory::default()
+            },
             ..BuildState::default()
         })
     }
@@ -310,7 +330,7 @@ impl BuildState {
         for (path, file) in &self.files {
             buckets[bucket_of(path)].push((path, file));
         }
-        let ((core, files), related) = rayon::join(
+        let ((core, files), (related, search)) = rayon::join(
             || {
                 rayon::join(
                     || bincode::serialize(&core),
@@ -322,16 +342,24 @@ impl BuildState {
                     },
                 )
             },
-            || match &self.related {
-                Some(state) => state.encode_parts(RELATED_BUCKETS),
-                None => Ok(Vec::new()),
+            || {
+                rayon::join(
+                    || match &self.related {
+                        Some(state) => state.encode_parts(RELATED_BUCKETS),
+                        None => Ok(Vec::new()),
+                    },
+                    || match &self.render.search {
+                        Some(index) => index.encode_parts(SEARCH_RUNS),
+                        None => Ok(Vec::new()),
+                    },
+                )
             },
         );
-        let (core, files, related) = (core?, files?, related?);
+        let (core, files, related, search) = (core?, files?, related?, search?);
         Ok(Encoded {
             core,
-            file_parts: files.len(),
-            parts: files.into_iter().chain(related).collect(),
+            groups: [files.len(), related.len(), search.len()],
+            parts: files.into_iter().chain(related).chain(search).collect(),
         })
     }
 
@@ -341,11 +369,7 @@ impl BuildState {
     /// the part files no longer named.
     pub fn save(&mut self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|err| Error::io(dir, err))?;
-        let Encoded {
-            core,
-            parts,
-            file_parts,
-        } = self
+        let Encoded { core, parts, groups } = self
             .encode()
             .map_err(|err| Error::io(dir.join(STATE_FILE), std::io::Error::other(err.to_string())))?;
         let named: Vec<(u64, usize)> = parts.par_iter().map(|part| (content_hash(part), part.len())).collect();
@@ -363,7 +387,7 @@ impl BuildState {
                 false => write_durably(&path, bytes),
             }
         })?;
-        write_durably(&dir.join(STATE_FILE), &Head::write(file_parts, &named, &core))?;
+        write_durably(&dir.join(STATE_FILE), &Head::write(groups, &named, &core))?;
         self.parts_on_disk = named.iter().map(|&(hash, _)| hash).collect();
         // Parts of earlier states: nothing names them any more.
         if let Ok(listing) = std::fs::read_dir(dir) {
@@ -391,10 +415,10 @@ struct Encoded {
     /// The core, stored in the state file itself.
     core: Vec<u8>,
     /// The parts: the article records in [`FILE_BUCKETS`] buckets, then
-    /// the related-articles parts.
+    /// the related-articles parts, then the search index's.
     parts: Vec<Vec<u8>>,
-    /// How many of `parts` hold article records.
-    file_parts: usize,
+    /// How many parts of each group.
+    groups: [usize; 3],
 }
 
 /// Writes `bytes` to `path` through a temporary file renamed once its

@@ -62,7 +62,9 @@ pub const CACHE_DIR: &str = ".arshif-cache";
 /// analysed and read from its file again when its page is rendered
 /// (`load::reload_body`, as for articles from the cache): about 3 KB an
 /// article that would otherwise stay in memory for the whole build (close
-/// to a gigabyte at 280k articles), for a second parse of each file.
+/// to a gigabyte at 280k articles), for a second parse of each file. Up
+/// to it, a full build also keeps its search index to the end, for the
+/// cache (about 2 KB an article).
 pub const TEXTS_IN_MEMORY_UP_TO: usize = 100_000;
 
 impl BuildOptions {
@@ -537,20 +539,17 @@ enum Target {
 }
 
 /// What an incremental build can reuse of `/read-also.json` as the last
-/// build wrote it (see [`render::pages::ReadAlsoText`]): the file read
-/// back from the output folder, if its bytes are still those recorded.
-fn read_also_written(output: &Path, manifest: &Manifest) -> Option<render::RenderMemory> {
+/// build wrote it: the file read back from the output folder, if its
+/// bytes are still those recorded.
+fn read_also_written(output: &Path, manifest: &Manifest) -> Option<render::pages::ReadAlsoText> {
     let record = manifest.pages.get(render::pages::READ_ALSO_JSON)?;
     if manifest.read_also.is_empty() {
         return None;
     }
     let json = std::fs::read(output.join(render::pages::READ_ALSO_JSON)).ok()?;
-    (write::hash_bytes(&json) == record.bytes).then(|| render::RenderMemory {
-        read_also: render::pages::ReadAlsoText {
-            json,
-            entries: manifest.read_also.clone(),
-        },
-        ..Default::default()
+    (write::hash_bytes(&json) == record.bytes).then(|| render::pages::ReadAlsoText {
+        json,
+        entries: manifest.read_also.clone(),
     })
 }
 
@@ -586,13 +585,21 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
             Target::Incremental(_) => render::Destination::Memory,
         };
         prepared.timings.time("render", || {
-            let mut read_back = match (&target, options.keep_in_memory) {
-                (Target::Incremental(old), false) => read_also_written(&options.output, old),
-                _ => None,
-            };
-            let memory = match options.keep_in_memory {
-                true => Some(&mut state.render),
-                false => read_back.as_mut(),
+            let memory = match (&target, options.keep_in_memory) {
+                (_, true) => Some(&mut state.render),
+                (Target::Incremental(old), false) => {
+                    state.render.read_also = read_also_written(&options.output, old).unwrap_or_default();
+                    Some(&mut state.render)
+                }
+                // A full build keeps the search index for the cache's
+                // next build, where the archive is small enough for the
+                // memory it holds not to matter.
+                (Target::Full(_), false)
+                    if options.cache.is_some() && prepared.site.articles.len() <= options.texts_in_memory_up_to =>
+                {
+                    Some(&mut state.render)
+                }
+                (Target::Full(_), false) => None,
             };
             render::render_site(&prepared.site, &prepared.theme, memory, &unchanged, destination)
         })
@@ -606,6 +613,10 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
             return Err(err);
         }
     };
+    if !options.keep_in_memory {
+        // Not cached, and read back from the output by the next build.
+        state.render.read_also = Default::default();
+    }
     prepared.reuse.rendered = rendered.emitted.len();
     prepared.reuse.read_also_serialised = rendered.read_also.as_ref().map(|r| r.serialised);
     let mut warnings = prepared.warnings;

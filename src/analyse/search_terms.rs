@@ -78,6 +78,17 @@ impl SearchTerms {
             .zip(self.weights.iter().copied())
     }
 
+    /// A hash of the terms and their weights: tells whether an article's
+    /// postings in the search index are still right.
+    pub fn print(&self) -> u64 {
+        use std::hash::Hasher;
+        let mut hasher = rustc_hash::FxHasher::default();
+        hasher.write(self.text.as_bytes());
+        hasher.write_u8(0xff);
+        hasher.write(&self.weights);
+        hasher.finish()
+    }
+
     /// Number of terms.
     pub fn len(&self) -> usize {
         self.weights.len()

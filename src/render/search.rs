@@ -38,6 +38,8 @@ use crate::render::excerpt::{description, truncate};
 use crate::render::pages::{hash_of, html_safe_json};
 use crate::render::OutputFile;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -72,13 +74,14 @@ const VERSION: u32 = 2;
 type Postings = Vec<(u32, u8)>;
 
 /// The inverted index the search files are cut from: every term with its
-/// postings. `serve` keeps it between rebuilds, so that an edit moves the
-/// postings of the edited articles instead of gathering every article's
-/// terms again.
-#[derive(Default)]
+/// postings. `serve` keeps it between rebuilds and the cache between
+/// builds, so that an edit moves the postings of the edited articles
+/// instead of gathering every article's terms again.
+#[derive(Default, Serialize, Deserialize)]
 pub struct SearchIndex {
-    /// The articles by number (oldest first), as last indexed.
-    articles: Vec<Arc<Article>>,
+    /// The articles by number (oldest first), as last indexed: the path
+    /// in `content/` and the [`SearchTerms::print`] of the terms indexed.
+    articles: Vec<(String, u64)>,
     /// Every term with its postings, in code point order.
     terms: BTreeMap<Box<str>, Postings>,
 }
@@ -94,63 +97,145 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
+/// Each article of a site by number (oldest first) with the print of its terms.
+fn numbered(site: &Site) -> Vec<(&Arc<Article>, u64)> {
+    site.articles
+        .par_iter()
+        .rev()
+        .map(|article| (article, article.analysis.search.print()))
+        .collect()
+}
+
 impl SearchIndex {
     /// The index of a site's articles.
     pub fn build(site: &Site) -> Self {
-        let articles: Vec<Arc<Article>> = site.articles.iter().rev().cloned().collect();
-        let lists: Vec<&SearchTerms> = articles.iter().map(|a| &a.analysis.search).collect();
+        SearchIndex::build_numbered(&numbered(site))
+    }
+
+    fn build_numbered(articles: &[(&Arc<Article>, u64)]) -> Self {
+        let lists: Vec<&SearchTerms> = articles.iter().map(|(a, _)| &a.analysis.search).collect();
         let terms = gather(&lists, postings::RANGE_POSTINGS);
         drop(lists);
         SearchIndex {
-            articles,
+            articles: articles
+                .iter()
+                .map(|(a, print)| (a.content_path.clone(), *print))
+                .collect(),
             // Sorted pairs: collecting them builds the map in bulk.
             terms: terms.into_iter().collect(),
         }
     }
 
-    /// The index of a site's articles, from the previous one: when the site
-    /// has the same articles in the same order, only those whose terms
-    /// changed move their postings; otherwise it is built again.
+    /// The index of a site's articles, from an earlier one: the postings
+    /// of articles removed, or whose terms changed, go; the others take
+    /// their article's new number; those of new or changed articles are
+    /// added. Built again instead when the articles kept changed their
+    /// order (postings stay sorted by number only if they did not), or
+    /// when most articles changed.
     pub fn update(mut self, site: &Site) -> Self {
-        let n = site.articles.len();
-        let same_order = n == self.articles.len()
-            && site
-                .articles
-                .iter()
-                .rev()
-                .zip(&self.articles)
-                .all(|(new, old)| new.content_path == old.content_path);
-        if !same_order {
-            return SearchIndex::build(site);
+        let articles = numbered(site);
+        let now: FxHashMap<&str, (u32, u64)> = articles
+            .iter()
+            .enumerate()
+            .map(|(id, (a, print))| (a.content_path.as_str(), (id as u32, *print)))
+            .collect();
+        // Each article of the earlier index: its new number, if still indexed as it was.
+        let moved: Vec<Option<u32>> = self
+            .articles
+            .iter()
+            .map(|(path, print)| match now.get(path.as_str()) {
+                Some(&(id, p)) if p == *print => Some(id),
+                _ => None,
+            })
+            .collect();
+        drop(now);
+        let kept: Vec<u32> = moved.iter().flatten().copied().collect();
+        if kept.windows(2).any(|pair| pair[0] >= pair[1]) || kept.len() * 2 < articles.len() {
+            return SearchIndex::build_numbered(&articles);
         }
-        for (id, article) in site.articles.iter().rev().enumerate() {
-            let old = &self.articles[id];
-            if Arc::ptr_eq(article, old) || article.analysis.search == old.analysis.search {
-                self.articles[id] = Arc::clone(article);
-                continue;
+        let same = moved.len() == articles.len()
+            && kept.len() == moved.len()
+            && kept.iter().enumerate().all(|(i, &id)| i as u32 == id);
+        if !same {
+            self.terms.par_iter_mut().for_each(|(_, list)| {
+                list.retain_mut(|posting| match moved.get(posting.0 as usize).copied().flatten() {
+                    Some(id) => {
+                        posting.0 = id;
+                        true
+                    }
+                    None => false,
+                })
+            });
+            self.terms.retain(|_, list| !list.is_empty());
+            let mut indexed = vec![false; articles.len()];
+            for &id in &kept {
+                indexed[id as usize] = true;
             }
-            let id32 = id as u32;
-            for (term, _) in old.analysis.search.iter() {
-                if let Some(list) = self.terms.get_mut(term) {
-                    if let Ok(at) = list.binary_search_by_key(&id32, |p| p.0) {
-                        list.remove(at);
-                    }
-                    if list.is_empty() {
-                        self.terms.remove(term);
-                    }
+            for (id, (article, _)) in articles.iter().enumerate() {
+                if indexed[id] {
+                    continue;
+                }
+                let id = id as u32;
+                for (term, weight) in article.analysis.search.iter() {
+                    let list = match self.terms.get_mut(term) {
+                        Some(list) => list,
+                        None => self.terms.entry(Box::from(term)).or_default(),
+                    };
+                    let at = list.partition_point(|p| p.0 < id);
+                    list.insert(at, (id, weight));
                 }
             }
-            for (term, weight) in article.analysis.search.iter() {
-                let list = match self.terms.get_mut(term) {
-                    Some(list) => list,
-                    None => self.terms.entry(Box::from(term)).or_default(),
-                };
-                let at = list.partition_point(|p| p.0 < id32);
-                list.insert(at, (id32, weight));
-            }
-            self.articles[id] = Arc::clone(article);
         }
+        self.articles = articles
+            .iter()
+            .map(|(a, print)| (a.content_path.clone(), *print))
+            .collect();
         self
+    }
+
+    /// The index as bincode parts, encoded in parallel: the articles,
+    /// then the terms cut into `runs` runs.
+    pub fn encode_parts(&self, runs: usize) -> bincode::Result<Vec<Vec<u8>>> {
+        let terms: Vec<(&str, &Postings)> = self.terms.iter().map(|(t, list)| (&**t, list)).collect();
+        let run = terms.len().div_ceil(runs.max(1)).max(1);
+        let (articles, terms) = rayon::join(
+            || bincode::serialize(&self.articles),
+            || {
+                terms
+                    .par_chunks(run)
+                    .map(bincode::serialize)
+                    .collect::<bincode::Result<Vec<_>>>()
+            },
+        );
+        Ok(std::iter::once(articles?).chain(terms?).collect())
+    }
+
+    /// The index from the parts [`SearchIndex::encode_parts`] gave.
+    pub fn decode_parts(parts: &[&[u8]]) -> bincode::Result<SearchIndex> {
+        let Some((articles, runs)) = parts.split_first() else {
+            return Err(Box::new(bincode::ErrorKind::Custom("search index: no parts".into())));
+        };
+        let (articles, runs) = rayon::join(
+            || bincode::deserialize::<Vec<(String, u64)>>(articles),
+            || {
+                runs.par_iter()
+                    .map(|run| bincode::deserialize::<Vec<(Box<str>, Postings)>>(run))
+                    .collect::<bincode::Result<Vec<_>>>()
+            },
+        );
+        let articles = articles?;
+        let n = articles.len();
+        let terms: BTreeMap<Box<str>, Postings> = runs?.into_iter().flatten().collect();
+        // Postings are of the articles listed, in order: else the update would misplace them.
+        let sound = terms.values().all(|list| {
+            list.windows(2).all(|pair| pair[0].0 < pair[1].0) && list.last().is_some_and(|p| (p.0 as usize) < n)
+        });
+        match sound {
+            true => Ok(SearchIndex { articles, terms }),
+            false => Err(Box::new(bincode::ErrorKind::Custom(
+                "search index: postings out of order".into(),
+            ))),
+        }
     }
 
     /// Every term with its postings, in order.
