@@ -11,6 +11,7 @@ use crate::link::related::RelatedState;
 use crate::render::search::SearchIndex;
 use crate::render::RenderMemory;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -128,9 +129,29 @@ pub struct BuildState {
     /// updates [`BuildState::sources`] and reads only these files again,
     /// instead of walking and checking the whole archive. Taken by the build.
     pub changed: Option<Vec<PathBuf>>,
-    /// Hashes of the part files this state was read from or last saved
-    /// to: a save does not write such a part again while it is there.
-    pub parts_on_disk: rustc_hash::FxHashSet<u64>,
+    /// The part files this state was read from or last saved to: a save
+    /// neither encodes nor writes again a part whose inputs' print is
+    /// among them while its file is there.
+    pub stored_parts: Vec<StoredPart>,
+}
+
+/// A part file of the cache as the state file names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredPart {
+    /// Print of what the part was encoded from (0: none, encoded at every save).
+    pub print: u64,
+    /// Hash of its bytes, which names the file.
+    pub hash: u64,
+    /// Its length in bytes.
+    pub len: usize,
+}
+
+/// A part of the state to save: its bytes, or the file that holds them.
+enum Part {
+    /// Encoded afresh, with the print of what it was encoded from (0: none).
+    Encoded(u64, Vec<u8>),
+    /// Unchanged since it was stored.
+    Stored(StoredPart),
 }
 
 /// Nanoseconds since the epoch of a time (0 when before it).
@@ -182,18 +203,19 @@ fn bucket_of(path: &str) -> usize {
     (content_hash(path.as_bytes()) % FILE_BUCKETS as u64) as usize
 }
 
-/// What the state file says: the parts (hash and length of each) and the core's bytes.
+/// What the state file says: the parts and the core's bytes.
 struct Head<'a> {
     /// How many parts of each group: article records, related, search index.
     groups: [usize; 3],
-    parts: Vec<(u64, usize)>,
+    parts: Vec<StoredPart>,
     core: &'a [u8],
 }
 
 impl<'a> Head<'a> {
     /// Layout: the format line, the number of article parts, related parts
-    /// and search index parts (u32 each), every part's hash and length (u64
-    /// each), then the core to the end. `None` when the bytes are not one this version wrote.
+    /// and search index parts (u32 each), every part's print, hash and
+    /// length (u64 each), then the core to the end. `None` when the bytes
+    /// are not one this version wrote.
     fn parse(bytes: &'a [u8]) -> Option<Head<'a>> {
         let mut at = 0usize;
         let mut take = |n: usize| -> Option<&'a [u8]> {
@@ -208,23 +230,30 @@ impl<'a> Head<'a> {
         let u64_at = |b: &[u8]| b.try_into().ok().map(u64::from_le_bytes);
         let groups = [u32_at(take(4)?)?, u32_at(take(4)?)?, u32_at(take(4)?)?];
         let parts = (0..groups.iter().sum())
-            .map(|_| Some((u64_at(take(8)?)?, usize::try_from(u64_at(take(8)?)?).ok()?)))
+            .map(|_| {
+                Some(StoredPart {
+                    print: u64_at(take(8)?)?,
+                    hash: u64_at(take(8)?)?,
+                    len: usize::try_from(u64_at(take(8)?)?).ok()?,
+                })
+            })
             .collect::<Option<Vec<_>>>()?;
         let core = bytes.get(at..)?;
         Some(Head { groups, parts, core })
     }
 
     /// The state file's bytes.
-    fn write(groups: [usize; 3], parts: &[(u64, usize)], core: &[u8]) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(FORMAT.len() + 13 + parts.len() * 16 + core.len());
+    fn write(groups: [usize; 3], parts: &[StoredPart], core: &[u8]) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(FORMAT.len() + 13 + parts.len() * 24 + core.len());
         bytes.extend_from_slice(FORMAT.as_bytes());
         bytes.push(b'\n');
         for count in groups {
             bytes.extend_from_slice(&(count as u32).to_le_bytes());
         }
-        for &(hash, len) in parts {
-            bytes.extend_from_slice(&hash.to_le_bytes());
-            bytes.extend_from_slice(&(len as u64).to_le_bytes());
+        for part in parts {
+            bytes.extend_from_slice(&part.print.to_le_bytes());
+            bytes.extend_from_slice(&part.hash.to_le_bytes());
+            bytes.extend_from_slice(&(part.len as u64).to_le_bytes());
         }
         bytes.extend_from_slice(core);
         bytes
@@ -244,10 +273,10 @@ impl BuildState {
         let parts: Option<Vec<Vec<u8>>> = head
             .parts
             .par_iter()
-            .map(|&(hash, len)| {
-                std::fs::read(dir.join(part_name(hash)))
+            .map(|part| {
+                std::fs::read(dir.join(part_name(part.hash)))
                     .ok()
-                    .filter(|bytes| bytes.len() == len)
+                    .filter(|bytes| bytes.len() == part.len)
             })
             .collect();
         let Some(parts) = parts else {
@@ -258,7 +287,7 @@ impl BuildState {
         let (related, search) = rest.split_at(head.groups[1]);
         match BuildState::decode(head.core, files, related, search) {
             Some(mut state) => {
-                state.parts_on_disk = head.parts.iter().map(|&(hash, _)| hash).collect();
+                state.stored_parts = head.parts;
                 state
             }
             None => BuildState::default(),
@@ -318,8 +347,9 @@ impl BuildState {
         })
     }
 
-    /// The state as bincode (see [`Encoded`]).
-    fn encode(&self) -> std::result::Result<Encoded, bincode::Error> {
+    /// The state as bincode (see [`Encoded`]); a part whose print `stored`
+    /// finds is not encoded again.
+    fn encode(&self, stored: &(dyn Fn(u64) -> Option<StoredPart> + Sync)) -> bincode::Result<Encoded> {
         let core = StoredCore {
             analysis_print: self.analysis_print,
             saved_at: self.saved_at,
@@ -330,6 +360,10 @@ impl BuildState {
         for (path, file) in &self.files {
             buckets[bucket_of(path)].push((path, file));
         }
+        let encoded = |print: u64, bytes: Option<Vec<u8>>| match (bytes, stored(print)) {
+            (Some(bytes), _) => Some(Part::Encoded(print, bytes)),
+            (None, part) => part.map(Part::Stored),
+        };
         let ((core, files), (related, search)) = rayon::join(
             || {
                 rayon::join(
@@ -337,30 +371,46 @@ impl BuildState {
                     || {
                         buckets
                             .par_iter()
-                            .map(bincode::serialize)
-                            .collect::<std::result::Result<Vec<_>, _>>()
+                            .enumerate()
+                            .map(|(b, bucket)| {
+                                let print = bucket_print(self.analysis_print, b, bucket);
+                                Ok(match stored(print) {
+                                    Some(part) => Part::Stored(part),
+                                    None => Part::Encoded(print, bincode::serialize(bucket)?),
+                                })
+                            })
+                            .collect::<bincode::Result<Vec<_>>>()
                     },
                 )
             },
             || {
                 rayon::join(
                     || match &self.related {
-                        Some(state) => state.encode_parts(RELATED_BUCKETS),
+                        Some(state) => state
+                            .encode_parts(RELATED_BUCKETS, &|print| stored(print).is_some())
+                            .map(|parts| parts.into_iter().map(|(print, bytes)| encoded(print, bytes)).collect()),
                         None => Ok(Vec::new()),
                     },
                     || match &self.render.search {
-                        Some(index) => index.encode_parts(SEARCH_RUNS),
+                        Some(index) => index
+                            .encode_parts(SEARCH_RUNS)
+                            .map(|parts| parts.into_iter().map(|bytes| Some(Part::Encoded(0, bytes))).collect()),
                         None => Ok(Vec::new()),
                     },
                 )
             },
         );
-        let (core, files, related, search) = (core?, files?, related?, search?);
-        Ok(Encoded {
-            core,
-            groups: [files.len(), related.len(), search.len()],
-            parts: files.into_iter().chain(related).chain(search).collect(),
-        })
+        let (core, files, related, search): (_, Vec<Part>, Vec<Option<Part>>, Vec<Option<Part>>) =
+            (core?, files?, related?, search?);
+        let groups = [files.len(), related.len(), search.len()];
+        let parts = files
+            .into_iter()
+            .map(Some)
+            .chain(related)
+            .chain(search)
+            .collect::<Option<Vec<Part>>>()
+            .ok_or_else(|| Box::new(bincode::ErrorKind::Custom("a part left unencoded".into())))?;
+        Ok(Encoded { core, parts, groups })
     }
 
     /// Writes the state to `dir`: the part files whose bytes are not there
@@ -369,26 +419,49 @@ impl BuildState {
     /// the part files no longer named.
     pub fn save(&mut self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|err| Error::io(dir, err))?;
+        // Parts this state was read from or last saved, still there.
+        let on_disk = |part: &StoredPart| {
+            std::fs::metadata(dir.join(part_name(part.hash))).is_ok_and(|m| m.len() == part.len as u64)
+        };
+        let by_print: FxHashMap<u64, StoredPart> = self
+            .stored_parts
+            .iter()
+            .filter(|part| part.print != 0 && on_disk(part))
+            .map(|part| (part.print, *part))
+            .collect();
+        let stored_hashes: FxHashSet<u64> = self.stored_parts.iter().map(|part| part.hash).collect();
         let Encoded { core, parts, groups } = self
-            .encode()
+            .encode(&|print| by_print.get(&print).copied())
             .map_err(|err| Error::io(dir.join(STATE_FILE), std::io::Error::other(err.to_string())))?;
-        let named: Vec<(u64, usize)> = parts.par_iter().map(|part| (content_hash(part), part.len())).collect();
+        let named: Vec<StoredPart> = parts
+            .par_iter()
+            .map(|part| match part {
+                Part::Encoded(print, bytes) => StoredPart {
+                    print: *print,
+                    hash: content_hash(bytes),
+                    len: bytes.len(),
+                },
+                Part::Stored(part) => *part,
+            })
+            .collect();
         // Parts with the same bytes (empty buckets of a small archive) are one file.
-        let mut distinct: Vec<((u64, usize), &Vec<u8>)> = named.iter().copied().zip(&parts).collect();
-        distinct.sort_unstable_by_key(|&(named, _)| named);
-        distinct.dedup_by_key(|&mut (named, _)| named);
-        distinct.par_iter().try_for_each(|&((hash, len), bytes)| {
-            let path = dir.join(part_name(hash));
-            // A part this state was read from, or last wrote, still there.
-            let there =
-                self.parts_on_disk.contains(&hash) && std::fs::metadata(&path).is_ok_and(|m| m.len() == len as u64);
-            match there {
-                true => Ok(()),
-                false => write_durably(&path, bytes),
-            }
-        })?;
+        let mut to_write: Vec<(&StoredPart, &Vec<u8>)> = named
+            .iter()
+            .zip(&parts)
+            .filter_map(|(named, part)| match part {
+                Part::Encoded(_, bytes) => Some((named, bytes)),
+                Part::Stored(_) => None,
+            })
+            .filter(|(named, _)| !(stored_hashes.contains(&named.hash) && on_disk(named)))
+            .collect();
+        to_write.sort_unstable_by_key(|(named, _)| named.hash);
+        to_write.dedup_by_key(|(named, _)| named.hash);
+        to_write
+            .par_iter()
+            .try_for_each(|(named, bytes)| write_durably(&dir.join(part_name(named.hash)), bytes))?;
         write_durably(&dir.join(STATE_FILE), &Head::write(groups, &named, &core))?;
-        self.parts_on_disk = named.iter().map(|&(hash, _)| hash).collect();
+        let kept: FxHashSet<u64> = named.iter().map(|part| part.hash).collect();
+        self.stored_parts = named;
         // Parts of earlier states: nothing names them any more.
         if let Ok(listing) = std::fs::read_dir(dir) {
             for entry in listing.flatten() {
@@ -399,7 +472,7 @@ impl BuildState {
                         || name
                             .strip_suffix(".part")
                             .and_then(|hash| u64::from_str_radix(hash, 16).ok())
-                            .is_some_and(|hash| !self.parts_on_disk.contains(&hash))
+                            .is_some_and(|hash| !kept.contains(&hash))
                 });
                 if stale {
                     let _ = std::fs::remove_file(entry.path());
@@ -410,13 +483,34 @@ impl BuildState {
     }
 }
 
+/// Print of what an article bucket is encoded from: a record is what its
+/// file's bytes (`source_hash`, with its time and size) give under the
+/// analysis settings (`analysis_print`), so the same prints give the
+/// same records.
+fn bucket_print(analysis_print: u64, bucket: usize, records: &[(&String, &CachedFile)]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write_u64(analysis_print);
+    hasher.write_usize(bucket);
+    for (path, file) in records {
+        hasher.write(path.as_bytes());
+        hasher.write_u8(0xff);
+        hasher.write_i128(file.modified);
+        hasher.write_u64(file.size);
+        hasher.write_u64(file.article.source_hash);
+        hasher.write_usize(file.warnings.len());
+    }
+    // 0 stands for "no print".
+    hasher.finish().max(1)
+}
+
 /// A state as bincode.
 struct Encoded {
     /// The core, stored in the state file itself.
     core: Vec<u8>,
     /// The parts: the article records in [`FILE_BUCKETS`] buckets, then
     /// the related-articles parts, then the search index's.
-    parts: Vec<Vec<u8>>,
+    parts: Vec<Part>,
     /// How many parts of each group.
     groups: [usize; 3],
 }
@@ -505,7 +599,7 @@ mod tests {
 
         // One article edited: its bucket's part is replaced, no other.
         let mut edited = state(200, Some(42));
-        edited.parts_on_disk = loaded.parts_on_disk.clone();
+        edited.stored_parts = loaded.stored_parts.clone();
         edited.save(dir.path()).unwrap();
         let after = parts(dir.path());
         assert_eq!(after.len(), FILE_BUCKETS);

@@ -24,7 +24,7 @@ use model::{Model, Row, Sampler};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 use serde::{Deserialize, Serialize};
-use std::hash::Hasher;
+use std::hash::{Hash, Hasher};
 
 /// Tuning of the related-articles stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +109,27 @@ pub fn weights_print(weights: &[(Term, f32)]) -> u64 {
         hasher.write_u32(weight.to_bits());
     }
     hasher.finish()
+}
+
+/// Feeds every field of a profile to `hasher` (its weights by their print).
+fn profile_print(profile: &Profile, hasher: &mut FxHasher) {
+    let Profile {
+        key,
+        weights: _,
+        weights_print,
+        topics,
+        tags,
+        day,
+        headline,
+        eligible,
+    } = profile;
+    hasher.write_u64(*key);
+    hasher.write_u64(*weights_print);
+    topics.hash(hasher);
+    tags.hash(hasher);
+    day.hash(hasher);
+    headline.hash(hasher);
+    eligible.hash(hasher);
 }
 
 /// The key of an article path.
@@ -303,10 +324,15 @@ impl RelatedState {
     /// The state as bincode parts, encoded in parallel: the model, then
     /// every entry's list (in entry order), then the rest of the entries
     /// cut into `buckets` by their article's key. Lists change at every
-    /// edit; a bucket only when one of its articles changes (or the model
-    /// is trained again), so a cache that keeps parts whose bytes did not
-    /// change rewrites few of them.
-    pub fn encode_parts(&self, buckets: usize) -> Result<Vec<Vec<u8>>, bincode::Error> {
+    /// edit; a bucket only when one of its articles' profile changes (or
+    /// the model is trained again). Each part comes with a print of what
+    /// it is encoded from (0 for the model and the lists, encoded every
+    /// time); a bucket whose print `stored` accepts is not encoded (`None`).
+    pub fn encode_parts(
+        &self,
+        buckets: usize,
+        stored: &(dyn Fn(u64) -> bool + Sync),
+    ) -> bincode::Result<Vec<(u64, Option<Vec<u8>>)>> {
         let head = StoredHead {
             tuning: &self.tuning,
             model: &self.model,
@@ -326,13 +352,33 @@ impl RelatedState {
                 coordinates: &entry.coordinates,
             });
         }
-        let ((head, lists), rows) = rayon::join(
-            || rayon::join(|| bincode::serialize(&head), || bincode::serialize(&lists)),
-            || rows.par_iter().map(bincode::serialize).collect::<Result<Vec<_>, _>>(),
-        );
-        let mut parts = vec![head?, lists?];
-        parts.extend(rows?);
-        Ok(parts)
+        let (head, lists) = rayon::join(|| bincode::serialize(&head), || bincode::serialize(&lists));
+        let (head, lists) = (head?, lists?);
+        // Rows and coordinates follow from the profile and the model.
+        let model_print = {
+            let mut hasher = FxHasher::default();
+            hasher.write(&head);
+            hasher.finish()
+        };
+        let rows = rows
+            .par_iter()
+            .enumerate()
+            .map(|(b, bucket)| {
+                let mut hasher = FxHasher::default();
+                hasher.write_u64(model_print);
+                hasher.write_usize(b);
+                for row in bucket {
+                    profile_print(row.profile, &mut hasher);
+                }
+                // 0 stands for "no print".
+                let print = hasher.finish().max(1);
+                match stored(print) {
+                    true => Ok((print, None)),
+                    false => Ok((print, Some(bincode::serialize(bucket)?))),
+                }
+            })
+            .collect::<bincode::Result<Vec<_>>>()?;
+        Ok([(0, Some(head)), (0, Some(lists))].into_iter().chain(rows).collect())
     }
 
     /// After a cache load, gives each entry its article's weights again
@@ -512,6 +558,23 @@ impl RelatedState {
         for (key, entry) in old {
             gone_rows.push(entry.row);
             gone_keys.insert(key);
+        }
+        if changed.is_empty() && gone_keys.is_empty() {
+            // No article changed: every list stands, and the index (built
+            // only to find and rank the lists an edit affects) is not needed.
+            let report = UpdateReport {
+                retrained: false,
+                recomputed: 0,
+                stale,
+            };
+            let state = RelatedState {
+                tuning: tuning.clone(),
+                model,
+                entries,
+                index: old_index,
+                stale,
+            };
+            return (state, report);
         }
         // Same articles in the same order: only the edited ones' postings move.
         let index = match old_index {
