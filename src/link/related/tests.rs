@@ -151,52 +151,62 @@ fn incremental_updates_equal_a_fresh_computation() {
         Sampler::of(&base, tuning.min_sample).level >= 2,
         "the test needs a sample"
     );
-    let mut state = RelatedState::compute(base.clone(), &tuning);
     let replacement = synthetic(400, 99);
-    let mut current = base;
-    let mut fast_updates = 0;
-    for step in 0..12usize {
-        let target = (step * 37 + 5) % current.len();
-        match step % 4 {
-            // Edit an article's text.
-            0 | 1 => {
-                let key = current[target].key;
-                current[target] = Profile {
-                    key,
-                    ..replacement[target].clone()
-                };
+    // With the index kept in memory (serve, patched by edits) and without
+    // (a build from the cache, which gathers the lists it needs).
+    for from_cache in [false, true] {
+        let mut state = RelatedState::compute(base.clone(), &tuning);
+        let mut current = base.clone();
+        let (mut fast_updates, mut patched) = (0, 0);
+        for step in 0..12usize {
+            let target = (step * 37 + 5) % current.len();
+            match step % 4 {
+                // Edit an article's text.
+                0 | 1 => {
+                    let key = current[target].key;
+                    current[target] = Profile {
+                        key,
+                        ..replacement[target].clone()
+                    };
+                }
+                // Remove one.
+                2 => {
+                    current.remove(target);
+                }
+                // Add one, and change another's topics and eligibility.
+                _ => {
+                    let mut added = replacement[step].clone();
+                    added.key = key_of(&format!("new{step}"));
+                    current.insert(target, added);
+                    let n = current.len();
+                    current[(target + 1) % n].topics = vec![1];
+                    current[(target + 2) % n].eligible = false;
+                }
             }
-            // Remove one.
-            2 => {
-                current.remove(target);
+            if from_cache {
+                state.forget_index();
             }
-            // Add one, and change another's topics and eligibility.
-            _ => {
-                let mut added = replacement[step].clone();
-                added.key = key_of(&format!("new{step}"));
-                current.insert(target, added);
-                let n = current.len();
-                current[(target + 1) % n].topics = vec![1];
-                current[(target + 2) % n].eligible = false;
+            let (next, report) = state.update(current.clone(), &tuning, false);
+            let what = format!("step {step}, from the cache: {from_cache}");
+            if !report.retrained {
+                fast_updates += 1;
+                assert!(report.recomputed < current.len() / 2, "{what}: {report:?}");
             }
+            assert_same(&next, &RelatedState::compute(current.clone(), &tuning), &what);
+            // An index patched in place holds exactly what a rebuilt one would.
+            if let Some(kept) = next.index.as_ref() {
+                let rebuilt = Index::build(&next.entries, &next.model, &tuning);
+                assert_same_index(kept, &rebuilt, &what);
+                patched += usize::from(!report.retrained);
+            }
+            state = next;
         }
-        let (next, report) = state.update(current.clone(), &tuning, false);
-        if !report.retrained {
-            fast_updates += 1;
-            assert!(report.recomputed < current.len() / 2, "{report:?}");
+        assert!(fast_updates >= 3, "only {fast_updates} updates avoided retraining");
+        match from_cache {
+            true => assert_eq!(patched, 0, "an index kept without serve"),
+            false => assert!(patched >= 1, "no edit patched the index in memory"),
         }
-        assert_same(
-            &next,
-            &RelatedState::compute(current.clone(), &tuning),
-            &format!("step {step}"),
-        );
-        // An index patched in place holds exactly what a rebuilt one would.
-        let kept = next.index.as_ref().expect("an updated state keeps its index");
-        let rebuilt = Index::build(&next.entries, &next.model, &tuning);
-        assert_same_index(kept, &rebuilt, &format!("step {step}"));
-        state = next;
     }
-    assert!(fast_updates >= 3, "only {fast_updates} updates avoided retraining");
 }
 
 #[test]
