@@ -295,12 +295,46 @@ impl Index {
     }
 }
 
+/// A set of terms behind a bitmap of their hashes: nearly every term
+/// looked up is not in the set, and one bit tells so without a probe of
+/// the hash table (millions of lookups when an update gathers the lists
+/// of a few thousand terms over every article's row).
+struct TermSet {
+    bits: Vec<u64>,
+    terms: FxHashSet<Term>,
+}
+
+impl TermSet {
+    /// Bits of the bitmap: 2^20 (128 KB, in a core's cache), so that a few
+    /// thousand terms leave most bits clear.
+    const BITS: u32 = 20;
+
+    fn new(terms: FxHashSet<Term>) -> TermSet {
+        let mut bits = vec![0u64; 1 << (TermSet::BITS - 6)];
+        for &term in &terms {
+            let bit = TermSet::bit(term);
+            bits[bit >> 6] |= 1 << (bit & 63);
+        }
+        TermSet { bits, terms }
+    }
+
+    fn bit(term: Term) -> usize {
+        // Terms are hashes already; the multiply spreads their low bits.
+        (term.wrapping_mul(0x9E37_79B1) >> (32 - TermSet::BITS)) as usize
+    }
+
+    fn contains(&self, term: Term) -> bool {
+        let bit = TermSet::bit(term);
+        self.bits[bit >> 6] & (1 << (bit & 63)) != 0 && self.terms.contains(&term)
+    }
+}
+
 /// The inverted lists of the terms of `wanted` only: for each, the
 /// (entry, weight) pairs `pairs` gives of every entry, in entry order (as
 /// in a whole [`Index`]). Entries are read in parallel by runs.
 fn gather_terms(
     entries: &[Entry],
-    wanted: &FxHashSet<Term>,
+    wanted: &TermSet,
     pairs: impl Fn(&Entry, &mut dyn FnMut(Term, f32)) + Sync,
 ) -> FxHashMap<Term, Vec<(u32, f32)>> {
     let run = entries.len().div_ceil(rayon::current_num_threads() * 4).max(1);
@@ -312,7 +346,7 @@ fn gather_terms(
             for (k, entry) in entries.iter().enumerate() {
                 let i = (r * run + k) as u32;
                 pairs(entry, &mut |term, weight| {
-                    if wanted.contains(&term) {
+                    if wanted.contains(term) {
                         lists.entry(term).or_default().push((i, weight));
                     }
                 });
@@ -524,7 +558,15 @@ impl RelatedState {
     /// stale, and the next update without `stale_ok` trains again.
     pub fn update(self, profiles: Vec<Profile>, tuning: &Tuning, stale_ok: bool) -> (RelatedState, UpdateReport) {
         let sampler = Sampler::of(&profiles, tuning.min_sample);
-        let previous: FxHashMap<u64, &Entry> = self.entries.iter().map(|e| (e.profile.key, e)).collect();
+        // Where each article's entry is (keys, not entries: moving every
+        // entry through a hash table was a third of an update's time).
+        let position: FxHashMap<u64, usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.profile.key, i))
+            .collect();
+        let previous = |key: &u64| position.get(key).map(|&i| &self.entries[i]);
         let new_keys: FxHashSet<u64> = profiles.iter().map(|p| p.key).collect();
         let old_sample: FxHashSet<u64> = self
             .entries
@@ -536,9 +578,8 @@ impl RelatedState {
         let sample_changed = sampler != self.model.sampler
             || old_sample != new_sample
             || profiles.iter().any(|p| {
-                new_sample.contains(&p.key) && previous.get(&p.key).is_none_or(|e| e.profile.weights != p.weights)
+                new_sample.contains(&p.key) && previous(&p.key).is_none_or(|e| e.profile.weights != p.weights)
             });
-        drop(previous);
         // Staleness is worth it only where training is costly: on an archive
         // larger than the minimum sample (every article is in the sample below).
         let stale_ok = stale_ok && profiles.len() > tuning.min_sample;
@@ -564,13 +605,14 @@ impl RelatedState {
             index: old_index,
             ..
         } = self;
-        let mut old: FxHashMap<u64, Entry> = old_entries.into_iter().map(|e| (e.profile.key, e)).collect();
+        let mut old: Vec<Option<Entry>> = old_entries.into_iter().map(Some).collect();
         let mut changed: Vec<usize> = Vec::new();
         let mut gone_rows: Vec<Row> = Vec::new();
         let mut gone_keys: FxHashSet<u64> = FxHashSet::default();
         let mut entries: Vec<Entry> = Vec::with_capacity(profiles.len());
         for profile in profiles {
-            match old.remove(&profile.key) {
+            let found = position.get(&profile.key).and_then(|&i| old.get_mut(i)?.take());
+            match found {
                 Some(entry) if entry.profile == profile => entries.push(entry),
                 found => {
                     if let Some(entry) = found {
@@ -590,9 +632,9 @@ impl RelatedState {
                 }
             }
         }
-        for (key, entry) in old {
+        for entry in old.into_iter().flatten() {
+            gone_keys.insert(entry.profile.key);
             gone_rows.push(entry.row);
-            gone_keys.insert(key);
         }
         if changed.is_empty() && gone_keys.is_empty() {
             // No article changed: every list stands, and the index (built
@@ -636,9 +678,9 @@ impl RelatedState {
             queries: FxHashMap::default(),
         };
         if whole.is_none() {
-            let terms: FxHashSet<Term> = moved_rows.iter().flat_map(|row| row.iter().map(|&(t, _)| t)).collect();
+            let terms = TermSet::new(moved_rows.iter().flat_map(|row| row.iter().map(|&(t, _)| t)).collect());
             partial.queries = gather_terms(&entries, &terms, |entry, push| {
-                if entry.row.iter().any(|(t, _)| terms.contains(t)) {
+                if entry.row.iter().any(|&(t, _)| terms.contains(t)) {
                     for (term, weight) in query_terms(&entry.row, tuning.query_terms, &model) {
                         push(term, weight);
                     }
@@ -665,11 +707,13 @@ impl RelatedState {
         let mut affected: Vec<usize> = affected.into_iter().collect();
         affected.sort_unstable();
         if whole.is_none() {
-            let terms: FxHashSet<Term> = affected
-                .iter()
-                .flat_map(|&i| query_terms(&entries[i].row, tuning.query_terms, &model))
-                .map(|(term, _)| term)
-                .collect();
+            let terms = TermSet::new(
+                affected
+                    .iter()
+                    .flat_map(|&i| query_terms(&entries[i].row, tuning.query_terms, &model))
+                    .map(|(term, _)| term)
+                    .collect(),
+            );
             partial.postings = gather_terms(&entries, &terms, |entry, push| {
                 for &(term, weight) in entry.row.iter().filter(|&&(t, _)| model.queryable(t)) {
                     push(term, weight);
