@@ -550,6 +550,7 @@ fn read_also_written(output: &Path, manifest: &Manifest) -> Option<render::pages
     (write::hash_bytes(&json) == record.bytes).then(|| render::pages::ReadAlsoText {
         json,
         entries: manifest.read_also.clone(),
+        keep: false,
     })
 }
 
@@ -586,7 +587,10 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
         };
         prepared.timings.time("render", || {
             let memory = match (&target, options.keep_in_memory) {
-                (_, true) => Some(&mut state.render),
+                (_, true) => {
+                    state.render.read_also.keep = true;
+                    Some(&mut state.render)
+                }
                 (Target::Incremental(old), false) => {
                     state.render.read_also = read_also_written(&options.output, old).unwrap_or_default();
                     Some(&mut state.render)

@@ -295,11 +295,9 @@ pub fn render_pages(
                 let previous = read_also.as_deref().map(ReadAlsoText::by_print).unwrap_or_default();
                 let (file, written) = read_also_json(&renderer, &previous);
                 drop(previous);
-                if let Some(kept) = read_also.as_deref_mut() {
-                    *kept = ReadAlsoText {
-                        json: file.bytes.clone(),
-                        entries: written.entries.clone(),
-                    };
+                if let Some(kept) = read_also.as_deref_mut().filter(|kept| kept.keep) {
+                    kept.json = file.bytes.clone();
+                    kept.entries = written.entries.clone();
                 }
                 read_also_entries = Some(written);
                 *result = Some(emit((file, Vec::new()))?);
@@ -1055,18 +1053,22 @@ pub struct ReadAlsoText {
     pub json: Vec<u8>,
     /// Its entries, in order.
     pub entries: Vec<ReadAlsoEntryPrint>,
+    /// Whether a render leaves its own file here for the next (`serve`),
+    /// rather than only reading this one (a build from the cache, which
+    /// reads the file back from the output folder instead).
+    pub keep: bool,
 }
 
 impl ReadAlsoText {
-    /// The JSON of each entry by fingerprint; none when the bytes are not
+    /// The bytes of each entry by fingerprint; none when the bytes are not
     /// laid out as the entries say (the file was not the one they describe).
-    fn by_print(&self) -> FxHashMap<u64, &str> {
+    /// Bytes, not text: the file is copied as it was written, entry by
+    /// entry, and its 27 MB (at 28k articles) need no UTF-8 check.
+    fn by_print(&self) -> FxHashMap<u64, &[u8]> {
+        let json = &self.json;
         let lengths: usize = self.entries.iter().map(|&(_, len)| len as usize).sum();
         let expected = READ_ALSO_HEAD.len() + lengths + self.entries.len().saturating_sub(1) + 2;
-        let Ok(json) = std::str::from_utf8(&self.json) else {
-            return FxHashMap::default();
-        };
-        if json.len() != expected || !json.starts_with(READ_ALSO_HEAD) || !json.ends_with("]}") {
+        if json.len() != expected || !json.starts_with(READ_ALSO_HEAD.as_bytes()) || !json.ends_with(b"]}") {
             return FxHashMap::default();
         }
         let mut at = READ_ALSO_HEAD.len();
@@ -1084,24 +1086,27 @@ impl ReadAlsoText {
 
 /// `/read-also.json`: every article (newest first) with its related list,
 /// and its entries. Entries found in `previous` by fingerprint are copied.
-fn read_also_json(r: &Renderer, previous: &FxHashMap<u64, &str>) -> (OutputFile, ReadAlsoWritten) {
+fn read_also_json(r: &Renderer, previous: &FxHashMap<u64, &[u8]>) -> (OutputFile, ReadAlsoWritten) {
     // Serialised entry by entry, in parallel, without an intermediate `Value`.
-    let entries: Vec<std::borrow::Cow<str>> = (0..r.site.articles.len())
+    let entries: Vec<std::borrow::Cow<[u8]>> = (0..r.site.articles.len())
         .into_par_iter()
         .map(|i| match previous.get(&r.read_also_prints[i]) {
             Some(entry) => std::borrow::Cow::Borrowed(*entry),
-            None => html_safe(serde_json::to_string(&read_also_entry(r, i, false)).unwrap_or_default()).into(),
+            None => {
+                let json = serde_json::to_string(&read_also_entry(r, i, false)).unwrap_or_default();
+                std::borrow::Cow::Owned(html_safe(json).into_bytes())
+            }
         })
         .collect();
-    let mut json = String::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 32);
-    json.push_str(READ_ALSO_HEAD);
+    let mut json = Vec::with_capacity(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 32);
+    json.extend_from_slice(READ_ALSO_HEAD.as_bytes());
     for (n, entry) in entries.iter().enumerate() {
         if n > 0 {
-            json.push(',');
+            json.push(b',');
         }
-        json.push_str(entry);
+        json.extend_from_slice(entry);
     }
-    json.push_str("]}");
+    json.extend_from_slice(b"]}");
     let written = ReadAlsoWritten {
         entries: r
             .read_also_prints
@@ -1116,7 +1121,7 @@ fn read_also_json(r: &Renderer, previous: &FxHashMap<u64, &str>) -> (OutputFile,
     };
     let file = OutputFile {
         path: READ_ALSO_JSON.into(),
-        bytes: json.into_bytes(),
+        bytes: json,
         origin: "the read-also index /read-also.json".into(),
     };
     (file, written)
