@@ -129,6 +129,9 @@ pub struct BuildState {
     /// updates [`BuildState::sources`] and reads only these files again,
     /// instead of walking and checking the whole archive. Taken by the build.
     pub changed: Option<Vec<PathBuf>>,
+    /// A walk of `content/` made for the next build while the cache was
+    /// read; the build takes it instead of walking again.
+    pub walked: Option<(Vec<crate::load::SourceFile>, Vec<crate::diagnostic::Diagnostic>)>,
     /// The part files this state was read from or last saved to: a save
     /// neither encodes nor writes again a part whose inputs' print is
     /// among them while its file is there.

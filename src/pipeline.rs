@@ -223,9 +223,6 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         state.files.clear();
         state.analysis_print = print;
     }
-    let (staging, previous) = write::sibling_paths(&options.output);
-    let mut skip = vec![options.output.clone(), staging, previous];
-    skip.extend(options.cache.clone());
     let mut reuse = Reuse::default();
     let reading_started = nanos(std::time::SystemTime::now());
     let (mut loaded, mut problems) = timings.time("load", || {
@@ -236,10 +233,11 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
             }
             _ => None,
         };
-        let (files, mut problems, recheck) = match hint {
-            Some((files, warnings, recheck)) => (files, warnings, Some(recheck)),
-            None => {
-                let (files, warnings) = load::discover(&content_dir, &skip);
+        let (files, mut problems, recheck) = match (hint, state.walked.take()) {
+            (Some((files, warnings, recheck)), _) => (files, warnings, Some(recheck)),
+            (None, Some((files, warnings))) => (files, warnings, None),
+            (None, None) => {
+                let (files, warnings) = walk(options);
                 (files, warnings, None)
             }
         };
@@ -467,15 +465,31 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     build_waiting(options, |_| {})
 }
 
+/// Every article file in `content/` (see [`load::discover`]), leaving out
+/// the output folder, its temporaries and the cache.
+fn walk(options: &BuildOptions) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let (staging, previous) = write::sibling_paths(&options.output);
+    let mut skip = vec![options.output.clone(), staging, previous];
+    skip.extend(options.cache.clone());
+    load::discover(&options.root.join(CONTENT_DIR), &skip)
+}
+
 /// [`build`], calling `waiting` if another build holds the output's lock.
 pub fn build_waiting(options: &BuildOptions, waiting: impl FnOnce(&Path)) -> Result<BuildReport> {
     check_output(options)?;
     let _lock = write::lock_output(&options.output, waiting)?;
     let started = Instant::now();
-    let mut state = match &options.cache {
-        Some(dir) => BuildState::load(dir),
-        None => BuildState::default(),
-    };
+    // The walk of content/ goes on beside the cache's decoding: it waits
+    // on the file system in one thread where the decoding keeps both
+    // cores busy in bursts.
+    let (mut state, walked) = rayon::join(
+        || match &options.cache {
+            Some(dir) => BuildState::load(dir),
+            None => BuildState::default(),
+        },
+        || options.root.join(CONTENT_DIR).is_dir().then(|| walk(options)),
+    );
+    state.walked = walked;
     let cache_load = started.elapsed();
     let result = build_with(options, &mut state);
     let mut report = match result {
