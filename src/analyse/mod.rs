@@ -47,8 +47,10 @@ pub fn analyse(analyser: &mut Analyser, keywords: &Keywords, article: &mut Artic
     } else {
         Vec::new()
     };
+    let weights = tokens::weigh(&title.terms, &lede.terms, &body.terms);
     article.analysis = Analysis {
-        weights: tokens::weigh(&title.terms, &lede.terms, &body.terms).into(),
+        weights_print: tokens::weights_print(&weights),
+        weights: weights.into(),
         keyword_mentions,
         search,
         headline,

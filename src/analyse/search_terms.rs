@@ -31,6 +31,8 @@ pub struct SearchTerms {
     text: String,
     /// The weight of each term, in the same order.
     weights: Vec<u8>,
+    /// Hash of `text` and `weights` (see [`SearchTerms::print`]).
+    print: u64,
 }
 
 impl SearchTerms {
@@ -64,9 +66,11 @@ impl SearchTerms {
             }
             text.push_str(term);
         }
+        let weights: Vec<u8> = terms.iter().map(|&(_, w)| w).collect();
         SearchTerms {
+            print: print_of(&text, &weights),
             text,
-            weights: terms.iter().map(|&(_, w)| w).collect(),
+            weights,
         }
     }
 
@@ -78,15 +82,10 @@ impl SearchTerms {
             .zip(self.weights.iter().copied())
     }
 
-    /// A hash of the terms and their weights: tells whether an article's
-    /// postings in the search index are still right.
+    /// A hash of the terms and their weights, computed with them: tells
+    /// whether an article's postings in the search index are still right.
     pub fn print(&self) -> u64 {
-        use std::hash::Hasher;
-        let mut hasher = rustc_hash::FxHasher::default();
-        hasher.write(self.text.as_bytes());
-        hasher.write_u8(0xff);
-        hasher.write(&self.weights);
-        hasher.finish()
+        self.print
     }
 
     /// Number of terms.
@@ -98,6 +97,16 @@ impl SearchTerms {
     pub fn is_empty(&self) -> bool {
         self.weights.is_empty()
     }
+}
+
+/// The print of an article's terms (see [`SearchTerms::print`]).
+fn print_of(text: &str, weights: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(text.as_bytes());
+    hasher.write_u8(0xff);
+    hasher.write(weights);
+    hasher.finish()
 }
 
 /// The index terms of already [`normalise`]d text, in order, repeats

@@ -26,12 +26,25 @@ pub struct Analysis {
     /// (term, weighted frequency), sorted by term; shared with the related
     /// stage's profile of the article rather than copied.
     pub weights: std::sync::Arc<[(Term, f32)]>,
+    /// [`weights_print`] of `weights`: computed once here, compared at
+    /// every incremental build.
+    pub weights_print: u64,
     /// Weighted mentions of each keyword phrase of the site's topic rules.
     pub keyword_mentions: Vec<crate::analyse::keywords::Mentions>,
     /// The article's terms in the search index.
     pub search: crate::analyse::search_terms::SearchTerms,
     /// The headline, normalised: how references and near-duplicates compare headlines.
     pub headline: String,
+}
+
+/// Hash of an article's weights (terms and the bits of their weights).
+pub fn weights_print(weights: &[(Term, f32)]) -> u64 {
+    let mut hasher = FxHasher::default();
+    for &(term, weight) in weights {
+        hasher.write_u32(term);
+        hasher.write_u32(weight.to_bits());
+    }
+    hasher.finish()
 }
 
 /// Field weights of term frequency.

@@ -101,15 +101,7 @@ pub struct Profile {
     pub eligible: bool,
 }
 
-/// Hash of a profile's weights (terms and the bits of their weights).
-pub fn weights_print(weights: &[(Term, f32)]) -> u64 {
-    let mut hasher = FxHasher::default();
-    for &(term, weight) in weights {
-        hasher.write_u32(term);
-        hasher.write_u32(weight.to_bits());
-    }
-    hasher.finish()
-}
+pub use crate::analyse::tokens::weights_print;
 
 /// Feeds every field of a profile to `hasher` (its weights by their print).
 fn profile_print(profile: &Profile, hasher: &mut FxHasher) {
@@ -145,7 +137,7 @@ impl Profile {
         Profile {
             key: key_of(article.path()),
             weights: std::sync::Arc::clone(&article.analysis.weights),
-            weights_print: weights_print(&article.analysis.weights),
+            weights_print: article.analysis.weights_print,
             topics: topics.to_vec(),
             tags: article.tags.clone(),
             day: article.date.map(|d| d.timestamp().div_euclid(86_400)),
@@ -456,13 +448,13 @@ impl RelatedState {
     /// without them differs from its article's new profile and is
     /// recomputed.
     pub fn restore_weights<'a>(&mut self, articles: impl Iterator<Item = &'a Article>) {
-        let by_key: FxHashMap<u64, &std::sync::Arc<[(Term, f32)]>> = articles
-            .map(|article| (key_of(article.path()), &article.analysis.weights))
+        let by_key: FxHashMap<u64, &crate::analyse::tokens::Analysis> = articles
+            .map(|article| (key_of(article.path()), &article.analysis))
             .collect();
         self.entries.par_iter_mut().for_each(|entry| {
-            if let Some(weights) = by_key.get(&entry.profile.key) {
-                if weights_print(weights) == entry.profile.weights_print {
-                    entry.profile.weights = std::sync::Arc::clone(weights);
+            if let Some(analysis) = by_key.get(&entry.profile.key) {
+                if analysis.weights_print == entry.profile.weights_print {
+                    entry.profile.weights = std::sync::Arc::clone(&analysis.weights);
                 }
             }
         });
