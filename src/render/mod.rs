@@ -120,23 +120,23 @@ pub struct SiteRender {
     pub read_also: Option<pages::ReadAlsoWritten>,
 }
 
-/// What one render leaves for the next when the build state stays in
-/// memory (`serve`): work that is costly to redo over the whole archive
-/// for a one-article edit. Never cached on disk.
+/// What one render leaves for the next: work that is costly to redo over
+/// the whole archive for a one-article edit.
 #[derive(Debug, Default)]
 pub struct RenderMemory {
-    /// The search index.
+    /// The search index (kept by `serve`, and in the cache).
     pub search: Option<search::SearchIndex>,
-    /// `/read-also.json` as last rendered.
+    /// `/read-also.json` as last rendered (kept by `serve`; a build from
+    /// the cache reads the file back from the output folder instead).
     pub read_also: pages::ReadAlsoText,
 }
 
 /// Renders the pages of the site that `unchanged` does not accept (given a
 /// path and its fingerprint), checking that no two pages claim one path,
 /// and sends each file to `destination`. `memory`, when the caller keeps
-/// one (`serve`), holds what the previous render left and is left holding
-/// this render's; without, each part is freed as soon as it has been used,
-/// lowering the peak.
+/// one (`serve`, a build with a cache), holds what an earlier render left
+/// and is left holding this render's; without, each part is freed as soon
+/// as it has been used, lowering the peak.
 pub fn render_site(
     site: &Site,
     theme: &Theme,

@@ -552,12 +552,7 @@ impl RelatedState {
         let sampler = Sampler::of(&profiles, tuning.min_sample);
         // Where each article's entry is (keys, not entries: moving every
         // entry through a hash table was a third of an update's time).
-        let position: FxHashMap<u64, usize> = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.profile.key, i))
-            .collect();
+        let position = positions(&self.entries);
         let previous = |key: &u64| position.get(key).map(|&i| &self.entries[i]);
         let new_keys: FxHashSet<u64> = profiles.iter().map(|p| p.key).collect();
         let old_sample: FxHashSet<u64> = self
@@ -761,12 +756,7 @@ impl RelatedState {
 
     /// The lists as (index, score), in the order of the profiles given.
     pub fn lists(&self) -> Vec<Vec<(usize, f32)>> {
-        let position: FxHashMap<u64, usize> = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.profile.key, i))
-            .collect();
+        let position = positions(&self.entries);
         self.entries
             .iter()
             .map(|e| {
@@ -777,6 +767,11 @@ impl RelatedState {
             })
             .collect()
     }
+}
+
+/// Each entry's position by its article's key.
+fn positions(entries: &[Entry]) -> FxHashMap<u64, usize> {
+    entries.iter().enumerate().map(|(i, e)| (e.profile.key, i)).collect()
 }
 
 fn make_entries(profiles: Vec<Profile>, model: &Model, tuning: &Tuning) -> Vec<Entry> {
