@@ -237,7 +237,7 @@ def main():
             for stage, values in per_stage.items():
                 table.setdefault(stage, {})[column] = statistics.median(values)
             table.setdefault("total (GNU time wall)", {})[column] = case.wall
-    order = ["cache", "load", "analyse", "link", "topics", "related", "references", "render", "write", "save"]
+    order = ["walk", "cache", "load", "analyse", "link", "topics", "related", "references", "render", "write", "save"]
     rows = [s for s in order if s in table] + [s for s in table if s not in order and s != "total (GNU time wall)"] + ["total (GNU time wall)"]
     print("| stage | " + " | ".join(columns) + " |")
     print("| --- |" + " ---: |" * len(columns))
