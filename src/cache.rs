@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 use crate::link::related::RelatedState;
 use crate::render::search::SearchIndex;
 use crate::render::RenderMemory;
+// The hash a part file is named after: the manifest's hash of file bytes.
+use crate::write::hash_bytes;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -194,16 +196,9 @@ fn part_name(hash: u64) -> String {
     format!("{hash:016x}.part")
 }
 
-/// The hash a part file is named after.
-fn content_hash(bytes: &[u8]) -> u64 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    std::hash::Hasher::write(&mut hasher, bytes);
-    std::hash::Hasher::finish(&hasher)
-}
-
 /// The bucket of an article record.
 fn bucket_of(path: &str) -> usize {
-    (content_hash(path.as_bytes()) % FILE_BUCKETS as u64) as usize
+    (hash_bytes(path.as_bytes()) % FILE_BUCKETS as u64) as usize
 }
 
 /// What the state file says: the parts and the core's bytes.
@@ -441,7 +436,7 @@ impl BuildState {
             .map(|part| match part {
                 Part::Encoded(print, bytes) => StoredPart {
                     print: *print,
-                    hash: content_hash(bytes),
+                    hash: hash_bytes(bytes),
                     len: bytes.len(),
                 },
                 Part::Stored(part) => *part,
