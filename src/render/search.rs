@@ -100,7 +100,7 @@ impl std::fmt::Debug for SearchIndex {
 /// Each article of a site by number (oldest first) with the print of its terms.
 fn numbered(site: &Site) -> Vec<(&Arc<Article>, u64)> {
     site.articles
-        .par_iter()
+        .iter()
         .rev()
         .map(|article| (article, article.analysis.search.print()))
         .collect()
