@@ -813,57 +813,93 @@ impl Accumulator {
     }
 }
 
-/// One article's row as an open-addressing table, to take its dot product
-/// with the rows of its hundred candidates: a probe per candidate term is
-/// about twice as fast as merging two sorted rows, whose every step is a
-/// branch the processor cannot predict (that merge was a sixth of a full
-/// build's CPU). Slots are marked with the generation of the row that
-/// filled them, so loading the next row clears nothing.
+/// Terms per bucket of a [`RowTable`]: eight terms and their eight weights
+/// fill one 64-byte cache line.
+const BUCKET_LANES: usize = 8;
+
+/// One bucket of a [`RowTable`]; weights are kept as bits so that a lookup
+/// can pick the matching one with integer masks. An empty lane has weight 0.
+#[derive(Clone, Copy, Default)]
+#[repr(C, align(64))]
+struct Bucket {
+    terms: [Term; BUCKET_LANES],
+    weights: [u32; BUCKET_LANES],
+}
+
+/// One article's row as a hash table of eight-term buckets, to take its dot
+/// product with the rows of its hundred candidates. Merging two sorted rows
+/// takes a branch the processor cannot predict at every step, and so did a
+/// linear-probing table (is the slot taken? is it this term?); here a lookup
+/// compares a candidate term with its whole bucket and ORs out the one
+/// matching weight, without a branch, and a term that is not there adds 0.
+/// The rare term whose bucket is full goes to a short sorted list instead.
 #[derive(Default)]
 struct RowTable {
-    slots: Vec<(Term, f32)>,
-    generations: Vec<u32>,
-    generation: u32,
+    buckets: Vec<Bucket>,
+    /// log2 of the number of buckets the loaded row uses.
+    bits: u32,
+    /// Buckets the loaded row filled, to empty before the next one.
+    filled: Vec<usize>,
+    /// Terms whose bucket was full, sorted by term.
+    spilled: Vec<(Term, f32)>,
 }
 
 impl RowTable {
-    fn slot(&self, term: Term) -> usize {
-        // Terms are hashes already; the multiply spreads their low bits.
-        (term.wrapping_mul(0x9E37_79B1) as usize) & (self.slots.len() - 1)
+    fn bucket(&self, term: Term) -> usize {
+        // Fibonacci hashing: the high bits of the product depend on every bit of the term.
+        (term.wrapping_mul(0x9E37_79B1) >> (32 - self.bits)) as usize
     }
 
     /// Makes `row` the table's row.
     fn load(&mut self, row: &Row) {
-        let size = (row.len() * 4).next_power_of_two().max(64);
-        if size > self.slots.len() || self.generation == u32::MAX {
-            self.slots = vec![(0, 0.0); size.max(self.slots.len())];
-            self.generations = vec![0; self.slots.len()];
-            self.generation = 0;
+        for &at in &self.filled {
+            self.buckets[at] = Bucket::default();
         }
-        self.generation += 1;
+        self.filled.clear();
+        self.spilled.clear();
+        // About one term per two buckets' worth of lanes: a full bucket is rare.
+        let buckets = (row.len() / 2).next_power_of_two().max(8);
+        if buckets > self.buckets.len() {
+            self.buckets = vec![Bucket::default(); buckets];
+        }
+        self.bits = buckets.trailing_zeros();
         for &(term, weight) in row {
-            let mut at = self.slot(term);
-            while self.generations[at] == self.generation {
-                at = (at + 1) & (self.slots.len() - 1);
+            let at = self.bucket(term);
+            let bucket = &mut self.buckets[at];
+            if bucket.weights == [0; BUCKET_LANES] {
+                self.filled.push(at);
             }
-            self.generations[at] = self.generation;
-            self.slots[at] = (term, weight);
+            if (0..BUCKET_LANES).any(|lane| bucket.terms[lane] == term && bucket.weights[lane] != 0) {
+                continue; // rows hold each term once; keep the first as a merge would
+            }
+            match bucket.weights.iter().position(|&w| w == 0) {
+                Some(lane) => {
+                    bucket.terms[lane] = term;
+                    bucket.weights[lane] = weight.to_bits();
+                }
+                None => self.spilled.push((term, weight)),
+            }
         }
+        self.spilled.sort_by_key(|&(term, _)| term);
     }
 
     /// The dot product of the loaded row with `other`: the same sum, in the
-    /// same order (`other`'s, by term), as merging the two sorted rows.
+    /// same order (`other`'s, by term), as merging the two sorted rows —
+    /// adding 0 for a term the row does not have changes no bit of it.
     fn dot(&self, other: &Row) -> f32 {
         let mut sum = 0.0;
         for &(term, weight) in other {
-            let mut at = self.slot(term);
-            while self.generations[at] == self.generation {
-                if self.slots[at].0 == term {
-                    sum += self.slots[at].1 * weight;
-                    break;
-                }
-                at = (at + 1) & (self.slots.len() - 1);
+            let bucket = &self.buckets[self.bucket(term)];
+            let mut bits = 0;
+            for lane in 0..BUCKET_LANES {
+                bits |= bucket.weights[lane] & 0u32.wrapping_sub(u32::from(bucket.terms[lane] == term));
             }
+            if bits == 0 && !self.spilled.is_empty() {
+                if let Ok(at) = self.spilled.binary_search_by_key(&term, |&(t, _)| t) {
+                    bits = self.spilled[at].1.to_bits();
+                }
+            }
+            sum += f32::from_bits(bits) * weight;
         }
         sum
     }

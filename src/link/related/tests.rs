@@ -306,7 +306,7 @@ fn recent_articles_stay_out_of_the_sample_so_editing_or_adding_them_does_not_ret
 fn the_row_table_gives_the_merged_dot_product_bit_for_bit() {
     // Rows of synthetic articles, some sharing terms, of very different
     // lengths (a table sized for a long row is then reused for short ones),
-    // and terms that collide in a small table.
+    // and terms that all fall in one bucket of the table, more than it holds.
     let profiles = synthetic(60, 7);
     let tuning = small_tuning();
     let state = RelatedState::compute(profiles, &tuning);
@@ -314,10 +314,20 @@ fn the_row_table_gives_the_merged_dot_product_bit_for_bit() {
     rows.push((0..500u32).map(|t| (t * 64, 1.0 / (t + 1) as f32)).collect());
     rows.push(vec![(0, 0.5), (64, 0.25), (128, 0.125)]);
     rows.push(Vec::new());
+    // 20 terms get 16 buckets; these share the first one.
+    let one_bucket: Row = (0u32..)
+        .filter(|t| t.wrapping_mul(0x9E37_79B1) >> 28 == 0)
+        .take(20)
+        .map(|t| (t, 1.0 / (t + 2) as f32))
+        .collect();
+    rows.push(one_bucket.iter().step_by(2).copied().collect());
+    rows.push(one_bucket);
     let mut table = RowTable::default();
     let mut shared = 0;
+    let mut spilled = 0;
     for a in &rows {
         table.load(a);
+        spilled += table.spilled.len();
         for b in &rows {
             let merged = sparse_cosine(a, b);
             assert_eq!(
@@ -331,4 +341,5 @@ fn the_row_table_gives_the_merged_dot_product_bit_for_bit() {
         }
     }
     assert!(shared > rows.len(), "the rows share terms: {shared}");
+    assert!(spilled > 0, "no row filled a bucket");
 }
