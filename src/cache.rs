@@ -11,7 +11,7 @@ use crate::link::related::RelatedState;
 use crate::render::search::SearchIndex;
 use crate::render::RenderMemory;
 // The hash a part file is named after: the manifest's hash of file bytes.
-use crate::write::hash_bytes;
+use crate::hash_bytes;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};

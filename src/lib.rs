@@ -18,6 +18,15 @@ pub mod postings;
 pub mod render;
 pub mod write;
 
+/// Hash of some bytes (FxHash): how the cache and the output manifest tell
+/// whether an article's text, a file or a cache part changed. Fast, not
+/// collision-resistant; nothing here hashes untrusted input for security.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    std::hash::Hasher::write(&mut hasher, bytes);
+    std::hash::Hasher::finish(&hasher)
+}
+
 /// A small deterministic random source for unit tests (xorshift64): fixtures
 /// that look random and are the same on every run. `seed` must not be 0.
 #[cfg(test)]

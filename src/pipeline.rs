@@ -564,7 +564,7 @@ fn read_also_written(output: &Path, manifest: &Manifest) -> Option<render::pages
         return None;
     }
     let json = std::fs::read(output.join(render::pages::READ_ALSO_JSON)).ok()?;
-    (write::hash_bytes(&json) == record.bytes).then(|| render::pages::ReadAlsoText {
+    (crate::hash_bytes(&json) == record.bytes).then(|| render::pages::ReadAlsoText {
         json,
         entries: manifest.read_also.clone(),
         keep: false,

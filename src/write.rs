@@ -4,6 +4,7 @@
 
 use crate::cache::{Manifest, PageRecord};
 use crate::error::{Error, Result};
+use crate::hash_bytes;
 use crate::render::OutputFile;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -223,13 +224,6 @@ fn swap_in(staging: &Path, output: &Path, previous: &Path) -> Result<()> {
         std::fs::remove_dir_all(previous).map_err(|err| Error::io(previous, err))?;
     }
     Ok(())
-}
-
-/// Hash of a file's bytes, as the manifest records it.
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    std::hash::Hasher::write(&mut hasher, bytes);
-    std::hash::Hasher::finish(&hasher)
 }
 
 /// An exclusive lock on an output folder, held while a build writes it.

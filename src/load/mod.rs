@@ -313,7 +313,7 @@ pub fn reload_body(article: &Article) -> Result<std::borrow::Cow<'_, Body>, Diag
         _ => Diagnostic::error(path, None, "unreadable", format!("cannot read: {err}")),
     })?;
     let decoded = decode::decode(bytes).map_err(|_| changed())?;
-    if hash_text(&decoded.text) != article.source_hash {
+    if crate::hash_bytes(decoded.text.as_bytes()) != article.source_hash {
         return Err(changed());
     }
     // Only the body: the front matter and the scan of the text gave the
@@ -415,7 +415,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         body: Body::Text(Vec::new()),
         plain_text: String::new(),
         analysis: Default::default(),
-        source_hash: hash_text(text),
+        source_hash: crate::hash_bytes(text.as_bytes()),
         links: Vec::new(),
         url_path: String::new(),
     };
@@ -546,13 +546,6 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         ));
     }
     Ok((article, warnings))
-}
-
-/// Hash of an article's text: what decides whether it changed.
-pub fn hash_text(text: &str) -> u64 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    std::hash::Hasher::write(&mut hasher, text.as_bytes());
-    std::hash::Hasher::finish(&hasher)
 }
 
 /// Cleans every field that pages show as text (see [`clean::display_text`]).

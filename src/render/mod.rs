@@ -51,7 +51,7 @@ pub struct Emitted {
     pub path: String,
     /// What produced it.
     pub origin: String,
-    /// [`crate::write::hash_bytes`] of its bytes.
+    /// [`crate::hash_bytes`] of its bytes.
     pub hash: u64,
 }
 
@@ -79,7 +79,7 @@ impl<'a> Emitter<'a> {
         let emitted = Emitted {
             path: file.path.clone(),
             origin: file.origin.clone(),
-            hash: crate::write::hash_bytes(&file.bytes),
+            hash: crate::hash_bytes(&file.bytes),
         };
         match self.destination {
             Destination::Memory => Ok((emitted, Some(file))),

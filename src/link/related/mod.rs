@@ -416,11 +416,7 @@ impl RelatedState {
         let (head, lists) = rayon::join(|| bincode::serialize(&head), || bincode::serialize(&lists));
         let (head, lists) = (head?, lists?);
         // Rows and coordinates follow from the profile and the model.
-        let model_print = {
-            let mut hasher = FxHasher::default();
-            hasher.write(&head);
-            hasher.finish()
-        };
+        let model_print = crate::hash_bytes(&head);
         let rows = rows
             .par_iter()
             .enumerate()
