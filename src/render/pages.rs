@@ -121,10 +121,9 @@ impl<'a> Renderer<'a> {
     }
 
     fn render(&self, template: &str, path: &str, origin: String, context: serde_json::Value) -> Result<OutputFile> {
-        let html = self.theme.render(template, context)?;
         Ok(OutputFile {
             path: file_of(path),
-            bytes: html.into_bytes(),
+            bytes: self.theme.render(template, context)?,
             origin,
         })
     }

@@ -179,7 +179,7 @@ pub fn sitemaps(base_url: &str, entries: &[Entry], limits: SitemapLimits) -> Vec
 /// it with its own `templates/robots.txt`), which gets `site` and
 /// `sitemap_url`.
 pub fn robots(site: &Site, theme: &Theme) -> Result<OutputFile> {
-    let text = theme.render(
+    let bytes = theme.render(
         "robots.txt",
         serde_json::json!({
             "site": { "title": &site.config.title, "base_url": &site.config.base_url },
@@ -188,7 +188,7 @@ pub fn robots(site: &Site, theme: &Theme) -> Result<OutputFile> {
     )?;
     Ok(OutputFile {
         path: "robots.txt".into(),
-        bytes: text.into_bytes(),
+        bytes,
         origin: "the theme's robots.txt".into(),
     })
 }
