@@ -408,14 +408,19 @@ fn load_cached(
                 }
                 other => other,
             };
-            let (article, problems) = load::load_file(file);
+            let text = match load::read_text(file) {
+                Ok(text) => text,
+                Err(problems) => return (None, problems),
+            };
+            // Same text, new time (a fresh checkout, a `touch`): no need to parse it again.
+            if let Some(cached) = cached.filter(|c| c.article.source_hash == text.hash()) {
+                let loaded = reuse(cached);
+                let warnings = loaded.warnings.clone();
+                return (Some(loaded), warnings);
+            }
+            let (article, problems) = load::parse_text(file, text);
             match article {
                 Some(article) => {
-                    if let Some(cached) = cached.filter(|c| c.article.source_hash == article.source_hash) {
-                        let loaded = reuse(cached);
-                        let warnings = loaded.warnings.clone();
-                        return (Some(loaded), warnings);
-                    }
                     let warnings = problems.clone();
                     (
                         Some(Loaded {

@@ -161,6 +161,38 @@ fn read_also_json_is_reused_only_as_the_last_build_wrote_it() {
 }
 
 #[test]
+fn files_with_a_new_time_and_the_same_text_come_from_the_cache() {
+    // What a fresh checkout in CI looks like to the cache: every file has a
+    // new modification time, the texts are those it cached. They are read
+    // (to compare their text) but not parsed or analysed again.
+    let site = archive();
+    site.build_ok(&[]);
+    let later = SystemTime::now() + std::time::Duration::from_secs(3600);
+    let mut touched = 0;
+    for file in tree(&site.root.join("content")) {
+        let path = site.root.join("content").join(file);
+        let handle = std::fs::File::options().write(true).open(&path).expect("open");
+        handle.set_modified(later).expect("set the modification time");
+        touched += 1;
+    }
+    assert_eq!(touched, 7);
+    let run = site.build_ok(&["-v"]);
+    assert!(run.stderr.contains("articles parsed 0, from cache 7"), "{run}");
+    assert!(run.stdout.contains(": 0 files written"), "{run}");
+    // One of them did change, with the same new time: it is parsed.
+    site.write(
+        "content/2022/2022-11-03-s2.txt",
+        "المنتخب يفوز في المباراة بثلاثة أهداف\nالمنتخب يفوز.\nتفاصيل المباراة.\n",
+    );
+    let path = site.root.join("content/2022/2022-11-03-s2.txt");
+    let handle = std::fs::File::options().write(true).open(&path).expect("open");
+    handle.set_modified(later).expect("set the modification time");
+    let run = site.build_ok(&["-v"]);
+    assert!(run.stderr.contains("articles parsed 1, from cache 6"), "{run}");
+    assert_like_clean_build(&site, "after new times and one edit");
+}
+
+#[test]
 fn a_failed_incremental_build_leaves_output_and_cache_usable() {
     let site = archive();
     site.build_ok(&[]);

@@ -235,6 +235,30 @@ pub fn load_all(files: &[SourceFile]) -> (Vec<Article>, Vec<Diagnostic>) {
 /// disappeared since it was found is skipped with a warning; one that kept
 /// changing while it was read is used as last read, with a warning.
 pub fn load_file(file: &SourceFile) -> (Option<Article>, Vec<Diagnostic>) {
+    match read_text(file) {
+        Ok(text) => parse_text(file, text),
+        Err(problems) => (None, problems),
+    }
+}
+
+/// An article file's text, read and decoded, before it is parsed.
+pub struct SourceText {
+    text: String,
+    /// Warnings reading it gave (a file that kept changing, an encoding note).
+    problems: Vec<Diagnostic>,
+}
+
+impl SourceText {
+    /// The hash an article made from this text has as its `source_hash`:
+    /// a cached article with the same one was made from the same text.
+    pub fn hash(&self) -> u64 {
+        crate::hash_bytes(self.text.as_bytes())
+    }
+}
+
+/// Reads and decodes one article file (the first half of [`load_file`]);
+/// `Err` holds the diagnostics of a file that gives no article.
+pub fn read_text(file: &SourceFile) -> Result<SourceText, Vec<Diagnostic>> {
     let path = &file.path;
     let mut problems = Vec::new();
     let bytes = match read_settled(path) {
@@ -249,37 +273,42 @@ pub fn load_file(file: &SourceFile) -> (Option<Article>, Vec<Diagnostic>) {
             bytes
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            let warning = Diagnostic::warning(
+            return Err(vec![Diagnostic::warning(
                 path,
                 None,
                 "vanished",
                 "the file disappeared while the build was reading content/: skipped",
-            );
-            return (None, vec![warning]);
+            )]);
         }
         Err(err) => {
-            return (
+            return Err(vec![Diagnostic::error(
+                path,
                 None,
-                vec![Diagnostic::error(
-                    path,
-                    None,
-                    "unreadable",
-                    format!("cannot read: {err}"),
-                )],
-            )
+                "unreadable",
+                format!("cannot read: {err}"),
+            )]);
         }
     };
     let decoded = match decode::decode(bytes) {
         Ok(decoded) => decoded,
         Err(message) => {
             problems.push(Diagnostic::error(path, None, "encoding", message));
-            return (None, problems);
+            return Err(problems);
         }
     };
     if let Some(note) = decoded.note {
         problems.push(Diagnostic::warning(path, None, "encoding", note));
     }
-    match parse_article(file, &decoded.text) {
+    Ok(SourceText {
+        text: decoded.text,
+        problems,
+    })
+}
+
+/// Parses a text [`read_text`] gave into an article (the second half of [`load_file`]).
+pub fn parse_text(file: &SourceFile, text: SourceText) -> (Option<Article>, Vec<Diagnostic>) {
+    let SourceText { text, mut problems } = text;
+    match parse_article(file, &text) {
         Ok((article, mut warnings)) => {
             problems.append(&mut warnings);
             (Some(article), problems)
