@@ -53,7 +53,9 @@ pub struct Article {
     pub plain_text: String,
     /// The analysed terms of title, lede and body.
     pub analysis: crate::analyse::tokens::Analysis,
-    /// Hash of the file's bytes: what changes when the source changes.
+    /// Hash of the file's bytes as read ([`crate::hash_bytes`]): what
+    /// changes when the source changes. (Of the text, for an article that
+    /// [`crate::load::parse_article`] made from a string.)
     pub source_hash: u64,
     /// Destinations of the Markdown links in the body, in order.
     pub links: Vec<String>,
@@ -97,7 +99,7 @@ pub enum Body {
     /// Blocks of a plain-text article.
     Text(Vec<TextBlock>),
     /// Not in memory: the article came from the cache, and its file (whose
-    /// text hashes to [`Article::source_hash`]) holds the text
+    /// bytes hash to [`Article::source_hash`]) holds the text
     /// (`load::reload_body`).
     #[default]
     Elsewhere,

@@ -408,17 +408,18 @@ fn load_cached(
                 }
                 other => other,
             };
-            let text = match load::read_text(file) {
-                Ok(text) => text,
+            let source = match load::read_source(file) {
+                Ok(source) => source,
                 Err(problems) => return (None, problems),
             };
-            // Same text, new time (a fresh checkout, a `touch`): no need to parse it again.
-            if let Some(cached) = cached.filter(|c| c.article.source_hash == text.hash()) {
+            // Same bytes, new time (a fresh checkout, a `touch`): no need
+            // to decode and parse them again.
+            if let Some(cached) = cached.filter(|c| c.article.source_hash == source.hash()) {
                 let loaded = reuse(cached);
                 let warnings = loaded.warnings.clone();
                 return (Some(loaded), warnings);
             }
-            let (article, problems) = load::parse_text(file, text);
+            let (article, problems) = load::parse_source(file, source);
             match article {
                 Some(article) => {
                     let warnings = problems.clone();

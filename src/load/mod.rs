@@ -235,30 +235,31 @@ pub fn load_all(files: &[SourceFile]) -> (Vec<Article>, Vec<Diagnostic>) {
 /// disappeared since it was found is skipped with a warning; one that kept
 /// changing while it was read is used as last read, with a warning.
 pub fn load_file(file: &SourceFile) -> (Option<Article>, Vec<Diagnostic>) {
-    match read_text(file) {
-        Ok(text) => parse_text(file, text),
+    match read_source(file) {
+        Ok(source) => parse_source(file, source),
         Err(problems) => (None, problems),
     }
 }
 
-/// An article file's text, read and decoded, before it is parsed.
-pub struct SourceText {
-    text: String,
-    /// Warnings reading it gave (a file that kept changing, an encoding note).
+/// An article file's bytes as read, before they are decoded and parsed.
+pub struct Source {
+    bytes: Vec<u8>,
+    hash: u64,
+    /// Warnings reading it gave (a file that kept changing).
     problems: Vec<Diagnostic>,
 }
 
-impl SourceText {
-    /// The hash an article made from this text has as its `source_hash`:
-    /// a cached article with the same one was made from the same text.
+impl Source {
+    /// The hash of the bytes: the `source_hash` of the article they make,
+    /// so a cached article with the same one was made from the same file.
     pub fn hash(&self) -> u64 {
-        crate::hash_bytes(self.text.as_bytes())
+        self.hash
     }
 }
 
-/// Reads and decodes one article file (the first half of [`load_file`]);
-/// `Err` holds the diagnostics of a file that gives no article.
-pub fn read_text(file: &SourceFile) -> Result<SourceText, Vec<Diagnostic>> {
+/// Reads one article file (the first half of [`load_file`]); `Err` holds
+/// the diagnostics of a file that cannot be read.
+pub fn read_source(file: &SourceFile) -> Result<Source, Vec<Diagnostic>> {
     let path = &file.path;
     let mut problems = Vec::new();
     let bytes = match read_settled(path) {
@@ -289,27 +290,35 @@ pub fn read_text(file: &SourceFile) -> Result<SourceText, Vec<Diagnostic>> {
             )]);
         }
     };
+    Ok(Source {
+        hash: crate::hash_bytes(&bytes),
+        bytes,
+        problems,
+    })
+}
+
+/// Decodes and parses what [`read_source`] read into an article (the
+/// second half of [`load_file`]).
+pub fn parse_source(file: &SourceFile, source: Source) -> (Option<Article>, Vec<Diagnostic>) {
+    let Source {
+        bytes,
+        hash,
+        mut problems,
+    } = source;
+    let path = &file.path;
     let decoded = match decode::decode(bytes) {
         Ok(decoded) => decoded,
         Err(message) => {
             problems.push(Diagnostic::error(path, None, "encoding", message));
-            return Err(problems);
+            return (None, problems);
         }
     };
     if let Some(note) = decoded.note {
         problems.push(Diagnostic::warning(path, None, "encoding", note));
     }
-    Ok(SourceText {
-        text: decoded.text,
-        problems,
-    })
-}
-
-/// Parses a text [`read_text`] gave into an article (the second half of [`load_file`]).
-pub fn parse_text(file: &SourceFile, text: SourceText) -> (Option<Article>, Vec<Diagnostic>) {
-    let SourceText { text, mut problems } = text;
-    match parse_article(file, &text) {
-        Ok((article, mut warnings)) => {
+    match parse_article(file, &decoded.text) {
+        Ok((mut article, mut warnings)) => {
+            article.source_hash = hash;
             problems.append(&mut warnings);
             (Some(article), problems)
         }
@@ -341,10 +350,10 @@ pub fn reload_body(article: &Article) -> Result<std::borrow::Cow<'_, Body>, Diag
         std::io::ErrorKind::NotFound => changed(),
         _ => Diagnostic::error(path, None, "unreadable", format!("cannot read: {err}")),
     })?;
-    let decoded = decode::decode(bytes).map_err(|_| changed())?;
-    if crate::hash_bytes(decoded.text.as_bytes()) != article.source_hash {
+    if crate::hash_bytes(&bytes) != article.source_hash {
         return Err(changed());
     }
+    let decoded = decode::decode(bytes).map_err(|_| changed())?;
     // Only the body: the front matter and the scan of the text gave the
     // article its other fields when the build (or the one that cached it)
     // read the same text.
