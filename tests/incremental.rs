@@ -161,10 +161,10 @@ fn read_also_json_is_reused_only_as_the_last_build_wrote_it() {
 }
 
 #[test]
-fn files_with_a_new_time_and_the_same_text_come_from_the_cache() {
+fn files_with_a_new_time_and_the_same_bytes_come_from_the_cache() {
     // What a fresh checkout in CI looks like to the cache: every file has a
-    // new modification time, the texts are those it cached. They are read
-    // (to compare their text) but not parsed or analysed again.
+    // new modification time, the bytes are those it cached. They are read
+    // (to compare their bytes) but not decoded, parsed or analysed again.
     let site = archive();
     site.build_ok(&[]);
     let later = SystemTime::now() + std::time::Duration::from_secs(3600);
