@@ -19,7 +19,7 @@ pub mod render;
 pub mod write;
 
 /// Hash of some bytes (FxHash): how the cache and the output manifest tell
-/// whether an article's text, a file or a cache part changed. Fast, not
+/// whether an article file, an output file or a cache part changed. Fast, not
 /// collision-resistant; nothing here hashes untrusted input for security.
 pub fn hash_bytes(bytes: &[u8]) -> u64 {
     let mut hasher = rustc_hash::FxHasher::default();
