@@ -106,6 +106,14 @@ fn numbered(site: &Site) -> Vec<(&Arc<Article>, u64)> {
         .collect()
 }
 
+/// What the index keeps of numbered articles: path and print of terms.
+fn indexed(articles: &[(&Arc<Article>, u64)]) -> Vec<(String, u64)> {
+    articles
+        .iter()
+        .map(|(a, print)| (a.content_path.clone(), *print))
+        .collect()
+}
+
 impl SearchIndex {
     /// The index of a site's articles.
     pub fn build(site: &Site) -> Self {
@@ -117,10 +125,7 @@ impl SearchIndex {
         let terms = gather(&lists, postings::RANGE_POSTINGS);
         drop(lists);
         SearchIndex {
-            articles: articles
-                .iter()
-                .map(|(a, print)| (a.content_path.clone(), *print))
-                .collect(),
+            articles: indexed(articles),
             // Sorted pairs: collecting them builds the map in bulk.
             terms: terms.into_iter().collect(),
         }
@@ -186,10 +191,7 @@ impl SearchIndex {
                 }
             }
         }
-        self.articles = articles
-            .iter()
-            .map(|(a, print)| (a.content_path.clone(), *print))
-            .collect();
+        self.articles = indexed(&articles);
         self
     }
 

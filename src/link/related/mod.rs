@@ -287,6 +287,14 @@ impl Index {
     }
 }
 
+/// A term's slot among 2^`bits` (1 to 31), for the tables keyed by term.
+/// Terms are hashes already, but their low bits need not spread well
+/// (Fibonacci hashing: the high bits of the product depend on every bit
+/// of the term).
+fn spread(term: Term, bits: u32) -> usize {
+    (term.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
+}
+
 /// A set of terms behind a bitmap of their hashes: nearly every term
 /// looked up is not in the set, and one bit tells so without a probe of
 /// the hash table (millions of lookups when an update gathers the lists
@@ -311,8 +319,7 @@ impl TermSet {
     }
 
     fn bit(term: Term) -> usize {
-        // Terms are hashes already; the multiply spreads their low bits.
-        (term.wrapping_mul(0x9E37_79B1) >> (32 - TermSet::BITS)) as usize
+        spread(term, TermSet::BITS)
     }
 
     fn contains(&self, term: Term) -> bool {
@@ -842,8 +849,7 @@ struct RowTable {
 
 impl RowTable {
     fn bucket(&self, term: Term) -> usize {
-        // Fibonacci hashing: the high bits of the product depend on every bit of the term.
-        (term.wrapping_mul(0x9E37_79B1) >> (32 - self.bits)) as usize
+        spread(term, self.bits)
     }
 
     /// Makes `row` the table's row.

@@ -316,7 +316,7 @@ fn the_row_table_gives_the_merged_dot_product_bit_for_bit() {
     rows.push(Vec::new());
     // 20 terms get 16 buckets; these share the first one.
     let one_bucket: Row = (0u32..)
-        .filter(|t| t.wrapping_mul(0x9E37_79B1) >> 28 == 0)
+        .filter(|&t| spread(t, 4) == 0)
         .take(20)
         .map(|t| (t, 1.0 / (t + 2) as f32))
         .collect();
