@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, Severity, KINDS};
 use crate::error::{Error, Result};
 use crate::link::related::RelatedState;
 use crate::render::search::SearchIndex;
-use crate::render::RenderMemory;
+use crate::write::FileStamp;
 // The hash a part file is named after: the manifest's hash of file bytes.
 use crate::hash_bytes;
 use rayon::prelude::*;
@@ -24,7 +24,11 @@ use std::time::SystemTime;
 const STATE_FILE: &str = "state.bin";
 
 /// Changes whenever the cache's layout or what it means changes.
-const FORMAT: &str = concat!("arshif-cache-9/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("arshif-cache-10/", env!("CARGO_PKG_VERSION"));
+
+/// The lock file inside the cache folder: builds that share a cache take
+/// turns ([`lock`]).
+const LOCK_FILE: &str = "lock";
 
 /// A diagnostic as the cache stores it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -71,6 +75,10 @@ impl StoredDiagnostic {
 pub struct CachedFile {
     /// Modification time, nanoseconds since the epoch.
     pub modified: i128,
+    /// Status change time (ctime), nanoseconds since the epoch: it moves
+    /// with every write, even one that puts the modification time back,
+    /// and nobody can set it.
+    pub changed: i128,
     /// Size in bytes.
     pub size: u64,
     /// The article, parsed and analysed.
@@ -86,6 +94,9 @@ pub struct PageRecord {
     pub fingerprint: Option<u64>,
     /// Hash of the bytes written.
     pub bytes: u64,
+    /// Size and modification time of the file as written: a file found
+    /// otherwise was changed or removed since, and is written again.
+    pub stamp: FileStamp,
 }
 
 /// What the output folder holds, as the last build wrote it.
@@ -97,20 +108,23 @@ pub struct Manifest {
     pub pages: BTreeMap<String, PageRecord>,
     /// Warnings of the pages last rendered, re-reported while they are reused.
     pub warnings: BTreeMap<String, Vec<StoredDiagnostic>>,
-    /// Files copied from `static/`, with the hash of their bytes.
-    pub statics: BTreeMap<String, u64>,
+    /// Files copied from `static/` (no fingerprint; `bytes` is their hash).
+    pub statics: BTreeMap<String, PageRecord>,
     /// The entries of `/read-also.json`, in order: a later build copies
     /// from the file those whose fingerprint did not change.
     pub read_also: Vec<crate::render::pages::ReadAlsoEntryPrint>,
 }
 
-/// Everything kept between builds.
+/// What one build leaves in the cache folder for the next: read whole
+/// ([`SavedState::load`], every part checked against its hash) and written
+/// whole ([`SavedState::save`]). What `serve` keeps only in memory is not
+/// here but in [`crate::pipeline::Session`].
 #[derive(Debug, Default)]
-pub struct BuildState {
+pub struct SavedState {
     /// Fingerprint of what parsing and analysis depend on (the topic rules).
     pub analysis_print: u64,
-    /// When the last build started reading files; files modified since are
-    /// re-read even if their time and size match (they may have changed
+    /// When the last build started reading files; files changed since are
+    /// re-read even if their times and size match (they may have changed
     /// within the clock's resolution, or while that build read them).
     pub saved_at: i128,
     /// Article files by path inside `content/`.
@@ -119,36 +133,43 @@ pub struct BuildState {
     pub related: Option<RelatedState>,
     /// The output as last written.
     pub manifest: Option<Manifest>,
-    /// What the last render left for the next: the search index (cached
-    /// too), and `/read-also.json` (kept in memory by `serve`; a build
-    /// from the cache reads it back from the output folder).
-    pub render: RenderMemory,
-    /// The last walk of `content/` (files, and the warnings it gave), kept
-    /// in memory only (`serve`), for [`BuildState::changed`].
-    pub sources: Option<(Vec<crate::load::SourceFile>, Vec<crate::diagnostic::Diagnostic>)>,
-    /// The paths a file watcher reported since the last build, when it is
-    /// sure to have reported every change (`serve`): the next build then
-    /// updates [`BuildState::sources`] and reads only these files again,
-    /// instead of walking and checking the whole archive. Taken by the build.
-    pub changed: Option<Vec<PathBuf>>,
-    /// A walk of `content/` made for the next build while the cache was
-    /// read; the build takes it instead of walking again.
-    pub walked: Option<(Vec<crate::load::SourceFile>, Vec<crate::diagnostic::Diagnostic>)>,
+    /// The search index, updated rather than gathered again.
+    pub search: Option<SearchIndex>,
     /// The part files this state was read from or last saved to: a save
     /// neither encodes nor writes again a part whose inputs' print is
     /// among them while its file is there.
-    pub stored_parts: Vec<StoredPart>,
+    stored_parts: Vec<StoredPart>,
+}
+
+/// Why a cache was not used (the build is then a full one).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CacheDamage {
+    /// Written by another version of arshif, or not a cache at all.
+    #[error("it was written by another version of arshif, or is not an arshif cache")]
+    OtherFormat,
+    /// The state file's bytes do not match their checksum.
+    #[error("{STATE_FILE} is damaged (its checksum does not match)")]
+    DamagedState,
+    /// A part file is missing or cannot be read.
+    #[error("{0} is missing or unreadable")]
+    MissingPart(String),
+    /// A part file's bytes do not match the hash it is named by.
+    #[error("{0} is damaged (its bytes do not match the hash it is named by)")]
+    DamagedPart(String),
+    /// Every byte checked out, but the records could not be decoded.
+    #[error("its records cannot be decoded")]
+    Undecodable,
 }
 
 /// A part file of the cache as the state file names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StoredPart {
+struct StoredPart {
     /// Print of what the part was encoded from (0: none, encoded at every save).
-    pub print: u64,
+    print: u64,
     /// Hash of its bytes, which names the file.
-    pub hash: u64,
+    hash: u64,
     /// Its length in bytes.
-    pub len: usize,
+    len: usize,
 }
 
 /// A part of the state to save: its bytes, or the file that holds them.
@@ -212,9 +233,21 @@ struct Head<'a> {
 impl<'a> Head<'a> {
     /// Layout: the format line, the number of article parts, related parts
     /// and search index parts (u32 each), every part's print, hash and
-    /// length (u64 each), then the core to the end. `None` when the bytes
-    /// are not one this version wrote.
-    fn parse(bytes: &'a [u8]) -> Option<Head<'a>> {
+    /// length (u64 each), then the core, then the hash of all the bytes
+    /// before it (u64). Another version's file, or one whose checksum does
+    /// not match, is refused.
+    fn parse(bytes: &'a [u8]) -> std::result::Result<Head<'a>, CacheDamage> {
+        if !bytes.starts_with(FORMAT.as_bytes()) || bytes.get(FORMAT.len()) != Some(&b'\n') {
+            return Err(CacheDamage::OtherFormat);
+        }
+        let (body, checksum) = bytes.split_last_chunk::<8>().ok_or(CacheDamage::DamagedState)?;
+        if hash_bytes(body) != u64::from_le_bytes(*checksum) {
+            return Err(CacheDamage::DamagedState);
+        }
+        Head::parse_body(body).ok_or(CacheDamage::DamagedState)
+    }
+
+    fn parse_body(bytes: &'a [u8]) -> Option<Head<'a>> {
         let mut at = 0usize;
         let mut take = |n: usize| -> Option<&'a [u8]> {
             let slice = bytes.get(at..at.checked_add(n)?)?;
@@ -254,47 +287,68 @@ impl<'a> Head<'a> {
             bytes.extend_from_slice(&(part.len as u64).to_le_bytes());
         }
         bytes.extend_from_slice(core);
+        let checksum = hash_bytes(&bytes);
+        bytes.extend_from_slice(&checksum.to_le_bytes());
         bytes
     }
 }
 
-impl BuildState {
-    /// Reads the state from `dir`; a missing, unreadable or outdated cache
-    /// gives an empty state (the build is then a full one).
-    pub fn load(dir: &Path) -> BuildState {
-        let Ok(head) = std::fs::read(dir.join(STATE_FILE)) else {
-            return BuildState::default();
-        };
-        let Some(head) = Head::parse(&head) else {
-            return BuildState::default();
-        };
-        let parts: Option<Vec<Vec<u8>>> = head
-            .parts
-            .par_iter()
-            .map(|part| {
-                std::fs::read(dir.join(part_name(part.hash)))
-                    .ok()
-                    .filter(|bytes| bytes.len() == part.len)
-            })
-            .collect();
-        let Some(parts) = parts else {
-            return BuildState::default();
-        };
-        let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
-        let (files, rest) = parts.split_at(head.groups[0]);
-        let (related, search) = rest.split_at(head.groups[1]);
-        match BuildState::decode(head.core, files, related, search) {
-            Some(mut state) => {
-                state.stored_parts = head.parts;
-                state
-            }
-            None => BuildState::default(),
+/// Takes the cache folder's lock, waiting while another build holds it
+/// (`waiting` is called once if so): builds that share a cache, into one
+/// output or two, run one after the other.
+pub fn lock(dir: &Path, waiting: impl FnOnce(&Path)) -> Result<crate::write::Lock> {
+    if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(Error::Refused(format!(
+            "the cache folder {} is not a folder: remove it, or pass --cache DIR or --no-cache",
+            dir.display()
+        )));
+    }
+    crate::write::lock_file(&dir.join(LOCK_FILE), waiting)
+}
+
+impl SavedState {
+    /// Reads the state from `dir`, checking every byte: a missing cache
+    /// gives an empty state; a damaged, cut short or another version's one
+    /// gives an empty state and what is wrong with it. The build is then a
+    /// full one, never a wrong one.
+    pub fn load(dir: &Path) -> (SavedState, Option<CacheDamage>) {
+        match SavedState::read(dir) {
+            Ok(state) => (state, None),
+            Err(None) => (SavedState::default(), None),
+            Err(Some(damage)) => (SavedState::default(), Some(damage)),
         }
     }
 
-    /// The state from its parts (see [`BuildState::encode`]), `None` when
+    fn read(dir: &Path) -> std::result::Result<SavedState, Option<CacheDamage>> {
+        let head = match std::fs::read(dir.join(STATE_FILE)) {
+            Ok(head) => head,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Err(None),
+            Err(_) => return Err(Some(CacheDamage::MissingPart(STATE_FILE.to_string()))),
+        };
+        let head = Head::parse(&head)?;
+        let parts: Vec<Vec<u8>> = head
+            .parts
+            .par_iter()
+            .map(|part| {
+                let name = part_name(part.hash);
+                let bytes = std::fs::read(dir.join(&name)).map_err(|_| CacheDamage::MissingPart(name.clone()))?;
+                if bytes.len() != part.len || hash_bytes(&bytes) != part.hash {
+                    return Err(CacheDamage::DamagedPart(name));
+                }
+                Ok(bytes)
+            })
+            .collect::<std::result::Result<_, _>>()?;
+        let parts: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        let (files, rest) = parts.split_at(head.groups[0].min(parts.len()));
+        let (related, search) = rest.split_at(head.groups[1].min(rest.len()));
+        let mut state = SavedState::decode(head.core, files, related, search).ok_or(CacheDamage::Undecodable)?;
+        state.stored_parts = head.parts;
+        Ok(state)
+    }
+
+    /// The state from its parts (see [`SavedState::encode`]), `None` when
     /// they are not what this version writes.
-    fn decode(core: &[u8], files: &[&[u8]], related: &[&[u8]], search: &[&[u8]]) -> Option<BuildState> {
+    fn decode(core: &[u8], files: &[&[u8]], related: &[&[u8]], search: &[&[u8]]) -> Option<SavedState> {
         let ((core, files), (related, search)) = rayon::join(
             || {
                 rayon::join(
@@ -331,17 +385,14 @@ impl BuildState {
         if let Some(state) = related.as_mut() {
             state.restore_weights(files.values().map(|f| &*f.article));
         }
-        Some(BuildState {
+        Some(SavedState {
             analysis_print: core.analysis_print,
             saved_at: core.saved_at,
             files,
             related,
             manifest: core.manifest,
-            render: RenderMemory {
-                search,
-                ..RenderMemory::default()
-            },
-            ..BuildState::default()
+            search,
+            stored_parts: Vec::new(),
         })
     }
 
@@ -389,7 +440,7 @@ impl BuildState {
                             .map(|parts| parts.into_iter().map(|(print, bytes)| encoded(print, bytes)).collect()),
                         None => Ok(Vec::new()),
                     },
-                    || match &self.render.search {
+                    || match &self.search {
                         Some(index) => index
                             .encode_parts(SEARCH_RUNS)
                             .map(|parts| parts.into_iter().map(|bytes| Some(Part::Encoded(0, bytes))).collect()),
@@ -535,7 +586,7 @@ mod tests {
     use crate::load::{parse_article, SourceFile};
 
     /// A state of `n` plain-text articles, the `edited`th with other text.
-    fn state(n: usize, edited: Option<usize>) -> BuildState {
+    fn state(n: usize, edited: Option<usize>) -> SavedState {
         let files = (0..n)
             .map(|i| {
                 let content_path = format!("2018/article-{i}.txt");
@@ -550,6 +601,7 @@ mod tests {
                 let (article, _) = parse_article(&file, &format!("عنوان {i}\nمقدمة\n{body}\n")).unwrap();
                 let record = CachedFile {
                     modified: i as i128,
+                    changed: i as i128,
                     size: 10,
                     article: Arc::new(article),
                     warnings: Vec::new(),
@@ -557,10 +609,10 @@ mod tests {
                 (content_path, record)
             })
             .collect();
-        BuildState {
+        SavedState {
             analysis_print: 7,
             files,
-            ..BuildState::default()
+            ..SavedState::default()
         }
     }
 
@@ -589,7 +641,7 @@ mod tests {
         assert_eq!(before.len(), FILE_BUCKETS, "one part a bucket");
 
         // A load then a save of the same state writes nothing again.
-        let mut loaded = BuildState::load(dir.path());
+        let mut loaded = SavedState::load(dir.path()).0;
         assert_eq!(loaded.files.len(), 200);
         assert_eq!(loaded.analysis_print, 7);
         loaded.save(dir.path()).unwrap();
@@ -606,7 +658,7 @@ mod tests {
             .filter(|&(name, ino)| before.get(name) == Some(ino))
             .count();
         assert_eq!(kept, FILE_BUCKETS - 1, "{before:?}\n{after:?}");
-        let reloaded = BuildState::load(dir.path());
+        let reloaded = SavedState::load(dir.path()).0;
         assert_eq!(
             reloaded.files["2018/article-42.txt"].article.source_hash,
             edited.files["2018/article-42.txt"].article.source_hash
@@ -623,7 +675,7 @@ mod tests {
         state(50, None).save(dir.path()).unwrap();
         let names: Vec<String> = parts(dir.path()).into_keys().collect();
         std::fs::remove_file(dir.path().join(&names[0])).unwrap();
-        let mut loaded = BuildState::load(dir.path());
+        let mut loaded = SavedState::load(dir.path()).0;
         assert!(loaded.files.is_empty(), "a state without one of its parts");
 
         // Cut short: the length the state file records no longer matches.
@@ -631,11 +683,40 @@ mod tests {
         let file = dir.path().join(&names[1]);
         let bytes = std::fs::read(&file).unwrap();
         std::fs::write(&file, &bytes[..bytes.len() / 2]).unwrap();
-        loaded = BuildState::load(dir.path());
+        loaded = SavedState::load(dir.path()).0;
         assert!(loaded.files.is_empty(), "a state with a damaged part");
 
         // The next save, knowing no part, writes every one again.
         state(50, None).save(dir.path()).unwrap();
-        assert_eq!(BuildState::load(dir.path()).files.len(), 50);
+        assert_eq!(SavedState::load(dir.path()).0.files.len(), 50);
+    }
+
+    #[test]
+    fn a_flipped_byte_anywhere_is_found_and_never_read_as_a_state() {
+        let dir = tempfile::tempdir().unwrap();
+        state(40, None).save(dir.path()).unwrap();
+        let mut files: Vec<PathBuf> = parts(dir.path()).into_keys().map(|n| dir.path().join(n)).collect();
+        files.sort();
+        files.dedup();
+        files.insert(0, dir.path().join(STATE_FILE));
+        for file in files {
+            let bytes = std::fs::read(&file).unwrap();
+            // Every byte of small files, a spread of positions in large ones.
+            let step = (bytes.len() / 300).max(1);
+            for at in (0..bytes.len()).step_by(step) {
+                let mut flipped = bytes.clone();
+                flipped[at] ^= 1 << (at % 8);
+                std::fs::write(&file, &flipped).unwrap();
+                let (loaded, damage) = SavedState::load(dir.path());
+                assert!(damage.is_some(), "{} byte {at}: not noticed", file.display());
+                assert!(
+                    loaded.files.is_empty(),
+                    "{} byte {at}: a damaged state was used",
+                    file.display()
+                );
+            }
+            std::fs::write(&file, &bytes).unwrap();
+            assert_eq!(SavedState::load(dir.path()).0.files.len(), 40);
+        }
     }
 }

@@ -114,6 +114,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ("changed", "a file kept changing while the build read it"),
     ("vanished", "a file disappeared between discovery and reading (skipped)"),
     ("not-a-file", "a pipe, device or socket in content/ (skipped)"),
+    (
+        "cache",
+        "the build cache was damaged or from another version (not used; everything rebuilt)",
+    ),
 ];
 
 /// Whether `kind` is one of [`KINDS`].

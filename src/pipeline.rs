@@ -3,7 +3,7 @@
 
 use crate::analyse;
 use crate::article::{Article, Body};
-use crate::cache::{nanos, BuildState, CachedFile, Manifest, StoredDiagnostic};
+use crate::cache::{self, nanos, CacheDamage, CachedFile, Manifest, SavedState, StoredDiagnostic};
 use crate::config::SiteConfig;
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
@@ -12,8 +12,9 @@ use crate::link::topics::TopicMatcher;
 use crate::link::{self, Site};
 use crate::load::{self, SourceFile, CONTENT_DIR};
 use crate::render::dates::DateFormat;
+use crate::render::pages::ReadAlsoText;
 use crate::render::theme::{Theme, TEMPLATES_DIR};
-use crate::render::{self, OutputFile};
+use crate::render::{self, OutputFile, RenderMemory};
 use crate::write::{self, IncrementalReport, WriteReport};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,10 +47,9 @@ pub struct BuildOptions {
     /// rather than train it again (`serve`'s first rebuild after an edit,
     /// see [`RelatedState::update`]); [`RelatedState::is_stale`] says so.
     pub stale_related_ok: bool,
-    /// The build state stays in memory for the next build (`serve`): keep
-    /// the indexes that make its update cheap. A one-off build drops them
-    /// as soon as they are used, lowering its peak memory.
-    pub keep_in_memory: bool,
+    /// Build into an output folder that is not empty although arshif did
+    /// not write it, replacing its files (`--force`).
+    pub force: bool,
     /// Up to how many articles their texts stay in memory from loading to
     /// rendering ([`TEXTS_IN_MEMORY_UP_TO`] by default).
     pub texts_in_memory_up_to: usize,
@@ -57,6 +57,37 @@ pub struct BuildOptions {
 
 /// Name of the default cache folder inside the site root.
 pub const CACHE_DIR: &str = ".arshif-cache";
+
+/// A walk of `content/`: the article files, and the warnings it gave.
+pub type Walk = (Vec<SourceFile>, Vec<Diagnostic>);
+
+/// What one build hands the next: the state the cache folder holds, and,
+/// in `serve`, the session's memory. Both are plain values; a build reads
+/// them and leaves in them what the next build can reuse.
+#[derive(Debug, Default)]
+pub struct BuildState {
+    /// What the cache folder holds (read before a build with a cache and
+    /// written after it; `serve` keeps it in memory only).
+    pub saved: SavedState,
+    /// `serve`'s memory between rebuilds; `None` for a one-off build, which
+    /// then drops each index as soon as it has used it (a lower peak).
+    pub session: Option<Session>,
+}
+
+/// What `serve` keeps in memory between rebuilds and never saves.
+#[derive(Debug, Default)]
+pub struct Session {
+    /// The last walk of `content/`, for [`Session::changed`].
+    pub sources: Option<Walk>,
+    /// The paths a file watcher reported since the last build, when it is
+    /// sure to have reported every change: the next build then updates
+    /// [`Session::sources`] and reads only these files again, instead of
+    /// walking and checking the whole archive. Taken by the build.
+    pub changed: Option<Vec<PathBuf>>,
+    /// `/read-also.json` as last rendered (a build from the cache reads it
+    /// back from the output folder instead).
+    pub read_also: ReadAlsoText,
+}
 
 /// Above this many articles, a fresh article's text is dropped once it is
 /// analysed and read from its file again when its page is rendered
@@ -80,7 +111,7 @@ impl BuildOptions {
             progress: Progress::default(),
             texts_in_memory_up_to: TEXTS_IN_MEMORY_UP_TO,
             stale_related_ok: false,
-            keep_in_memory: false,
+            force: false,
         }
     }
 }
@@ -174,7 +205,7 @@ pub struct BuildReport {
 /// Reads the configuration and content and links the site, without rendering.
 /// Every problem in the content is reported at once.
 pub fn prepare(options: &BuildOptions) -> Result<Prepared> {
-    prepare_with(options, &mut BuildState::default())
+    prepare_with(options, &mut BuildState::default(), None)
 }
 
 /// Fingerprint of what parsing and analysis depend on.
@@ -185,8 +216,9 @@ fn analysis_print(config: &SiteConfig) -> u64 {
 }
 
 /// [`prepare`], reusing what `state` holds from the previous build and
-/// leaving in it what the next one can reuse.
-pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Prepared> {
+/// leaving in it what the next one can reuse; `walked` is a walk of
+/// `content/` made beside the cache's reading.
+pub fn prepare_with(options: &BuildOptions, state: &mut BuildState, walked: Option<Walk>) -> Result<Prepared> {
     let mut timings = Timings(Vec::new(), options.progress.clone());
     let root = &options.root;
     if !root.is_dir() {
@@ -219,21 +251,24 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         )));
     }
     let print = analysis_print(&config);
-    if state.analysis_print != print {
-        state.files.clear();
-        state.analysis_print = print;
+    if state.saved.analysis_print != print {
+        state.saved.files.clear();
+        state.saved.analysis_print = print;
     }
     let mut reuse = Reuse::default();
     let reading_started = nanos(std::time::SystemTime::now());
     let (mut loaded, mut problems) = timings.time("load", || {
         // A watcher's list of changes, applied to the last walk; else a walk.
-        let hint = match (state.changed.take(), state.sources.take()) {
-            (Some(changed), Some((mut files, warnings))) => {
-                load::apply_changes(&content_dir, &mut files, &changed).map(|recheck| (files, warnings, recheck))
-            }
-            _ => None,
-        };
-        let (files, mut problems, recheck) = match (hint, state.walked.take()) {
+        let hint = state
+            .session
+            .as_mut()
+            .and_then(|session| match (session.changed.take(), session.sources.take()) {
+                (Some(changed), Some((mut files, warnings))) => {
+                    load::apply_changes(&content_dir, &mut files, &changed).map(|recheck| (files, warnings, recheck))
+                }
+                _ => None,
+            });
+        let (files, mut problems, recheck) = match (hint, walked) {
             (Some((files, warnings, recheck)), _) => (files, warnings, Some(recheck)),
             (None, Some((files, warnings))) => (files, warnings, None),
             (None, None) => {
@@ -241,20 +276,20 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
                 (files, warnings, None)
             }
         };
-        if options.keep_in_memory {
-            state.sources = Some((files.clone(), problems.clone()));
+        if let Some(session) = &mut state.session {
+            session.sources = Some((files.clone(), problems.clone()));
         }
-        let (loaded, mut found) = load_cached(&files, state, recheck.as_ref());
+        let (loaded, mut found) = load_cached(&files, &mut state.saved, recheck.as_ref());
         problems.append(&mut found);
         (loaded, problems)
     });
     if problems.iter().any(Diagnostic::is_error) {
         // Keep what is still valid for the next attempt: the files taken from the cache.
-        state.files = cache_entries(loaded.iter().filter(|l| !l.fresh));
+        state.saved.files = cache_entries(loaded.iter().filter(|l| !l.fresh));
         problems.sort();
         return Err(Error::Invalid(problems));
     }
-    state.saved_at = reading_started;
+    state.saved.saved_at = reading_started;
     let keep_texts = loaded.len() <= options.texts_in_memory_up_to;
     timings.time("analyse", || {
         let mut fresh: Vec<&mut Loaded> = loaded.iter_mut().filter(|l| l.fresh).collect();
@@ -271,7 +306,7 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
             });
     });
     reuse.cached = loaded.len() - reuse.parsed;
-    state.files = cache_entries(loaded.iter());
+    state.saved.files = cache_entries(loaded.iter());
     let articles: Vec<Arc<Article>> = loaded.into_iter().map(|l| l.article).collect();
     let site = timings.time("link", || link::assemble(config, articles, options.drafts));
     let mut site = site.map_err(|mut found| {
@@ -285,9 +320,10 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         k: site.config.related_count,
         ..Tuning::default()
     };
+    let in_session = state.session.is_some();
     timings.time("related", || {
         let profiles = link::related_profiles(&site);
-        let mut related = match state.related.take() {
+        let mut related = match state.saved.related.take() {
             Some(previous) => {
                 let (related, report) = previous.update(profiles, &tuning, options.stale_related_ok);
                 reuse.related_recomputed = report.recomputed;
@@ -303,12 +339,12 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState) -> Result<Pr
         for (links, list) in site.links.iter_mut().zip(related.lists()) {
             links.related = list;
         }
-        if !options.keep_in_memory {
+        if !in_session {
             related.forget_index();
         }
         // Without a cache and without serve's memory, nothing will read the
         // state again: free it before the render, where the peak is.
-        state.related = (options.cache.is_some() || options.keep_in_memory).then_some(related);
+        state.saved.related = (options.cache.is_some() || in_session).then_some(related);
     });
     let mut reference_warnings = timings.time("references", || link::link_references(&mut site));
     problems.append(&mut reference_warnings);
@@ -327,6 +363,7 @@ struct Loaded {
     /// Read and parsed now (to be analysed), not taken from the cache.
     fresh: bool,
     modified: i128,
+    changed: i128,
     size: u64,
     warnings: Vec<Diagnostic>,
 }
@@ -339,6 +376,7 @@ fn cache_entries<'a>(loaded: impl Iterator<Item = &'a Loaded>) -> BTreeMap<Strin
                 l.article.content_path.clone(),
                 CachedFile {
                     modified: l.modified,
+                    changed: l.changed,
                     size: l.size,
                     article: Arc::clone(&l.article),
                     warnings: l.warnings.iter().map(StoredDiagnostic::from).collect(),
@@ -348,18 +386,35 @@ fn cache_entries<'a>(loaded: impl Iterator<Item = &'a Loaded>) -> BTreeMap<Strin
         .collect()
 }
 
-/// Loads every file, taking from the cache those whose time and size (or,
-/// failing that, text) did not change; with `recheck` (a watcher's list),
+/// The times of a file: (modification, status change), nanoseconds since
+/// the epoch. The status change time (ctime) moves with every write, even
+/// one that sets the modification time back, and nobody can set it.
+fn file_times(meta: &std::fs::Metadata) -> (i128, i128) {
+    let modified = meta.modified().ok().map(nanos).unwrap_or(0);
+    #[cfg(unix)]
+    let changed = {
+        use std::os::unix::fs::MetadataExt;
+        meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128
+    };
+    #[cfg(not(unix))]
+    let changed = modified;
+    (modified, changed)
+}
+
+/// Loads every file, taking from the cache those whose times and size (or,
+/// failing that, bytes) did not change; with `recheck` (a watcher's list),
 /// every cached file outside it is taken as it is, without a look at the
 /// disk. The cache's entries are moved out of `state`, so that an article
 /// whose file name must be set again is not copied.
 fn load_cached(
     files: &[SourceFile],
-    state: &mut BuildState,
+    state: &mut SavedState,
     recheck: Option<&BTreeSet<String>>,
 ) -> (Vec<Loaded>, Vec<Diagnostic>) {
-    // A file modified within two seconds of the last save may have changed
-    // again without its time showing it: read it.
+    // A file changed at or after the last build started reading may have
+    // changed again without its times showing it (within the clock's
+    // resolution, or while that build read it): read it, as git does with
+    // "racily clean" files. Two seconds of slack for coarse clocks.
     let trusted_before = state.saved_at - 2_000_000_000;
     let mut previous = std::mem::take(&mut state.files);
     let cached: Vec<Option<CachedFile>> = files.iter().map(|f| previous.remove(&f.content_path)).collect();
@@ -370,14 +425,14 @@ fn load_cached(
         .map(|(file, cached)| {
             let unchanged = recheck.is_some_and(|r| !r.contains(&file.content_path));
             let metadata = match (&cached, unchanged) {
-                // The watcher saw no change: the recorded time and size stand.
-                (Some(c), true) => Some((c.modified, c.size)),
+                // The watcher saw no change: the recorded times and size stand.
+                (Some(c), true) => Some((c.modified, c.changed, c.size)),
                 _ => std::fs::metadata(&file.path).ok().map(|m| {
-                    let modified = m.modified().ok().map(nanos).unwrap_or(0);
-                    (modified, m.len())
+                    let (modified, changed) = file_times(&m);
+                    (modified, changed, m.len())
                 }),
             };
-            let (modified, size) = metadata.unwrap_or((0, 0));
+            let (modified, changed, size) = metadata.unwrap_or((0, 0, 0));
             let reuse = |cached: CachedFile| {
                 let mut article = cached.article;
                 if article.file != file.path {
@@ -396,12 +451,16 @@ fn load_cached(
                     article,
                     fresh: false,
                     modified,
+                    changed,
                     size,
                     warnings,
                 }
             };
+            let same_stat = |c: &CachedFile| {
+                c.modified == modified && c.changed == changed && c.size == size && changed < trusted_before
+            };
             let cached = match cached {
-                Some(c) if unchanged || (c.modified == modified && c.size == size && modified < trusted_before) => {
+                Some(c) if unchanged || same_stat(&c) => {
                     let loaded = reuse(c);
                     let warnings = loaded.warnings.clone();
                     return (Some(loaded), warnings);
@@ -428,6 +487,7 @@ fn load_cached(
                             article: Arc::new(article),
                             fresh: true,
                             modified,
+                            changed,
                             size,
                             warnings,
                         }),
@@ -473,48 +533,40 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Every article file in `content/` (see [`load::discover`]), leaving out
 /// the output folder, its temporaries and the cache.
-fn walk(options: &BuildOptions) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+fn walk(options: &BuildOptions) -> Walk {
     let (staging, previous) = write::sibling_paths(&options.output);
     let mut skip = vec![options.output.clone(), staging, previous];
     skip.extend(options.cache.clone());
     load::discover(&options.root.join(CONTENT_DIR), &skip)
 }
 
-/// [`build`], calling `waiting` if another build holds the output's lock.
-pub fn build_waiting(options: &BuildOptions, waiting: impl FnOnce(&Path)) -> Result<BuildReport> {
-    check_output(options)?;
-    let _lock = write::lock_output(&options.output, waiting)?;
+/// [`build`], calling `waiting` if another build holds the output's lock
+/// or the cache's.
+pub fn build_waiting(options: &BuildOptions, waiting: impl Fn(&Path)) -> Result<BuildReport> {
+    check_locations(options)?;
+    let _output_lock = write::lock_output(&options.output, &waiting)?;
+    let _cache_lock = match &options.cache {
+        Some(dir) => Some(cache::lock(dir, &waiting)?),
+        None => None,
+    };
     let started = Instant::now();
     // The walk of content/ goes on beside the cache's decoding: it waits
     // on the file system in one thread where the decoding keeps both
     // cores busy in bursts.
-    let (mut state, walked) = rayon::join(
+    let ((saved, damage), walked) = rayon::join(
         || match &options.cache {
-            Some(dir) => BuildState::load(dir),
-            None => BuildState::default(),
+            Some(dir) => SavedState::load(dir),
+            None => (SavedState::default(), None),
         },
         || options.root.join(CONTENT_DIR).is_dir().then(|| walk(options)),
     );
-    state.walked = walked;
+    let mut state = BuildState { saved, session: None };
     let cache_load = started.elapsed();
-    let result = build_with(options, &mut state);
-    let mut report = match result {
-        Ok(report) => report,
-        Err(err) => {
-            // What the output now holds is what the manifest said before; keep it.
-            if let Some(dir) = &options.cache {
-                let _ = state.save(dir);
-            }
-            return Err(err);
-        }
-    };
+    let mut report = build_from(options, &mut state, walked, damage)?;
     // The walk of content/ ran beside the cache's reading: the first stage
     // is both, or the walk alone without a cache.
     let first = if options.cache.is_some() { "cache" } else { "walk" };
     report.timings.0.insert(0, (first, cache_load));
-    if let Some(dir) = &options.cache {
-        report.timings.time("save", || state.save(dir))?;
-    }
     // Freeing a large archive's state (a million small allocations) takes
     // a tenth of a second the build need not wait for; a command that
     // exits next never does.
@@ -522,28 +574,47 @@ pub fn build_waiting(options: &BuildOptions, waiting: impl FnOnce(&Path)) -> Res
     Ok(report)
 }
 
-fn check_output(options: &BuildOptions) -> Result<()> {
+/// Refuses an output or a cache folder where a build would destroy or
+/// publish what it must not: an output that holds the site's sources or
+/// lies inside one of them, a cache inside the output (it would be
+/// published, drafts' headlines and all) or inside the sources.
+fn check_locations(options: &BuildOptions) -> Result<()> {
     let root = &options.root;
-    write::check_output_location(
-        &options.output,
-        &[
-            root.to_path_buf(),
-            root.join(CONTENT_DIR),
-            root.join(TEMPLATES_DIR),
-            root.join(STATIC_DIR),
-        ],
-    )?;
-    // Inside static/ the output would be copied into itself, build after
-    // build; inside templates/ its pages would become templates.
-    let output = write::absolute_output(&options.output);
-    for dir in [STATIC_DIR, TEMPLATES_DIR] {
-        let folder = root.join(dir);
-        let folder = folder.canonicalize().unwrap_or(folder);
+    let sources = [CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR];
+    let mut protected = vec![root.to_path_buf()];
+    protected.extend(sources.iter().map(|dir| root.join(dir)));
+    write::check_output_location(&options.output, &protected)?;
+    let canonical = |path: &Path| path.canonicalize().unwrap_or_else(|_| write::absolute_output(path));
+    let output = canonical(&options.output);
+    // Inside content/ its pages would be read as articles (or skipped,
+    // and lost with the folder); inside static/ it would be copied into
+    // itself, build after build; inside templates/ its pages would
+    // become templates.
+    for dir in sources {
+        let folder = canonical(&root.join(dir));
         if output.starts_with(&folder) {
             return Err(Error::Refused(format!(
-                "output folder {} is inside {dir}/: choose an --output outside it",
+                "output folder {} is inside {dir}/: choose an --output outside the site's sources",
                 options.output.display()
             )));
+        }
+    }
+    if let Some(cache) = &options.cache {
+        let cache_dir = canonical(cache);
+        if cache_dir.starts_with(&output) {
+            return Err(Error::Refused(format!(
+                "cache folder {} is inside the output folder {}, which is published: choose a --cache outside it",
+                cache.display(),
+                options.output.display()
+            )));
+        }
+        for dir in sources {
+            if cache_dir.starts_with(canonical(&root.join(dir))) {
+                return Err(Error::Refused(format!(
+                    "cache folder {} is inside {dir}/: choose a --cache outside the site's sources",
+                    cache.display()
+                )));
+            }
         }
     }
     Ok(())
@@ -551,10 +622,11 @@ fn check_output(options: &BuildOptions) -> Result<()> {
 
 /// How a build reaches its output folder.
 enum Target {
-    /// The output is as the manifest describes it: render the pages whose
-    /// inputs changed, keep them in memory until the whole render
-    /// succeeded, and write those whose bytes differ.
-    Incremental(Manifest),
+    /// The output is as the manifest describes it, but for the files the
+    /// survey found changed: render the pages whose inputs changed (and
+    /// those), keep them in memory until the whole render succeeded, and
+    /// stage those whose bytes differ.
+    Incremental(Manifest, write::OutputSurvey),
     /// Write every file into this fresh staging folder as it is rendered
     /// (memory does not grow with the page count; the "render" stage
     /// includes the writing), then swap the folder in.
@@ -564,40 +636,129 @@ enum Target {
 /// What an incremental build can reuse of `/read-also.json` as the last
 /// build wrote it: the file read back from the output folder, if its
 /// bytes are still those recorded.
-fn read_also_written(output: &Path, manifest: &Manifest) -> Option<render::pages::ReadAlsoText> {
+fn read_also_written(output: &Path, manifest: &Manifest) -> Option<ReadAlsoText> {
     let record = manifest.pages.get(render::pages::READ_ALSO_JSON)?;
     if manifest.read_also.is_empty() {
         return None;
     }
     let json = std::fs::read(output.join(render::pages::READ_ALSO_JSON)).ok()?;
-    (crate::hash_bytes(&json) == record.bytes).then(|| render::pages::ReadAlsoText {
+    (crate::hash_bytes(&json) == record.bytes).then(|| ReadAlsoText {
         json,
         entries: manifest.read_also.clone(),
         keep: false,
     })
 }
 
-/// Builds with an in-memory state (what `serve` keeps between rebuilds):
-/// writes only the pages whose inputs changed when the state describes the
-/// output folder as it is, else writes everything atomically.
+/// Builds with a state in memory (what `serve` keeps between rebuilds):
+/// stages only the pages whose inputs changed, and the files found not
+/// as recorded, when the state describes the output folder, else stages
+/// everything; then saves the cache (when the options name one) and only
+/// then puts the staged files in place.
 pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<BuildReport> {
-    check_output(options)?;
-    let mut prepared = prepare_with(options, state)?;
+    build_from(options, state, None, None)
+}
+
+/// [`build_with`], with a walk made beside the cache's reading and what
+/// was wrong with the cache, if anything (reported as a warning).
+fn build_from(
+    options: &BuildOptions,
+    state: &mut BuildState,
+    walked: Option<Walk>,
+    damage: Option<CacheDamage>,
+) -> Result<BuildReport> {
+    check_locations(options)?;
+    write::recover_leftovers(&options.output)?;
     let output = write::absolute_output(&options.output).to_string_lossy().into_owned();
-    let manifest = state
-        .manifest
-        .take()
-        .filter(|m| m.output == output && options.output.is_dir());
-    let target = match manifest {
-        Some(manifest) => Target::Incremental(manifest),
+    let known = state.saved.manifest.as_ref().is_some_and(|m| m.output == output);
+    write::claim_output(&options.output, known, options.force)?;
+    let mut prepared = prepare_with(options, state, walked)?;
+    if let (Some(damage), Some(dir)) = (damage, &options.cache) {
+        prepared.warnings.push(Diagnostic::warning(
+            dir,
+            None,
+            "cache",
+            format!("the cache was not used: {damage}; everything is built again, and the cache written anew"),
+        ));
+    }
+    let previous = state.saved.manifest.take();
+    let result = write_site(
+        options,
+        state,
+        &mut prepared,
+        previous.as_ref().filter(|m| m.output == output),
+    );
+    match result {
+        Ok((written, incremental)) => {
+            let mut warnings = std::mem::take(&mut prepared.warnings);
+            warnings.sort();
+            warnings.dedup();
+            Ok(BuildReport {
+                articles: prepared.site.articles.len(),
+                written,
+                incremental,
+                warnings,
+                timings: prepared.timings,
+                reuse: prepared.reuse,
+            })
+        }
+        Err(err) => {
+            // Nothing was put in place: the output is as the old record says.
+            state.saved.manifest = previous;
+            Err(err)
+        }
+    }
+}
+
+/// Renders and stages the site, saves the cache, then puts the staged
+/// files in place; leaves the new manifest in `state` and the warnings of
+/// the pages in `prepared`.
+fn write_site(
+    options: &BuildOptions,
+    state: &mut BuildState,
+    prepared: &mut Prepared,
+    previous: Option<&Manifest>,
+) -> Result<(WriteReport, Option<IncrementalReport>)> {
+    let target = match previous.filter(|_| options.output.is_dir()) {
+        Some(manifest) => {
+            let survey = write::survey(&options.output, manifest)?;
+            Target::Incremental(manifest.clone(), survey)
+        }
         None => Target::Full(write::open_staging(&options.output)?),
+    };
+    let in_session = state.session.is_some();
+    // What the render reuses and leaves for the next build: the search
+    // index (saved), and read-also.json (serve's memory, or the file the
+    // last build wrote).
+    let read_also = match (&mut state.session, &target) {
+        (Some(session), _) => ReadAlsoText {
+            keep: true,
+            ..std::mem::take(&mut session.read_also)
+        },
+        (None, Target::Incremental(old, _)) => read_also_written(&options.output, old).unwrap_or_default(),
+        (None, Target::Full(_)) => ReadAlsoText::default(),
+    };
+    let mut memory = RenderMemory {
+        search: state.saved.search.take(),
+        read_also,
+    };
+    // A full build keeps the search index for the cache's next build
+    // where the archive is small enough for the memory it holds not to
+    // matter; other builds always have one to update.
+    let keep_memory = match &target {
+        Target::Incremental(..) => true,
+        Target::Full(_) => {
+            in_session || (options.cache.is_some() && prepared.site.articles.len() <= options.texts_in_memory_up_to)
+        }
     };
     let rendered = {
         let unchanged = |path: &str, fingerprint: u64| match &target {
-            Target::Incremental(manifest) => manifest
-                .pages
-                .get(path)
-                .is_some_and(|p| p.fingerprint == Some(fingerprint)),
+            Target::Incremental(manifest, survey) => {
+                survey.intact(path)
+                    && manifest
+                        .pages
+                        .get(path)
+                        .is_some_and(|p| p.fingerprint == Some(fingerprint))
+            }
             Target::Full(_) => false,
         };
         let stage;
@@ -606,31 +767,24 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
                 stage = |file: &OutputFile| write::stage_file(staging, file);
                 render::Destination::Stream(&stage)
             }
-            Target::Incremental(_) => render::Destination::Memory,
+            Target::Incremental(..) => render::Destination::Memory,
         };
         prepared.timings.time("render", || {
-            let memory = match (&target, options.keep_in_memory) {
-                (_, true) => {
-                    state.render.read_also.keep = true;
-                    Some(&mut state.render)
-                }
-                (Target::Incremental(old), false) => {
-                    state.render.read_also = read_also_written(&options.output, old).unwrap_or_default();
-                    Some(&mut state.render)
-                }
-                // A full build keeps the search index for the cache's
-                // next build, where the archive is small enough for the
-                // memory it holds not to matter.
-                (Target::Full(_), false)
-                    if options.cache.is_some() && prepared.site.articles.len() <= options.texts_in_memory_up_to =>
-                {
-                    Some(&mut state.render)
-                }
-                (Target::Full(_), false) => None,
-            };
-            render::render_site(&prepared.site, &prepared.theme, memory, &unchanged, destination)
+            render::render_site(
+                &prepared.site,
+                &prepared.theme,
+                keep_memory.then_some(&mut memory),
+                &unchanged,
+                destination,
+            )
         })
     };
+    if options.cache.is_some() || in_session {
+        state.saved.search = memory.search.take();
+    }
+    if let Some(session) = &mut state.session {
+        session.read_also = std::mem::take(&mut memory.read_also);
+    }
     let rendered = match rendered {
         Ok(rendered) => rendered,
         Err(err) => {
@@ -640,75 +794,71 @@ pub fn build_with(options: &BuildOptions, state: &mut BuildState) -> Result<Buil
             return Err(err);
         }
     };
-    if !options.keep_in_memory {
-        // Not cached, and read back from the output by the next build.
-        state.render.read_also = Default::default();
-    }
     prepared.reuse.rendered = rendered.emitted.len();
     prepared.reuse.read_also_serialised = rendered.read_also.as_ref().map(|r| r.serialised);
-    let mut warnings = prepared.warnings;
     let mut page_warnings: BTreeMap<String, Vec<StoredDiagnostic>> = BTreeMap::new();
     for (path, found) in &rendered.warnings {
         page_warnings.insert(path.clone(), found.iter().map(StoredDiagnostic::from).collect());
-        warnings.extend(found.iter().cloned());
+        prepared.warnings.extend(found.iter().cloned());
     }
     // Pages reused as they are still have the warnings they had.
-    if let Target::Incremental(old) = &target {
+    if let Target::Incremental(old, _) = &target {
         let rendered_paths: BTreeSet<&str> = rendered.emitted.iter().map(|f| f.path.as_str()).collect();
         for (path, _) in &rendered.pages {
             if rendered_paths.contains(path.as_str()) {
                 continue;
             }
             if let Some(found) = old.warnings.get(path) {
-                warnings.extend(found.iter().map(StoredDiagnostic::restore));
+                prepared.warnings.extend(found.iter().map(StoredDiagnostic::restore));
                 page_warnings.insert(path.clone(), found.clone());
             }
         }
     }
     let static_dir = options.root.join(STATIC_DIR);
-    let (written, incremental, mut new_manifest) = match &target {
-        Target::Incremental(old) => {
-            let (report, manifest) = prepared.timings.time("write", || {
-                write::write_changed(
-                    &options.output,
-                    &rendered.files,
-                    &rendered.emitted,
-                    &rendered.pages,
-                    old,
-                    Some(&static_dir),
-                )
-            })?;
+    let staged = prepared.timings.time("write", || match &target {
+        Target::Incremental(old, survey) => write::stage_changes(
+            &options.output,
+            &rendered.files,
+            &rendered.emitted,
+            &rendered.pages,
+            old,
+            survey,
+            Some(&static_dir),
+        )
+        .map(|(report, manifest, commit)| {
             let written = WriteReport {
                 generated: report.written,
                 copied: report.copied,
             };
-            (written, Some(report), manifest)
-        }
-        Target::Full(staging) => {
-            let generated: Vec<&str> = rendered.emitted.iter().map(|f| f.path.as_str()).collect();
-            let (written, statics) = prepared.timings.time("write", || {
-                write::finish_staging(&options.output, staging, &generated, Some(&static_dir))
-            })?;
-            let manifest = write::manifest_of(&options.output, &rendered.emitted, &rendered.pages, statics);
-            (written, None, manifest)
-        }
-    };
-    new_manifest.output = output;
-    new_manifest.warnings = page_warnings;
-    new_manifest.read_also = match (rendered.read_also, target) {
+            (written, Some(report), manifest, commit)
+        }),
+        Target::Full(staging) => write::finish_staging(
+            &options.output,
+            staging,
+            &rendered.emitted,
+            &rendered.pages,
+            Some(&static_dir),
+        )
+        .map(|(written, manifest, commit)| (written, None, manifest, commit)),
+    });
+    let (written, incremental, mut manifest, commit) = staged?;
+    manifest.output = write::absolute_output(&options.output).to_string_lossy().into_owned();
+    manifest.warnings = page_warnings;
+    manifest.read_also = match (rendered.read_also, &target) {
         (Some(written), _) => written.entries,
-        (None, Target::Incremental(old)) => old.read_also,
+        (None, Target::Incremental(old, _)) => old.read_also.clone(),
         (None, Target::Full(_)) => Vec::new(),
     };
-    state.manifest = Some(new_manifest);
-    warnings.sort();
-    warnings.dedup();
-    Ok(BuildReport {
-        articles: prepared.site.articles.len(),
-        written,
-        incremental,
-        warnings,
-        timings: prepared.timings,
-        reuse: prepared.reuse,
-    })
+    state.saved.manifest = Some(manifest);
+    // The cache first: a build that cannot save it fails with the output
+    // untouched. Killed after the save, the output is older than the
+    // record says, and the next build's survey finds every such file.
+    if let Some(dir) = &options.cache {
+        if let Err(err) = prepared.timings.time("save", || state.saved.save(dir)) {
+            commit.discard();
+            return Err(err);
+        }
+    }
+    prepared.timings.time("commit", || commit.apply(&options.output))?;
+    Ok((written, incremental))
 }

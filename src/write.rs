@@ -1,15 +1,34 @@
-//! Writing: the rendered files go into a staging folder beside the output,
-//! and only a complete build is swapped in. A failed build leaves the
-//! previous output exactly as it was; nothing is written outside it.
+//! Writing: the rendered files reach the output folder only once
+//! everything that can fail (rendering, the cache) has succeeded.
+//!
+//! A full build writes its files into a staging folder beside the output
+//! and swaps it in with one atomic exchange of the two folders. An
+//! incremental build writes the files that changed into the staging folder
+//! and then moves them into place (the short commit step); should that
+//! step be killed, the next build finds every file that differs from the
+//! record ([`survey`]: size and modification time, no reading) and writes
+//! it again. Nothing is written outside the output folder but the staging
+//! folder and the lock beside it, and nothing is deleted in a folder that
+//! arshif did not write ([`claim_output`]).
 
 use crate::cache::{Manifest, PageRecord};
 use crate::error::{Error, Result};
 use crate::hash_bytes;
-use crate::render::OutputFile;
+use crate::render::{Emitted, OutputFile};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
+
+/// The file every output folder holds, telling later builds (and people)
+/// that arshif wrote the folder and may replace what is in it.
+pub const OUTPUT_MARKER: &str = ".arshif-output";
+
+/// What [`OUTPUT_MARKER`] says.
+pub const OUTPUT_MARKER_TEXT: &str = "This folder is written by arshif: every build replaces its files.\n\
+Put files of your own in the site's static/ folder instead.\n";
 
 /// What the write stage did.
 #[derive(Debug, Clone, Copy, Default)]
@@ -18,6 +37,26 @@ pub struct WriteReport {
     pub generated: usize,
     /// Files copied from `static/`.
     pub copied: usize,
+}
+
+/// A file's size and modification time as a build left it: a later build
+/// that finds either changed writes the file again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    /// Length in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since the epoch.
+    pub modified: i128,
+}
+
+impl FileStamp {
+    /// The stamp of a file's metadata.
+    pub fn of(meta: &std::fs::Metadata) -> FileStamp {
+        FileStamp {
+            size: meta.len(),
+            modified: meta.modified().map(crate::cache::nanos).unwrap_or(0),
+        }
+    }
 }
 
 /// The staging and previous-output folder names used beside `output`.
@@ -56,6 +95,49 @@ pub fn check_output_location(output: &Path, protected: &[PathBuf]) -> Result<()>
     Ok(())
 }
 
+/// Refuses to build into a folder that exists, is not empty and was not
+/// written by arshif (it has no [`OUTPUT_MARKER`], and the cache does not
+/// name it, as for an output of a version before the marker): a build
+/// replaces every file of its output, and those files are someone's.
+/// `force` allows it.
+pub fn claim_output(output: &Path, known: bool, force: bool) -> Result<()> {
+    let meta = match std::fs::symlink_metadata(output) {
+        Ok(meta) => meta,
+        Err(_) => return Ok(()),
+    };
+    if !meta.is_dir() {
+        return Err(Error::Refused(format!(
+            "{} exists and is not a folder; move it away or choose another --output",
+            output.display()
+        )));
+    }
+    if known || force || output.join(OUTPUT_MARKER).is_file() {
+        return Ok(());
+    }
+    let mut listing = std::fs::read_dir(output).map_err(|err| Error::io(output, err))?;
+    if listing.next().is_none() {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "{} is not empty and was not written by arshif (it has no {OUTPUT_MARKER} file): a build \
+         would replace its files. Choose another --output, or pass --force to let the build replace \
+         what is in it",
+        output.display()
+    )))
+}
+
+/// Puts right what a killed build left beside `output`: a staging folder
+/// is removed; a previous output whose swap was cut short (the output
+/// renamed away, the new one not yet in place) is put back.
+pub fn recover_leftovers(output: &Path) -> Result<()> {
+    let (staging, previous) = sibling_paths(output);
+    remove_if_exists(&staging)?;
+    if previous.is_dir() && std::fs::symlink_metadata(output).is_err() {
+        return std::fs::rename(&previous, output).map_err(|err| Error::io(output, err));
+    }
+    remove_if_exists(&previous)
+}
+
 fn absolute(path: &Path) -> PathBuf {
     let joined = if path.is_absolute() {
         path.to_path_buf()
@@ -86,7 +168,6 @@ fn absolute_existing(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| absolute(path))
 }
 
-/// True when a generated path stays inside the output folder.
 /// An error for a rendered file whose path would leave the output folder.
 fn refuse_escape(file: &OutputFile) -> Result<()> {
     if is_contained(&file.path) {
@@ -98,14 +179,15 @@ fn refuse_escape(file: &OutputFile) -> Result<()> {
     )))
 }
 
+/// True when a generated path stays inside the output folder.
 fn is_contained(path: &str) -> bool {
     !path.is_empty() && !path.contains('\0') && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// A fresh, empty staging folder beside `output`, for a full build that
 /// writes its files there as they are rendered (see [`stage_file`]) and
-/// then swaps the folder in ([`finish_staging`]) or drops it
-/// ([`discard_staging`]).
+/// then swaps the folder in ([`finish_staging`], [`Commit::apply`]) or
+/// drops it ([`discard_staging`]).
 pub fn open_staging(output: &Path) -> Result<PathBuf> {
     let (staging, _) = sibling_paths(output);
     if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -132,32 +214,170 @@ pub fn discard_staging(staging: &Path) {
     let _ = std::fs::remove_dir_all(staging);
 }
 
-/// Copies `static_dir` into the staging folder, whose `generated` files are
-/// written, and swaps it in for `output`; on failure the staging folder is
-/// removed and the output left as it was. Gives the hash of each static
-/// file's bytes, as the manifest records them.
+/// What a build has staged and will put in place once the cache is saved.
+#[derive(Debug)]
+#[must_use = "a staged build changes nothing until it is applied"]
+pub enum Commit {
+    /// Swap the staging folder, holding the whole site, in for the output.
+    Swap {
+        /// The staging folder.
+        staging: PathBuf,
+    },
+    /// Move staged files into the output and remove files that are gone.
+    Update {
+        /// The staging folder holding the files to move.
+        staging: PathBuf,
+        /// (file in the staging folder, path inside the output).
+        moves: Vec<(PathBuf, String)>,
+        /// Paths inside the output to remove.
+        removals: Vec<PathBuf>,
+    },
+}
+
+impl Commit {
+    /// Puts the staged build in place. Killed in the middle, it leaves an
+    /// output that the next build repairs (every file not as recorded is
+    /// written again, every file not recorded is removed).
+    pub fn apply(self, output: &Path) -> Result<()> {
+        match self {
+            Commit::Swap { staging } => swap_in(&staging, output),
+            Commit::Update {
+                staging,
+                moves,
+                removals,
+            } => {
+                let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+                for (_, target) in &moves {
+                    if let Some(parent) = output.join(target).parent() {
+                        folders.insert(parent.to_path_buf());
+                    }
+                }
+                for folder in &folders {
+                    make_folder(output, folder)?;
+                }
+                moves.par_iter().try_for_each(|(staged, target)| {
+                    let target = output.join(target);
+                    std::fs::rename(staged, &target).map_err(|err| Error::io(&target, err))
+                })?;
+                for path in &removals {
+                    remove_and_prune(output, path);
+                }
+                discard_staging(&staging);
+                Ok(())
+            }
+        }
+    }
+
+    /// Drops what was staged; the output is left as it was.
+    pub fn discard(self) {
+        match self {
+            Commit::Swap { staging } | Commit::Update { staging, .. } => discard_staging(&staging),
+        }
+    }
+}
+
+/// Creates `folder` inside `output`, replacing a file that stands where a
+/// folder must be (a page that became a folder of pages).
+fn make_folder(output: &Path, folder: &Path) -> Result<()> {
+    if folder.is_dir() {
+        return Ok(());
+    }
+    let mut current = output.to_path_buf();
+    if let Ok(inside) = folder.strip_prefix(output) {
+        for part in inside.components() {
+            current.push(part);
+            if std::fs::symlink_metadata(&current).is_ok_and(|m| !m.is_dir()) {
+                std::fs::remove_file(&current).map_err(|err| Error::io(&current, err))?;
+            }
+        }
+    }
+    std::fs::create_dir_all(folder).map_err(|err| Error::io(folder, err))
+}
+
+/// Removes a file of the output and the folders its removal emptied.
+fn remove_and_prune(output: &Path, relative: &Path) {
+    let target = output.join(relative);
+    match std::fs::symlink_metadata(&target) {
+        Ok(meta) if meta.is_dir() => {
+            let _ = std::fs::remove_dir_all(&target);
+        }
+        Ok(_) => {
+            let _ = std::fs::remove_file(&target);
+        }
+        Err(_) => {}
+    }
+    let mut folder = target.parent();
+    while let Some(dir) = folder.filter(|d| d.starts_with(output) && *d != output) {
+        if std::fs::remove_dir(dir).is_err() {
+            break;
+        }
+        folder = dir.parent();
+    }
+}
+
+/// Copies `static_dir` into the staging folder, whose `emitted` files are
+/// written, and records every file of it: the manifest of the output the
+/// staging folder will become, and the commit that swaps it in. On
+/// failure the staging folder is removed.
 pub fn finish_staging(
     output: &Path,
     staging: &Path,
-    generated: &[&str],
+    emitted: &[Emitted],
+    pages: &[(String, Option<u64>)],
     static_dir: Option<&Path>,
-) -> Result<(WriteReport, BTreeMap<String, u64>)> {
-    let count = generated.len();
-    let generated: BTreeSet<&str> = generated.iter().copied().collect();
-    let statics = match copy_static(static_dir, staging, &generated) {
-        Ok(statics) => statics,
+) -> Result<(WriteReport, Manifest, Commit)> {
+    let finished = (|| {
+        let generated: BTreeSet<&str> = emitted.iter().map(|f| f.path.as_str()).collect();
+        let statics = copy_static(static_dir, staging, &generated)?;
+        let stamps = stamps_below(staging)?;
+        let stamp = |path: &str| {
+            stamps
+                .get(path)
+                .map(|f| f.stamp)
+                .ok_or_else(|| Error::io(staging.join(path), std::io::Error::other("a staged file is gone")))
+        };
+        let hashes: BTreeMap<&str, u64> = emitted.iter().map(|f| (f.path.as_str(), f.hash)).collect();
+        let mut manifest = Manifest {
+            output: absolute(output).to_string_lossy().into_owned(),
+            ..Manifest::default()
+        };
+        for (path, fingerprint) in pages {
+            if let Some(&bytes) = hashes.get(path.as_str()) {
+                let record = PageRecord {
+                    fingerprint: *fingerprint,
+                    bytes,
+                    stamp: stamp(path)?,
+                };
+                manifest.pages.insert(path.clone(), record);
+            }
+        }
+        for (path, bytes) in &statics {
+            let record = PageRecord {
+                fingerprint: None,
+                bytes: *bytes,
+                stamp: stamp(path)?,
+            };
+            manifest.statics.insert(path.clone(), record);
+        }
+        let report = WriteReport {
+            generated: emitted.len(),
+            copied: statics.len(),
+        };
+        Ok((report, manifest))
+    })();
+    match finished {
+        Ok((report, manifest)) => Ok((
+            report,
+            manifest,
+            Commit::Swap {
+                staging: staging.to_path_buf(),
+            },
+        )),
         Err(err) => {
             discard_staging(staging);
-            return Err(err);
+            Err(err)
         }
-    };
-    let report = WriteReport {
-        generated: count,
-        copied: statics.len(),
-    };
-    let (_, previous) = sibling_paths(output);
-    swap_in(staging, output, &previous)?;
-    Ok((report, statics))
+    }
 }
 
 fn remove_if_exists(path: &Path) -> Result<()> {
@@ -198,12 +418,17 @@ fn refuse_static_over_page(statics: &[(String, PathBuf)], is_page: impl Fn(&str)
     }
 }
 
-fn swap_in(staging: &Path, output: &Path, previous: &Path) -> Result<()> {
-    remove_if_exists(previous)?;
+/// Puts the staging folder in the output's place: one atomic exchange of
+/// the two folders where the file system can (Linux), else two renames
+/// (a kill between them leaves the old output beside, which the next
+/// build puts back: [`recover_leftovers`]). The old output is removed
+/// afterwards.
+fn swap_in(staging: &Path, output: &Path) -> Result<()> {
+    let (_, previous) = sibling_paths(output);
     let had_output = match std::fs::symlink_metadata(output) {
         Ok(meta) if meta.is_dir() => true,
         Ok(_) => {
-            let _ = std::fs::remove_dir_all(staging);
+            discard_staging(staging);
             return Err(Error::Refused(format!(
                 "{} exists and is not a folder; move it away or choose another --output",
                 output.display()
@@ -211,30 +436,66 @@ fn swap_in(staging: &Path, output: &Path, previous: &Path) -> Result<()> {
         }
         Err(_) => false,
     };
-    if had_output {
-        std::fs::rename(output, previous).map_err(|err| Error::io(output, err))?;
+    if !had_output {
+        return std::fs::rename(staging, output).map_err(|err| Error::io(output, err));
     }
+    if exchange(staging, output).is_ok() {
+        // The staging folder's name now holds the old output.
+        return std::fs::remove_dir_all(staging).map_err(|err| Error::io(staging, err));
+    }
+    remove_if_exists(&previous)?;
+    std::fs::rename(output, &previous).map_err(|err| Error::io(output, err))?;
     if let Err(err) = std::fs::rename(staging, output) {
-        if had_output {
-            let _ = std::fs::rename(previous, output);
-        }
+        let _ = std::fs::rename(&previous, output);
         return Err(Error::io(output, err));
     }
-    if had_output {
-        std::fs::remove_dir_all(previous).map_err(|err| Error::io(previous, err))?;
-    }
-    Ok(())
+    std::fs::remove_dir_all(&previous).map_err(|err| Error::io(&previous, err))
 }
 
-/// An exclusive lock on an output folder, held while a build writes it.
-/// A second build into the same folder waits for the first.
-pub struct OutputLock {
+/// Exchanges two folders atomically (`renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+/// Elsewhere no exchange: [`swap_in`] falls back to two renames.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// An exclusive lock on a file, held while it lives; see [`lock_output`].
+pub struct Lock {
     _file: std::fs::File,
+}
+
+/// Takes an exclusive lock on the file `path` (created if missing),
+/// waiting while another process holds it; `waiting` is called once if so.
+pub fn lock_file(path: &Path, waiting: impl FnOnce(&Path)) -> Result<Lock> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|err| Error::io(path, err))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            waiting(path);
+            file.lock().map_err(|err| Error::io(path, err))?;
+        }
+        Err(std::fs::TryLockError::Error(err)) => return Err(Error::io(path, err)),
+    }
+    Ok(Lock { _file: file })
 }
 
 /// Takes the output folder's lock (`.NAME.arshif-lock` beside it),
 /// waiting for a build that holds it; `waiting` is called once if so.
-pub fn lock_output(output: &Path, waiting: impl FnOnce(&Path)) -> Result<OutputLock> {
+pub fn lock_output(output: &Path, waiting: impl FnOnce(&Path)) -> Result<Lock> {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -243,23 +504,7 @@ pub fn lock_output(output: &Path, waiting: impl FnOnce(&Path)) -> Result<OutputL
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
-    let path = parent.join(format!(".{name}.arshif-lock"));
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|err| Error::io(&path, err))?;
-    match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => {
-            waiting(&path);
-            file.lock().map_err(|err| Error::io(&path, err))?;
-        }
-        Err(std::fs::TryLockError::Error(err)) => return Err(Error::io(&path, err)),
-    }
-    Ok(OutputLock { _file: file })
+    lock_file(&parent.join(format!(".{name}.arshif-lock")), waiting)
 }
 
 /// The files of `static/`: (path inside it, `/`-separated; file on disk).
@@ -293,61 +538,158 @@ fn static_files(static_dir: Option<&Path>) -> Result<Vec<(String, PathBuf)>> {
     Ok(files)
 }
 
-/// Writes one file atomically: a temporary file beside it, then renamed.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+/// A file found below a folder.
+#[derive(Debug, Clone)]
+pub struct FoundFile {
+    /// Its path inside the folder, as on disk.
+    pub relative: PathBuf,
+    /// Its size and modification time.
+    pub stamp: FileStamp,
+}
+
+/// Every file (and symbolic link) below `dir` by its `/`-separated path,
+/// with its stamp: one `stat` a file, the folder's subfolders walked in
+/// parallel. Links are not followed.
+pub fn stamps_below(dir: &Path) -> Result<FxHashMap<String, FoundFile>> {
+    let top: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
+        .map_err(|err| Error::io(dir, err))?
+        .collect::<std::io::Result<_>>()
+        .map_err(|err| Error::io(dir, err))?;
+    let found: Vec<Vec<(String, FoundFile)>> = top
+        .par_iter()
+        .map(|entry| {
+            let mut found = Vec::new();
+            for item in walkdir::WalkDir::new(entry.path()) {
+                let item = item.map_err(|err| {
+                    let path = err.path().unwrap_or(dir).to_path_buf();
+                    Error::io(
+                        path,
+                        err.into_io_error().unwrap_or_else(|| std::io::Error::other("walk")),
+                    )
+                })?;
+                if item.file_type().is_dir() {
+                    continue;
+                }
+                let meta = item.metadata().map_err(|err| {
+                    Error::io(
+                        item.path(),
+                        err.into_io_error().unwrap_or_else(|| std::io::Error::other("stat")),
+                    )
+                })?;
+                let relative = item.path().strip_prefix(dir).unwrap_or(item.path()).to_path_buf();
+                let key = relative.to_string_lossy().replace('\\', "/");
+                found.push((
+                    key,
+                    FoundFile {
+                        relative,
+                        stamp: FileStamp::of(&meta),
+                    },
+                ));
+            }
+            Ok(found)
+        })
+        .collect::<Result<_>>()?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// How the output folder differs from what the last build recorded.
+#[derive(Debug, Default)]
+pub struct OutputSurvey {
+    /// Recorded files that are missing or whose size or time changed
+    /// (edited or deleted by hand, or not yet in place when a build was
+    /// killed): written again.
+    pub damaged: FxHashSet<String>,
+    /// Files the record does not know (left by a killed build, or added
+    /// by hand): removed, as a clean build would not have them.
+    pub strays: Vec<PathBuf>,
+}
+
+impl OutputSurvey {
+    /// True when the file at `path` is as recorded.
+    pub fn intact(&self, path: &str) -> bool {
+        !self.damaged.contains(path)
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{name}.arshif-tmp"));
-    std::fs::write(&temporary, bytes).map_err(|err| Error::io(&temporary, err))?;
-    std::fs::rename(&temporary, path).map_err(|err| Error::io(path, err))
+}
+
+/// Compares the output folder with its record: a `stat` a file, no reading.
+pub fn survey(output: &Path, manifest: &Manifest) -> Result<OutputSurvey> {
+    let found = stamps_below(output)?;
+    let damaged = manifest
+        .pages
+        .iter()
+        .chain(&manifest.statics)
+        .filter(|(path, record)| found.get(path.as_str()).map(|f| f.stamp) != Some(record.stamp))
+        .map(|(path, _)| path.clone())
+        .collect();
+    let mut strays: Vec<PathBuf> = found
+        .iter()
+        .filter(|(path, _)| !manifest.pages.contains_key(*path) && !manifest.statics.contains_key(*path))
+        .map(|(_, file)| file.relative.clone())
+        .collect();
+    strays.sort();
+    Ok(OutputSurvey { damaged, strays })
 }
 
 /// What an incremental write did.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IncrementalReport {
-    /// Files whose bytes changed and were written.
+    /// Files whose bytes changed (or that were damaged) and were written.
     pub written: usize,
     /// Files rendered again whose bytes had not changed (left untouched).
     pub unchanged: usize,
-    /// Files removed (pages and static files that no longer exist).
+    /// Files removed (pages and static files that no longer exist, and
+    /// files the record did not know).
     pub removed: usize,
     /// Static files copied.
     pub copied: usize,
 }
 
-/// Updates an output folder that `old` describes: writes the rendered
-/// files whose bytes changed (each atomically), leaves every other file
-/// untouched (its modification time too), removes pages that are gone,
-/// and syncs `static/`. `pages` lists every page of the new site;
-/// `emitted` has the hash of each rendered file's bytes.
-pub fn write_changed(
+/// A file an incremental build writes into its staging folder.
+struct StagedWrite<'a> {
+    /// Its path inside the output.
+    path: String,
+    /// Its bytes: a rendered file's, borrowed, or a static file's, read.
+    bytes: std::borrow::Cow<'a, [u8]>,
+    /// The hash of its bytes.
+    hash: u64,
+    /// The fingerprint of its inputs, for a page that has one.
+    fingerprint: Option<u64>,
+    /// A file of `static/`, not a generated one.
+    is_static: bool,
+}
+
+/// Stages the update of an output folder that `old` describes (as
+/// `survey` found it): the rendered files whose bytes changed, and those
+/// not as recorded, are written into a fresh staging folder; every other
+/// file is left untouched (its modification time too). Gives the manifest
+/// of the output once the returned commit is applied. `pages` lists every
+/// page of the new site; `emitted` has the hash of each rendered file's bytes.
+#[allow(clippy::too_many_arguments)]
+pub fn stage_changes(
     output: &Path,
     files: &[OutputFile],
-    emitted: &[crate::render::Emitted],
+    emitted: &[Emitted],
     pages: &[(String, Option<u64>)],
     old: &Manifest,
+    survey: &OutputSurvey,
     static_dir: Option<&Path>,
-) -> Result<(IncrementalReport, Manifest)> {
+) -> Result<(IncrementalReport, Manifest, Commit)> {
     files.iter().try_for_each(refuse_escape)?;
     let statics = static_files(static_dir)?;
     let page_paths: BTreeSet<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
     refuse_static_over_page(&statics, |path| page_paths.contains(path))?;
-    let hashes: BTreeMap<&str, u64> = emitted.iter().map(|f| (f.path.as_str(), f.hash)).collect();
-    let mut report = IncrementalReport::default();
-    let mut manifest = Manifest {
-        output: old.output.clone(),
-        ..Manifest::default()
-    };
-    let rendered: BTreeMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
-    let outcomes: Vec<(String, PageRecord, bool)> = pages
-        .par_iter()
-        .map(|(path, fingerprint)| {
-            let previous = old.pages.get(path);
+    let staging = open_staging(output)?;
+    let staged = (|| {
+        let hashes: BTreeMap<&str, u64> = emitted.iter().map(|f| (f.path.as_str(), f.hash)).collect();
+        let rendered: BTreeMap<&str, &OutputFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let mut report = IncrementalReport::default();
+        let mut manifest = Manifest {
+            output: old.output.clone(),
+            ..Manifest::default()
+        };
+        let mut writes: Vec<StagedWrite> = Vec::new();
+        for (path, fingerprint) in pages {
+            let previous = old.pages.get(path).filter(|_| survey.intact(path));
             match rendered.get(path.as_str()) {
                 Some(file) => {
                     // The render hashed every file it emitted; a file
@@ -356,19 +698,23 @@ pub fn write_changed(
                         .get(path.as_str())
                         .copied()
                         .unwrap_or_else(|| hash_bytes(&file.bytes));
-                    let target = output.join(path);
-                    let same = previous.is_some_and(|p| p.bytes == bytes) && target.is_file();
-                    if !same {
-                        write_atomically(&target, &file.bytes)?;
-                    }
-                    Ok((
-                        path.clone(),
-                        PageRecord {
+                    match previous.filter(|p| p.bytes == bytes) {
+                        Some(record) => {
+                            report.unchanged += 1;
+                            let record = PageRecord {
+                                fingerprint: *fingerprint,
+                                ..*record
+                            };
+                            manifest.pages.insert(path.clone(), record);
+                        }
+                        None => writes.push(StagedWrite {
+                            path: path.clone(),
+                            bytes: (&file.bytes[..]).into(),
+                            hash: bytes,
                             fingerprint: *fingerprint,
-                            bytes,
-                        },
-                        !same,
-                    ))
+                            is_static: false,
+                        }),
+                    }
                 }
                 None => {
                     let record = previous.copied().ok_or_else(|| {
@@ -376,80 +722,83 @@ pub fn write_changed(
                             "page /{path} was neither rendered nor recorded: rebuild with --no-cache"
                         ))
                     })?;
-                    Ok((path.clone(), record, false))
+                    manifest.pages.insert(path.clone(), record);
                 }
             }
-        })
-        .collect::<Result<_>>()?;
-    for (path, record, written) in outcomes {
-        if written {
-            report.written += 1;
-        } else if rendered.contains_key(path.as_str()) {
-            report.unchanged += 1;
         }
-        manifest.pages.insert(path, record);
-    }
-    for (relative, file) in &statics {
-        let bytes = std::fs::read(file).map_err(|err| Error::io(file, err))?;
-        let hash = hash_bytes(&bytes);
-        let target = output.join(relative);
-        if old.statics.get(relative) != Some(&hash) || !target.is_file() {
-            write_atomically(&target, &bytes)?;
-            report.copied += 1;
-        }
-        manifest.statics.insert(relative.clone(), hash);
-    }
-    let gone = old
-        .pages
-        .keys()
-        .chain(old.statics.keys())
-        .filter(|p| !manifest.pages.contains_key(*p) && !manifest.statics.contains_key(*p));
-    for path in gone {
-        if !is_contained(path) {
-            continue;
-        }
-        let target = output.join(path);
-        if std::fs::remove_file(&target).is_ok() {
-            report.removed += 1;
-        }
-        // Remove folders the removal emptied, up to the output folder.
-        let mut folder = target.parent();
-        while let Some(dir) = folder.filter(|d| d.starts_with(output) && *d != output) {
-            if std::fs::remove_dir(dir).is_err() {
-                break;
+        for (relative, file) in &statics {
+            let bytes = std::fs::read(file).map_err(|err| Error::io(file, err))?;
+            let hash = hash_bytes(&bytes);
+            let previous = old.statics.get(relative).filter(|_| survey.intact(relative));
+            match previous.filter(|p| p.bytes == hash) {
+                Some(record) => {
+                    manifest.statics.insert(relative.clone(), *record);
+                }
+                None => writes.push(StagedWrite {
+                    path: relative.clone(),
+                    bytes: bytes.into(),
+                    hash,
+                    fingerprint: None,
+                    is_static: true,
+                }),
             }
-            folder = dir.parent();
+        }
+        let stamps: Vec<FileStamp> = writes
+            .par_iter()
+            .enumerate()
+            .map(|(n, write)| {
+                let path = staging.join(n.to_string());
+                std::fs::write(&path, &write.bytes).map_err(|err| Error::io(&path, err))?;
+                let meta = std::fs::metadata(&path).map_err(|err| Error::io(&path, err))?;
+                Ok(FileStamp::of(&meta))
+            })
+            .collect::<Result<_>>()?;
+        let mut moves = Vec::with_capacity(writes.len());
+        for (n, (write, stamp)) in writes.into_iter().zip(stamps).enumerate() {
+            let path = write.path;
+            let record = PageRecord {
+                fingerprint: write.fingerprint,
+                bytes: write.hash,
+                stamp,
+            };
+            if write.is_static {
+                report.copied += 1;
+                manifest.statics.insert(path.clone(), record);
+            } else {
+                report.written += 1;
+                manifest.pages.insert(path.clone(), record);
+            }
+            moves.push((staging.join(n.to_string()), path));
+        }
+        let mut removals: Vec<PathBuf> = old
+            .pages
+            .keys()
+            .chain(old.statics.keys())
+            .filter(|p| !manifest.pages.contains_key(*p) && !manifest.statics.contains_key(*p))
+            .filter(|p| is_contained(p))
+            .map(PathBuf::from)
+            .collect();
+        removals.extend(survey.strays.iter().cloned());
+        removals.sort();
+        removals.dedup();
+        report.removed = removals.len();
+        Ok((report, manifest, moves, removals))
+    })();
+    match staged {
+        Ok((report, manifest, moves, removals)) => Ok((
+            report,
+            manifest,
+            Commit::Update {
+                staging,
+                moves,
+                removals,
+            },
+        )),
+        Err(err) => {
+            discard_staging(&staging);
+            Err(err)
         }
     }
-    Ok((report, manifest))
-}
-
-/// The manifest of an output written in full: the `emitted` files (with
-/// the hashes of their bytes) and the static files ([`finish_staging`]'s hashes).
-pub fn manifest_of(
-    output: &Path,
-    emitted: &[crate::render::Emitted],
-    pages: &[(String, Option<u64>)],
-    statics: BTreeMap<String, u64>,
-) -> Manifest {
-    let hashes: BTreeMap<&str, u64> = emitted.iter().map(|f| (f.path.as_str(), f.hash)).collect();
-    let mut manifest = Manifest {
-        output: absolute(output).to_string_lossy().into_owned(),
-        statics,
-        ..Manifest::default()
-    };
-    for (path, fingerprint) in pages {
-        if let Some(&bytes) = hashes.get(path.as_str()) {
-            manifest.pages.insert(
-                path.clone(),
-                PageRecord {
-                    fingerprint: *fingerprint,
-                    bytes,
-                },
-            );
-        }
-    }
-    manifest
 }
 
 /// The absolute form of an output path, as manifests record it.
@@ -479,5 +828,43 @@ mod tests {
         assert!(check_output_location(dir.path(), std::slice::from_ref(&content)).is_err());
         assert!(check_output_location(&content, std::slice::from_ref(&content)).is_err());
         assert!(check_output_location(&dir.path().join("public"), &[content]).is_ok());
+    }
+
+    #[test]
+    fn a_folder_arshif_did_not_write_is_claimed_only_when_empty_or_forced() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("documents");
+        assert!(
+            claim_output(&folder, false, false).is_ok(),
+            "a folder that does not exist"
+        );
+        std::fs::create_dir(&folder).unwrap();
+        assert!(claim_output(&folder, false, false).is_ok(), "an empty folder");
+        std::fs::write(folder.join("letter.txt"), "x").unwrap();
+        let refused = claim_output(&folder, false, false).unwrap_err().to_string();
+        assert!(refused.contains("--force"), "{refused}");
+        assert!(claim_output(&folder, false, true).is_ok(), "--force");
+        assert!(claim_output(&folder, true, false).is_ok(), "named by the cache");
+        std::fs::write(folder.join(OUTPUT_MARKER), OUTPUT_MARKER_TEXT).unwrap();
+        assert!(claim_output(&folder, false, false).is_ok(), "marked");
+        let file = dir.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        assert!(
+            claim_output(&file, false, true).is_err(),
+            "a file is never an output folder"
+        );
+    }
+
+    #[test]
+    fn a_swap_cut_short_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let (staging, previous) = sibling_paths(&output);
+        std::fs::create_dir(&previous).unwrap();
+        std::fs::write(previous.join("index.html"), "old").unwrap();
+        std::fs::create_dir(&staging).unwrap();
+        recover_leftovers(&output).unwrap();
+        assert_eq!(std::fs::read_to_string(output.join("index.html")).unwrap(), "old");
+        assert!(!staging.exists() && !previous.exists());
     }
 }

@@ -36,6 +36,10 @@ pub struct Args {
     /// Build from scratch, without reading or writing the cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Build into an --output folder that is not empty although arshif did
+    /// not write it, replacing (deleting) everything in it.
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl Args {
@@ -47,6 +51,7 @@ impl Args {
         }
         options.base_url = self.base_url.clone();
         options.drafts = self.drafts;
+        options.force = self.force;
         if self.no_cache {
             options.cache = None;
         } else if let Some(cache) = &self.cache {
@@ -76,7 +81,7 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     let result = pipeline::build_waiting(&options, |lock| {
         if !quiet {
             eprintln!(
-                "waiting for another build of this output to finish ({})",
+                "waiting for another build of this output or cache to finish ({})",
                 lock.display()
             );
         }

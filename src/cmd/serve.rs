@@ -6,12 +6,16 @@
 //! so an edit to one article re-reads that file and re-renders only the
 //! pages it changes. A broken edit leaves the last good site served and
 //! shows the error in the terminal and over the page.
+//!
+//! The preview is written to a folder of its own inside the cache folder
+//! ([`PREVIEW_DIR`]), never to the deployable output: its pages carry the
+//! loopback address, and `arshif build` run during or after `serve` must
+//! give the production site.
 
 use crate::Verbosity;
 use anyhow::Context;
-use arshif::cache::BuildState;
 use arshif::link::related::RelatedState;
-use arshif::pipeline::{self, BuildOptions, CACHE_DIR, STATIC_DIR};
+use arshif::pipeline::{self, BuildOptions, BuildState, Session, CACHE_DIR, STATIC_DIR};
 use arshif::render::theme::TEMPLATES_DIR;
 use axum::body::Body;
 use axum::extract::State;
@@ -35,12 +39,10 @@ use tokio::sync::broadcast;
 /// Example: arshif serve --root my-archive --port 8080
 #[derive(clap::Args)]
 pub struct Args {
-    /// The site folder.
+    /// The site folder. The preview is written to ROOT/.arshif-cache/serve/,
+    /// never to the output folder of `arshif build`.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Where to write the site [default: ROOT/public].
-    #[arg(long)]
-    pub output: Option<PathBuf>,
     /// Address to listen on. Anything but loopback exposes your drafts to the network.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: IpAddr,
@@ -51,6 +53,9 @@ pub struct Args {
     #[arg(long)]
     pub drafts: bool,
 }
+
+/// Where the preview is written, inside the site's cache folder.
+pub const PREVIEW_DIR: &str = "serve";
 
 /// Path of the live-reload event stream (server-sent events).
 const EVENTS_PATH: &str = "/__arshif/events";
@@ -88,11 +93,8 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
         );
     }
     let mut options = BuildOptions::new(&args.root);
-    if let Some(output) = &args.output {
-        options.output = output.clone();
-    }
+    options.output = args.root.join(CACHE_DIR).join(PREVIEW_DIR);
     options.cache = None;
-    options.keep_in_memory = true;
     options.drafts = args.drafts;
     let host = if args.bind.is_unspecified() {
         "127.0.0.1".to_string()
@@ -100,7 +102,10 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
         address.ip().to_string()
     };
     options.base_url = Some(format!("http://{host}:{}/", address.port()));
-    let mut state = BuildState::default();
+    let mut state = BuildState {
+        session: Some(Session::default()),
+        ..BuildState::default()
+    };
     let started = Instant::now();
     let report = pipeline::build_with(&options, &mut state)
         .with_context(|| format!("build of {} failed", options.root.display()))?;
@@ -126,7 +131,9 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     });
     // Files changed while the first build ran were seen by no watcher:
     // the first rebuild walks the content folder again.
-    state.sources = None;
+    if let Some(session) = &mut state.session {
+        session.sources = None;
+    }
     let _watcher = watch(options.clone(), state, Arc::clone(&shared), verbosity)?;
     println!(
         "serving {} at http://{}/ (Ctrl-C to stop)",
@@ -237,7 +244,7 @@ fn watch(
                 }
                 Wake::Changed(None) => changed = None,
                 Wake::Retrained(trained) => {
-                    state.related = Some(*trained);
+                    state.saved.related = Some(*trained);
                     *training = false;
                 }
             };
@@ -245,9 +252,11 @@ fn watch(
             while let Ok(wake) = receiver.recv_timeout(QUIET_PERIOD) {
                 take(wake, &mut state, &mut training);
             }
-            state.changed = changed;
+            if let Some(session) = &mut state.session {
+                session.changed = changed;
+            }
             rebuild(&options, &mut state, &shared, verbosity);
-            let stale = state.related.as_ref().filter(|r| r.is_stale());
+            let stale = state.saved.related.as_ref().filter(|r| r.is_stale());
             if let (Some(related), false) = (stale, training) {
                 training = true;
                 if verbosity.verbose > 0 {

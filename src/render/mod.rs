@@ -177,12 +177,23 @@ pub fn render_site(
     let mut emitted = rendered.emitted;
     let mut files = rendered.files;
     let mut pages = rendered.pages;
-    let mut others = vec![OutputFile {
-        path: "theme.css".to_string(),
-        bytes: theme.css.clone().into_bytes(),
-        origin: "the theme's stylesheet".to_string(),
-    }];
+    // The marker tells later builds the folder is arshif's to replace
+    // (`write::claim_output`); as a file of the site it is recorded,
+    // checked and restored like any other.
+    let mut others = vec![
+        OutputFile {
+            path: "theme.css".to_string(),
+            bytes: theme.css.clone().into_bytes(),
+            origin: "the theme's stylesheet".to_string(),
+        },
+        OutputFile {
+            path: crate::write::OUTPUT_MARKER.to_string(),
+            bytes: crate::write::OUTPUT_MARKER_TEXT.as_bytes().to_vec(),
+            origin: "arshif's output marker".to_string(),
+        },
+    ];
     pages.push(("theme.css".to_string(), None));
+    pages.push((crate::write::OUTPUT_MARKER.to_string(), None));
     pages.extend(always.iter().map(|f| (f.path.clone(), None)));
     others.extend(always);
     others.extend(search_files);
