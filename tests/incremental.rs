@@ -213,17 +213,18 @@ fn a_failed_incremental_build_leaves_output_and_cache_usable() {
 fn rebuilds_with_the_state_in_memory_match_a_clean_build() {
     // What `serve` does: one state kept across rebuilds, with the search
     // index and read-also entries it keeps only in memory.
-    use arshif::cache::BuildState;
-    use arshif::pipeline::{build_with, BuildOptions};
+    use arshif::pipeline::{build_with, BuildOptions, BuildState, Session};
     let site = archive();
     let mut options = BuildOptions::new(&site.root);
-    options.keep_in_memory = true;
     options.cache = None;
-    let mut state = BuildState::default();
+    let mut state = BuildState {
+        session: Some(Session::default()),
+        ..BuildState::default()
+    };
     build_with(&options, &mut state).expect("first build");
-    assert!(state.render.search.is_some(), "the search index was not kept");
+    assert!(state.saved.search.is_some(), "the search index was not kept");
     assert!(
-        !state.render.read_also.entries.is_empty(),
+        state.session.as_ref().is_some_and(|s| !s.read_also.entries.is_empty()),
         "the read-also entries were not kept"
     );
     let steps: [(&str, Option<&str>); 4] = [
@@ -257,8 +258,7 @@ fn rebuilds_with_the_state_in_memory_match_a_clean_build() {
 fn a_build_that_reads_texts_back_at_render_gives_the_same_site() {
     // Large archives drop each text once analysed and read it again for its
     // page, feed entry and search entry (`texts_in_memory_up_to`).
-    use arshif::cache::BuildState;
-    use arshif::pipeline::{build_with, BuildOptions};
+    use arshif::pipeline::{build_with, BuildOptions, BuildState};
     let site = archive();
     let kept = site.root.join("kept");
     site.build_ok(&["--no-cache", "--output", &kept.display().to_string()]);

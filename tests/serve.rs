@@ -82,8 +82,12 @@ fn serves_pages_with_the_reload_script_but_never_writes_it() {
     assert!(head.contains("content-type: text/html; charset=utf-8"), "{head}");
     assert!(body.contains("<h1>العنوان الأول</h1>"), "{body}");
     assert!(body.contains("/__arshif/events"), "no reload script");
-    let on_disk = std::fs::read_to_string(site.public().join("2022/12/story/index.html")).unwrap();
-    assert!(!on_disk.contains("__arshif"), "the script was written to public/");
+    let on_disk = std::fs::read_to_string(site.root.join(".arshif-cache/serve/2022/12/story/index.html")).unwrap();
+    assert!(
+        !on_disk.contains("__arshif"),
+        "the script was written to the preview's files"
+    );
+    assert!(!site.public().exists(), "serve wrote the deployable output");
     // Arabic URLs, percent-encoded as browsers send them.
     let (status, _, body) = get(
         server.port,
@@ -161,8 +165,51 @@ fn requests_never_leave_the_output_folder() {
         assert!(!body.contains("سر"), "{path} leaked");
     }
     // A symbolic link in the output that leads out is not followed.
-    std::os::unix::fs::symlink(site.root.join("secret.txt"), site.public().join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(
+        site.root.join("secret.txt"),
+        site.root.join(".arshif-cache/serve/leak.txt"),
+    )
+    .unwrap();
     let (status, _, body) = get(server.port, "/leak.txt");
     assert_eq!(status, 404);
     assert!(!body.contains("سر"));
+}
+
+/// Every file of `public/` that names a loopback address.
+fn loopback_files(site: &Site) -> Vec<String> {
+    site.snapshot()
+        .into_iter()
+        .filter(|(_, bytes)| {
+            let text = String::from_utf8_lossy(bytes);
+            text.contains("127.0.0.1") || text.contains("localhost")
+        })
+        .map(|(path, _)| path)
+        .collect()
+}
+
+#[test]
+fn a_build_during_or_after_serve_is_the_production_site() {
+    let site = site();
+    site.write("site.yaml", "base_url: https://news.example.org/\n");
+    let server = serve(&site);
+    let events = listen(server.port);
+    assert!(!site.public().exists(), "serve wrote the deployable output");
+    // Beside serve, before and after one of its rebuilds.
+    site.build_ok(&[]);
+    assert_eq!(loopback_files(&site), Vec::<String>::new());
+    site.write(ARTICLE, "العنوان المعدل\nالمقدمة.\nفقرة.\n");
+    wait_for(&events, "reload");
+    let (_, _, body) = get(server.port, "/2022/12/story/");
+    assert!(body.contains(&format!("http://127.0.0.1:{}/", server.port)), "the preview links to itself");
+    site.build_ok(&[]);
+    assert_eq!(loopback_files(&site), Vec::<String>::new());
+    assert!(site.page("2022/12/story/").contains("العنوان المعدل"));
+    // After serve.
+    drop(server);
+    let run = site.build_ok(&[]);
+    assert_eq!(loopback_files(&site), Vec::<String>::new(), "{run}");
+    assert!(site.page("").contains("https://news.example.org/"));
+    let clean = site.outer.join("clean");
+    site.build_ok(&["--no-cache", "--output", &clean.display().to_string()]);
+    assert_same_files(&site.snapshot(), &snapshot(&clean), "the build after serve");
 }
