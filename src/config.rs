@@ -155,15 +155,43 @@ impl SiteConfig {
         if text.trim().is_empty() {
             return Ok(SiteConfig::default());
         }
+        if let Some(line) = too_deeply_nested(text) {
+            return Err(Diagnostic::error(
+                path,
+                Some(line),
+                "config",
+                format!("brackets nested more than {MAX_NESTING} deep: no setting needs that"),
+            ));
+        }
         let config: SiteConfig = serde_yaml::from_str(text).map_err(|err| {
             let (message, line) = yaml_error_parts(&err, 0);
             Diagnostic::error(path, line, "config", message)
         })?;
-        config.validated(path)
+        config.validated(path, text)
     }
 
-    fn validated(mut self, path: &Path) -> Result<SiteConfig, Diagnostic> {
+    fn validated(mut self, path: &Path, text: &str) -> Result<SiteConfig, Diagnostic> {
         let problem = |message: String| Diagnostic::error(path, None, "config", message);
+        // Shown on every page: cleaned as headlines are (control characters
+        // removed, bidirectional controls balanced).
+        for value in [&mut self.title, &mut self.description, &mut self.language] {
+            *value = crate::load::clean::display_text(value);
+        }
+        for topic in &mut self.topics {
+            topic.name = crate::load::clean::display_text(&topic.name);
+            topic.description = crate::load::clean::display_text(&topic.description);
+            if topic.slug.trim().is_empty() {
+                return Err(Diagnostic::error(
+                    path,
+                    line_of_slug(text, &topic.slug),
+                    "config",
+                    format!(
+                        "topic `{}` has an empty slug: its page would replace /topics/index.html",
+                        topic.name
+                    ),
+                ));
+            }
+        }
         self.base_url = normalise_base_url(&self.base_url).map_err(problem)?;
         if self.per_page == 0 {
             return Err(problem("per_page must be at least 1".to_string()));
@@ -197,6 +225,52 @@ impl SiteConfig {
             None => "/",
         }
     }
+}
+
+/// How deep `[` and `{` may nest in `site.yaml`. The YAML parser's time
+/// grows with the square of the depth (100,000 brackets took 17 s), and
+/// no setting nests more than a few levels.
+const MAX_NESTING: usize = 64;
+
+/// The line where flow brackets first nest deeper than [`MAX_NESTING`],
+/// outside quoted strings and comments; `None` when they never do.
+fn too_deeply_nested(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (number, line) in text.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        for c in line.chars() {
+            match (quote, c) {
+                (Some('"'), '"') if previous != '\\' => quote = None,
+                (Some('\''), '\'') => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if previous.is_whitespace() => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(number + 1);
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            previous = c;
+        }
+    }
+    None
+}
+
+/// The line of `slug: VALUE` in the text, for a message about that topic.
+fn line_of_slug(text: &str, slug: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start().trim_start_matches("- ").trim();
+            line.strip_prefix("slug:")
+                .map(|value| value.trim().trim_matches(|c| c == '"' || c == '\''))
+                .is_some_and(|value| value == slug.trim())
+        })
+        .map(|at| at + 1)
 }
 
 /// Checks that a base URL is an absolute http(s) address and ends it with `/`.
@@ -275,5 +349,42 @@ mod tests {
             Some(Rule::All { all }) => assert_eq!(all.len(), 2),
             other => panic!("unexpected rule {other:?}"),
         }
+    }
+
+    #[test]
+    fn deep_brackets_are_refused_before_parsing_naming_the_line() {
+        let text = format!("title: t\ntopics: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let started = std::time::Instant::now();
+        let err = SiteConfig::parse(&text, Path::new("site.yaml")).unwrap_err();
+        assert_eq!(err.line, Some(2), "{err}");
+        assert!(err.message.contains("nested"), "{err}");
+        // A refusal, not a parse: far below the parser's 17 s at this depth.
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        // Brackets in quotes and comments, and a normal depth, are fine.
+        let fine =
+            "title: \"[[[[[[\" # {{{{{{{\ntopics:\n  - slug: a\n    name: أ\n    match: {all: [[x, y], {any: [z]}]}\n";
+        assert!(too_deeply_nested(fine).is_none());
+        assert!(SiteConfig::parse(fine, Path::new("site.yaml")).is_ok());
+    }
+
+    #[test]
+    fn an_empty_topic_slug_is_an_error_naming_its_line() {
+        let text = "title: t\ntopics:\n  - slug: ok\n    name: أ\n  - slug: \"\"\n    name: ب\n";
+        let err = SiteConfig::parse(text, Path::new("site.yaml")).unwrap_err();
+        assert_eq!(err.line, Some(5), "{err}");
+        assert!(err.message.contains("empty slug"), "{err}");
+    }
+
+    #[test]
+    fn control_characters_in_shown_values_are_removed() {
+        let text = "title: \"أرشيف\\x07\\x1b[31m\"\ndescription: \"سطر\\u202Eمقلوب\"\ntopics:\n  - slug: a\n    name: \"اسم\\x00\"\n";
+        let config = SiteConfig::parse(text, Path::new("site.yaml")).unwrap();
+        assert_eq!(config.title, "أرشيف[31m");
+        assert!(
+            config.description.ends_with('\u{202C}'),
+            "the override is closed: {:?}",
+            config.description
+        );
+        assert_eq!(config.topics[0].name, "اسم");
     }
 }

@@ -54,8 +54,17 @@ pub struct Verbosity {
     pub verbose: u8,
 }
 
+/// Stack of each worker thread, where pages are rendered. Tera renders
+/// macros by recursion with no depth limit of its own: a deep (or endless)
+/// recursive macro in a site's template overflowed the default 2 MB and
+/// aborted the process. 64 MB is address space, used only as deep as a
+/// template goes; an endless recursion still ends the process.
+const WORKER_STACK: usize = 64 << 20;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Fails only if a pool exists already, and then that one is used.
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build_global();
     let verbosity = Verbosity {
         quiet: cli.quiet,
         verbose: cli.verbose,

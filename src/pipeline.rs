@@ -671,7 +671,7 @@ fn build_from(
     let output = write::absolute_output(&options.output).to_string_lossy().into_owned();
     let known = state.saved.manifest.as_ref().is_some_and(|m| m.output == output);
     write::claim_output(&options.output, known, options.force)?;
-    let mut prepared = prepare_with(options, state, walked)?;
+    let mut prepared = prepare_with(options, state, walked).map_err(|err| located(err, &options.root))?;
     if let (Some(damage), Some(dir)) = (damage, &options.cache) {
         prepared.warnings.push(Diagnostic::warning(
             dir,
@@ -704,8 +704,19 @@ fn build_from(
         Err(err) => {
             // Nothing was put in place: the output is as the old record says.
             state.saved.manifest = previous;
-            Err(err)
+            Err(located(err, &options.root))
         }
+    }
+}
+
+/// A template error as a problem in the template's file, at the line Tera
+/// names (or the first line quoting what it names), as `check` gives it.
+fn located(err: Error, root: &Path) -> Error {
+    match err {
+        Error::Template { name, message } => {
+            Error::Invalid(vec![crate::render::theme::template_diagnostic(root, &name, &message)])
+        }
+        other => other,
     }
 }
 

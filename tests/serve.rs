@@ -200,7 +200,10 @@ fn a_build_during_or_after_serve_is_the_production_site() {
     site.write(ARTICLE, "العنوان المعدل\nالمقدمة.\nفقرة.\n");
     wait_for(&events, "reload");
     let (_, _, body) = get(server.port, "/2022/12/story/");
-    assert!(body.contains(&format!("http://127.0.0.1:{}/", server.port)), "the preview links to itself");
+    assert!(
+        body.contains(&format!("http://127.0.0.1:{}/", server.port)),
+        "the preview links to itself"
+    );
     site.build_ok(&[]);
     assert_eq!(loopback_files(&site), Vec::<String>::new());
     assert!(site.page("2022/12/story/").contains("العنوان المعدل"));

@@ -485,7 +485,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
                         Some(*line),
                         "front-matter",
                         format!(
-                            "`date: {date}` is not a date; write YYYY-MM-DD or RFC 3339 (2022-12-29T14:00:00+03:00)"
+                            "`date: {date}` is not a date of the years 1 to 9999; write YYYY-MM-DD or RFC 3339 (2022-12-29T14:00:00+03:00)"
                         ),
                     )
                 })?);
@@ -615,8 +615,15 @@ fn date_at_midnight(date: NaiveDate) -> DateTime<FixedOffset> {
         .fixed_offset()
 }
 
-/// Parses RFC 3339, `YYYY-MM-DD`, or a date and time without offset (taken as UTC).
+/// Parses RFC 3339, `YYYY-MM-DD`, or a date and time without offset (taken
+/// as UTC), in the years 1 to 9999: a year outside them is no news date,
+/// and would give a folder like `content/-044/` and URLs of other lengths.
 pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
+    use chrono::Datelike;
+    parse_any_date(text).filter(|date| (1..=9999).contains(&date.year()))
+}
+
+fn parse_any_date(text: &str) -> Option<DateTime<FixedOffset>> {
     let text = text.trim();
     if let Ok(date) = DateTime::parse_from_rfc3339(text) {
         return Some(date);
@@ -729,6 +736,10 @@ mod tests {
         );
         assert!(parse_date("yesterday").is_none());
         assert!(parse_date("2022-02-30").is_none());
+        assert!(parse_date("-0044-03-15").is_none(), "before year 1");
+        assert!(parse_date("0000-01-01").is_none(), "year 0");
+        assert!(parse_date("+10000-01-01T00:00:00Z").is_none(), "after 9999");
+        assert!(parse_date("0001-01-01").is_some() && parse_date("9999-12-31T23:59:59Z").is_some());
     }
 
     #[test]

@@ -46,8 +46,17 @@ pub fn sanitise(text: &str) -> String {
     slug
 }
 
-/// Splits a `YYYY-MM-DD-` prefix off a file stem: the date and the rest.
+/// Splits a `YYYY-MM-DD-` prefix off a file stem: the date and the rest
+/// (`0000-` is no date: years run from 1).
 pub fn split_date_prefix(stem: &str) -> (Option<chrono::NaiveDate>, &str) {
+    let (date, rest) = split_any_date_prefix(stem);
+    match date.filter(|d| chrono::Datelike::year(d) >= 1) {
+        Some(date) => (Some(date), rest),
+        None => (None, stem),
+    }
+}
+
+fn split_any_date_prefix(stem: &str) -> (Option<chrono::NaiveDate>, &str) {
     if stem.len() >= 11 && stem.is_char_boundary(10) && stem.as_bytes()[10] == b'-' {
         if let Ok(date) = chrono::NaiveDate::parse_from_str(&stem[..10], "%Y-%m-%d") {
             return (Some(date), &stem[11..]);

@@ -140,8 +140,17 @@ pub fn template_diagnostic(root: &Path, name: &str, message: &str) -> Diagnostic
     let (mut text, position) = fold_tera_message(message);
     let line = position.map(|(line, _)| line).or_else(|| {
         let source = std::fs::read_to_string(&site_file).ok().filter(|_| own)?;
-        let quoted = message.split('`').nth(1).filter(|q| !q.is_empty())?;
-        source.lines().position(|l| l.contains(quoted)).map(|i| i + 1)
+        // Render errors name what failed in quotes (`article.x`, 'filter'),
+        // without a line: the first line holding one of them.
+        let quoted = |mark: char| message.split(mark).skip(1).step_by(2);
+        let names: Vec<&str> = quoted('`')
+            .chain(quoted('\''))
+            .filter(|q| !q.is_empty() && *q != name)
+            .collect();
+        names
+            .iter()
+            .find_map(|quoted| source.lines().position(|l| l.contains(quoted)))
+            .map(|i| i + 1)
     });
     if let Some((_, column)) = position {
         text.push_str(&format!(" (column {column})"));

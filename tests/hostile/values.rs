@@ -201,3 +201,82 @@ fn aliases_that_try_to_leave_are_errors_naming_file_and_line() {
     assert_same_files(&before, &site.snapshot(), "a failed build");
     assert_nothing_outside(&site, &["content"]);
 }
+
+#[test]
+fn dates_outside_the_years_1_to_9999_are_errors_naming_file_and_line() {
+    for date in ["-0044-03-15", "0000-06-01", "+12022-01-01T00:00:00Z"] {
+        let site = Site::new();
+        site.write("content/2022/ok.md", md("title: خبر\ndate: 2022-12-01", "نص."));
+        let file = site.write(
+            "content/2022/caesar.md",
+            md(&format!("title: قيصر\ndate: \"{date}\""), "نص."),
+        );
+        let run = site.build_fails_without_output(&[]);
+        assert_diagnostic(&run, &file.display().to_string(), Some(3), "error", "years 1 to 9999");
+        assert!(!run.stderr.contains("template"), "{run}");
+    }
+}
+
+#[test]
+fn site_yaml_values_lose_their_control_characters_on_every_page() {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        "title: \"أرشيف\\x1b[31m\\x07\"\ndescription: \"وصف\\u202Eمقلوب\"\ntopics:\n  - slug: oil\n    name: \"نفط\\x00\"\n    match: [النفط]\n",
+    );
+    site.write(
+        "content/2022/2022-12-01-oil.txt",
+        "النفط يرتفع\nالنفط.\nالنفط والأسعار.\n",
+    );
+    site.build_ok(&[]);
+    for (path, bytes) in site.snapshot() {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\n' && c != '\t' && c != '\r' && c.is_control()),
+            "{path} holds a control character"
+        );
+        assert!(
+            !text.contains("\u{202E}مقلوب\"") && !text.contains("\u{202E}مقلوب<"),
+            "{path}: an override left open"
+        );
+    }
+}
+
+#[test]
+fn a_topic_with_an_empty_slug_is_an_error_naming_the_line() {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        "topics:\n  - slug: oil\n    name: نفط\n  - slug: \"\"\n    name: فارغ\n",
+    );
+    site.write("content/2022/2022-12-01-oil.txt", "النفط يرتفع\nالنفط.\nالنفط.\n");
+    let run = site.build_fails_without_output(&[]);
+    assert_diagnostic(&run, &site.path("site.yaml"), Some(4), "error", "empty slug");
+}
+
+#[test]
+fn template_errors_name_the_file_and_line_and_deep_macros_render() {
+    let site = Site::new();
+    site.write("content/2022/2022-12-01-a.txt", "خبر\nمقدمة.\nنص.\n");
+    let template = site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ article.title }}</p>\n<p>{{ article.title | nosuchfilter }}</p>\n{% endblock content %}\n",
+    );
+    let run = site.build_fails_without_output(&[]);
+    assert_diagnostic(&run, &template.display().to_string(), Some(4), "error", "nosuchfilter");
+
+    // Recursion 2,000 macros deep: the default 2 MB stack overflowed at
+    // about 1,000 in a release build (fewer in a debug one, which this
+    // test runs) and aborted the process.
+    let mut macros = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/macros.html")).unwrap();
+    macros.push_str("{% macro down(n) %}{% if n > 0 %}{{ self::down(n=n-1) }}{% else %}<b id=\"bottom\">القاع</b>{% endif %}{% endmacro down %}\n");
+    site.write("templates/macros.html", macros);
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block content %}{{ m::down(n=2000) }}{% endblock content %}\n",
+    );
+    let run = site.build_ok(&[]);
+    assert!(site.page("2022/12/a/").contains("<b id=\"bottom\">القاع</b>"), "{run}");
+}
