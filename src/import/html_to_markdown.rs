@@ -27,8 +27,10 @@ pub struct Options<'a> {
     pub rewrite_url: &'a mut dyn FnMut(&str, bool) -> String,
 }
 
-/// Whether a body is HTML rather than plain text: it holds a tag that
-/// formats text. `a < b` or `<<قال>>` in plain text does not count.
+/// Whether a body is HTML rather than plain text: it holds a paragraph,
+/// break, heading, list, quote, table, image or `<a href`. Inline tags alone
+/// (`<b>`) do not count: a plain-text export may quote them, and `a < b` or
+/// `<<قال>>` are text.
 pub fn looks_like_html(text: &str) -> bool {
     const TAGS: &[&str] = &[
         "p",
@@ -46,12 +48,6 @@ pub fn looks_like_html(text: &str) -> bool {
         "blockquote",
         "table",
         "img",
-        "a",
-        "strong",
-        "em",
-        "b",
-        "i",
-        "span",
         "figure",
         "iframe",
         "script",
@@ -60,13 +56,14 @@ pub fn looks_like_html(text: &str) -> bool {
     lower.match_indices('<').any(|(i, _)| {
         let rest = &lower[i + 1..];
         let rest = rest.strip_prefix('/').unwrap_or(rest);
-        TAGS.iter().any(|tag| {
-            rest.starts_with(tag)
-                && rest[tag.len()..]
-                    .bytes()
-                    .next()
-                    .is_some_and(|b| b == b'>' || b == b'/' || b.is_ascii_whitespace())
-        })
+        rest.starts_with("a href")
+            || TAGS.iter().any(|tag| {
+                rest.starts_with(tag)
+                    && rest[tag.len()..]
+                        .bytes()
+                        .next()
+                        .is_some_and(|b| b == b'>' || b == b'/' || b.is_ascii_whitespace())
+            })
     })
 }
 
@@ -941,6 +938,8 @@ mod tests {
         assert!(looks_like_html("سطر<br/>سطر"));
         assert!(!looks_like_html("إذا كان a < b و <<قال>> فإن"));
         assert!(!looks_like_html("نص عادي"));
+        assert!(!looks_like_html("<b>ليس وسماً</b>"));
+        assert!(looks_like_html("انظر <a href=\"/x\">هنا</a>"));
     }
 
     #[test]

@@ -18,6 +18,15 @@ pub struct QueryRedirect {
     pub to: String,
 }
 
+/// Non-ASCII, spaces and quotes percent-encoded: hosts' rule files are ASCII.
+const ENCODED: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'\'').add(b'%');
+
+fn encoded(path: &str) -> String {
+    // A path that is already percent-encoded stays as it is.
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    percent_encoding::utf8_percent_encode(&decoded, ENCODED).to_string()
+}
+
 /// The files written, relative to the site folder.
 pub fn files(root: &Path) -> [(PathBuf, &'static str); 3] {
     [
@@ -40,7 +49,7 @@ pub fn render(kind: &str, redirects: &[QueryRedirect]) -> String {
         "netlify" => {
             let _ = writeln!(text, "{HEADER}");
             for r in &sorted {
-                let _ = writeln!(text, "/ p={} {} 301", r.id, r.to);
+                let _ = writeln!(text, "/ p={} {} 301", r.id, encoded(&r.to));
             }
         }
         // An nginx `map` from the `p` query argument to the new address, to
@@ -50,7 +59,7 @@ pub fn render(kind: &str, redirects: &[QueryRedirect]) -> String {
             let _ = writeln!(text, "map $arg_p $arshif_wordpress_redirect {{");
             let _ = writeln!(text, "    default \"\";");
             for r in &sorted {
-                let _ = writeln!(text, "    {} \"{}\";", r.id, r.to.replace('"', "%22"));
+                let _ = writeln!(text, "    {} \"{}\";", r.id, encoded(&r.to));
             }
             let _ = writeln!(text, "}}");
         }
@@ -95,11 +104,11 @@ mod tests {
         let netlify = render("netlify", &redirects);
         assert_eq!(
             netlify.lines().skip(1).collect::<Vec<_>>(),
-            ["/ p=3 /2016/07/أ/ 301", "/ p=12 /2016/07/ب/ 301"]
+            ["/ p=3 /2016/07/%D8%A3/ 301", "/ p=12 /2016/07/%D8%A8/ 301"]
         );
         let nginx = render("nginx", &redirects);
         assert!(
-            nginx.contains("    3 \"/2016/07/أ/\";\n    12 \"/2016/07/ب/\";\n}"),
+            nginx.contains("    3 \"/2016/07/%D8%A3/\";\n    12 \"/2016/07/%D8%A8/\";\n}"),
             "{nginx}"
         );
         let json: serde_json::Value = serde_json::from_str(&render("json", &redirects)).expect("json");
