@@ -25,9 +25,9 @@ use std::process::ExitCode;
 /// with --update, and never overwrites a hand edit without --force.
 /// docs/import.md has every detail.
 ///
-/// Examples:
-///   arshif import export.jsonl.gz --without category --map title=headline
-///   arshif import wordpress.xml.gz --media ~/backup/wp-content/uploads
+/// Example: arshif import export.jsonl.gz --without category --map title=headline
+///
+/// Example: arshif import wordpress.xml.gz --media ~/backup/wp-content/uploads
 #[derive(clap::Args)]
 pub struct Args {
     /// The export file (.jsonl[.gz] or a WordPress .xml[.gz]).
