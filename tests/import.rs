@@ -328,6 +328,23 @@ fn a_gzipped_wordpress_export_re_imported_rewrites_nothing_and_keeps_hand_edits(
     forced.assert_ok();
     assert_eq!(counted(&forced, "overwritten (--force)"), 1, "{forced}");
     assert!(read(&summit).contains("قمة إقليمية في الرياض"));
+
+    // The default theme shows no photos yet; a template sees the featured
+    // image as `article.extra`.
+    site.write(
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}<p id=\"photo\" data-src=\"{{ article.extra.image | default(value=\"\") | safe }}\" \
+         data-alt=\"{{ article.extra.image_alt | default(value=\"\") | safe }}\">{{ article.extra.image_caption | default(value=\"\") | safe }}</p>{% endblock content %}",
+    );
+    site.build_ok(&[]);
+    assert!(
+        site.page("2016/07/قمة-الرياض/").contains(
+            "<p id=\"photo\" data-src=\"https://alkhabar.example/wp-content/uploads/2016/07/summit.jpg\" \
+             data-alt=\"القادة في القاعة\">القادة قبيل الجلسة الافتتاحية</p>"
+        ),
+        "{}",
+        site.page("2016/07/قمة-الرياض/")
+    );
 }
 
 // --- JSON lines ----------------------------------------------------------------

@@ -203,6 +203,10 @@ mod tests {
             parse("0000-05-01", DateOrder::Dmy),
             Err(DateError::OutOfRange(_))
         ));
+        assert!(matches!(
+            parse("999999999999", DateOrder::Dmy),
+            Err(DateError::OutOfRange(_))
+        ));
         assert!(matches!(parse("أمس", DateOrder::Dmy), Err(DateError::Unreadable(_))));
     }
 }

@@ -942,6 +942,19 @@ mod tests {
         assert!(looks_like_html("انظر <a href=\"/x\">هنا</a>"));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(300))]
+        /// Whatever an export holds, conversion ends without a panic, and
+        /// the shortcode pass before it too.
+        #[test]
+        fn any_input_converts(html in "[<>/\\[\\]a-z =\"'&;#\n\u{627}-\u{64a}]{0,200}") {
+            let expanded = crate::import::shortcodes::expand(&html, &|_| Vec::new());
+            md(&expanded.html, true);
+            md(&html, false);
+            html_to_text(&html);
+        }
+    }
+
     #[test]
     fn text_of_an_excerpt() {
         assert_eq!(
