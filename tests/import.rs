@@ -347,6 +347,39 @@ fn a_gzipped_wordpress_export_re_imported_rewrites_nothing_and_keeps_hand_edits(
     );
 }
 
+#[test]
+fn a_wordpress_dry_run_counts_everything_and_writes_nothing() {
+    let site = Site::new();
+    let run = import(
+        &site,
+        &fixture("wordpress/export.xml"),
+        &[
+            "--dry-run",
+            "--media",
+            fixture("wordpress/uploads").to_str().expect("path"),
+        ],
+    );
+    run.assert_ok();
+    assert!(run.stdout.contains("would import 5 articles"), "{run}");
+    assert_eq!(counted(&run, "photos copied"), 2, "{run}");
+    assert_eq!(counted(&run, "?p= addresses in redirect rules"), 3, "{run}");
+    assert_eq!(entries(&site.root), ["content"], "a dry run wrote beside content/");
+    assert!(tree(&site.root.join("content")).is_empty(), "a dry run wrote articles");
+
+    // A `_redirects` of the site's own is kept, and the summary says so.
+    site.write("static/_redirects", "/old /new 301\n");
+    let run = import(&site, &fixture("wordpress/export.xml"), &[]);
+    run.assert_ok();
+    assert_eq!(read(&site.root.join("static/_redirects")), "/old /new 301\n");
+    assert_eq!(
+        run.stderr_lines("_redirects exists and was not written by import")
+            .len(),
+        1,
+        "{run}"
+    );
+    assert!(site.root.join("redirects/nginx-wordpress-ids.conf").is_file());
+}
+
 // --- JSON lines ----------------------------------------------------------------
 
 #[test]

@@ -62,11 +62,22 @@ pub enum DateError {
 /// when both numbers could be a month; `31/01/2020` is read day first either way.
 pub fn parse(text: &str, order: DateOrder) -> Result<ImportDate, DateError> {
     let text = text.trim();
-    let date = parse_any(text, order).ok_or_else(|| DateError::Unreadable(text.to_string()))?;
+    // Arabic exports may write `١٤/٠٧/٢٠١٦`.
+    let western: String = text.chars().map(western_digit).collect();
+    let date = parse_any(&western, order).ok_or_else(|| DateError::Unreadable(text.to_string()))?;
     if !(1..=9999).contains(&date.year()) {
         return Err(DateError::OutOfRange(text.to_string()));
     }
     Ok(date)
+}
+
+/// Arabic-Indic (٠–٩) and Persian (۰–۹) digits as ASCII digits.
+fn western_digit(c: char) -> char {
+    match c {
+        '\u{660}'..='\u{669}' => char::from(b'0' + (c as u32 - 0x660) as u8),
+        '\u{6f0}'..='\u{6f9}' => char::from(b'0' + (c as u32 - 0x6f0) as u8),
+        _ => c,
+    }
 }
 
 fn parse_any(text: &str, order: DateOrder) -> Option<ImportDate> {
@@ -180,6 +191,7 @@ mod tests {
             ("14/07/2016 08:05", "2016-07-14T08:05:00Z"),
             ("Thu, 14 Jul 2016 19:43:00 +0300", "2016-07-14T19:43:00+03:00"),
             ("1468515780", "2016-07-14T17:03:00Z"),
+            ("١٤/٠٧/٢٠١٦", "2016-07-14"),
         ] {
             assert_eq!(written(text, dmy), expected, "{text}");
         }
