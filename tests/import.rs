@@ -460,6 +460,7 @@ fn json_lines_html_bodies_become_markdown_and_fields_can_be_mapped() {
             "published": "2022-12-29",
             "text": "<p>فقرة <b>أولى</b> مع <a href=\"https://example.com/x\">رابط</a>.</p><h2>عنوان فرعي</h2><ul><li>بند</li></ul><script>alert(1)</script><p>1. ليس قائمة</p>",
             "kicker": "سياسة",
+            "summary": "<p>مقدمة <b>الخبر</b></p>",
             "keywords": "روسيا، الصين",
         }),
         serde_json::json!({"headline": "نص عادي", "published": "2022-12-30", "text": "سطر أول.\n<<ليس وسماً>> و a < b."}),
@@ -487,6 +488,11 @@ fn json_lines_html_bodies_become_markdown_and_fields_can_be_mapped() {
     let file = site.root.join("content/2022/خبر-بصيغة-html.md");
     let front = front_matter(&file);
     assert_eq!(front["category"].as_str(), Some("سياسة"));
+    assert_eq!(
+        front["summary"].as_str(),
+        Some("مقدمة الخبر"),
+        "an HTML summary becomes text"
+    );
     assert_eq!(
         front["tags"],
         serde_yaml::from_str::<serde_yaml::Value>("[روسيا, الصين]").unwrap()
@@ -607,6 +613,27 @@ fn json_lines_problems_are_named_by_line_and_the_rest_is_imported() {
         tree(&site.root.join("content")),
         ["2022/after.md", "2022/bad-tags.md", "2022/list-body.md"]
     );
+
+    // A file that cannot be written is named, the others are written, and the exit is non-zero.
+    let blocked = Site::new();
+    blocked.write("content/2022", "a file where the year's folder would go");
+    write_file(
+        &export,
+        [
+            r#"{"id":"blocked","title":"أ","date":"2022-12-01","body":"نص."}"#,
+            r#"{"id":"fine","title":"ب","date":"2023-01-01","body":"نص."}"#,
+        ]
+        .join("\n"),
+    );
+    let failed = import(&blocked, &export, &[]);
+    failed.assert_failed();
+    assert_eq!(
+        failed.stderr_lines(&format!("{name}:1: cannot write ")).len(),
+        1,
+        "{failed}"
+    );
+    assert_eq!(counted(&failed, "could not be written"), 1, "{failed}");
+    assert!(blocked.root.join("content/2023/fine.md").is_file());
 
     // --into a regular file: a clear error and a non-zero exit, nothing written.
     let file = site.outer.join("notes.txt");
