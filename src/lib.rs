@@ -11,6 +11,7 @@ pub mod cache;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
+pub mod import;
 pub mod link;
 pub mod load;
 pub mod pipeline;

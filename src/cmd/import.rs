@@ -1,25 +1,36 @@
-//! `arshif import`: a CMS export (JSON lines) becomes Markdown articles.
+//! `arshif import`: a CMS export (JSON lines or a WordPress export) becomes
+//! Markdown articles. The work is in `arshif::import`; this is the edge:
+//! arguments, the progress bar, the closing summary.
 
 use crate::Verbosity;
 use anyhow::{bail, Context};
-use arshif::load::{parse_date, slug::sanitise};
-use chrono::Datelike;
-use serde::Serialize;
-use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use arshif::import::dates::DateOrder;
+use arshif::import::summary::{Count, Location, Report};
+use arshif::import::{detect, jsonl, wxr, Format, Settings};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Import a newsroom export (JSON lines, optionally gzipped) as one .md file per article.
+/// Import a newsroom export as one .md file per article: JSON lines
+/// (optionally gzipped) or a WordPress export (WXR, .xml or .xml.gz).
 ///
-/// Each line is an object with `title`, `date`, `body` (paragraphs split by
-/// newlines) and optionally `id`, `summary`, `author`, `source` or `outlet`,
-/// `url`, `category`, `tags`. Files go to INTO/{yyyy}/{slug}.md.
+/// JSON lines: each line an object with `title`, `date`, `body` (plain text
+/// with paragraphs split by newlines, or HTML) and optionally `id`,
+/// `summary`, `author`, `source` or `outlet`, `url`, `category`, `tags`;
+/// `--map` reads a field from another name. WordPress: published posts
+/// become articles, drafts `draft: true`; private posts, pages, menu items
+/// and comments are skipped and counted. Files go to INTO/{yyyy}/{slug}.md.
+/// A second run leaves unchanged files alone, replaces changed ones only
+/// with --update, and never overwrites a hand edit without --force.
+/// docs/import.md has every detail.
 ///
-/// Example: arshif import export.jsonl.gz --into content/ --without category
+/// Example: arshif import export.jsonl.gz --without category --map title=headline
+///
+/// Example: arshif import wordpress.xml.gz --media ~/backup/wp-content/uploads
 #[derive(clap::Args)]
 pub struct Args {
-    /// The export file (.jsonl or .jsonl.gz).
+    /// The export file (.jsonl[.gz] or a WordPress .xml[.gz]).
     pub export: PathBuf,
     /// The site folder.
     #[arg(long, default_value = ".")]
@@ -27,183 +38,138 @@ pub struct Args {
     /// Where to write the articles [default: ROOT/content].
     #[arg(long)]
     pub into: Option<PathBuf>,
-    /// Leave a field out of the imported articles (repeatable), e.g. `category`.
+    /// Leave a field out of the imported articles (repeatable, JSON lines), e.g. `category`.
     #[arg(long, value_name = "FIELD")]
     pub without: Vec<String>,
-    /// Overwrite files that already exist.
+    /// Read one of our fields from another name in a JSON-lines export (repeatable), e.g. `title=headline`.
+    #[arg(long, value_name = "FIELD=NAME")]
+    pub map: Vec<String>,
+    /// How to read ambiguous NN/NN/YYYY dates.
+    #[arg(long, value_enum, default_value = "dmy")]
+    pub date_order: DateOrderArg,
+    /// Replace articles an earlier import wrote when the export changed them.
+    #[arg(long)]
+    pub update: bool,
+    /// Overwrite any file, including ones edited by hand.
     #[arg(long)]
     pub force: bool,
+    /// Read and report everything, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// A copy of WordPress's wp-content/uploads: photos found there are copied to ROOT/static/uploads/.
+    #[arg(long, value_name = "DIR")]
+    pub media: Option<PathBuf>,
 }
 
-/// Fields an export line may carry.
-const FIELDS: &[&str] = &[
-    "id", "title", "date", "summary", "author", "source", "outlet", "url", "category", "tags", "body",
-];
-
-#[derive(Serialize)]
-struct FrontMatter<'a> {
-    title: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    summary: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    author: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    category: Option<&'a str>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    tags: Vec<&'a str>,
+/// `--date-order`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum DateOrderArg {
+    /// Day first: 14/07/2016.
+    Dmy,
+    /// Month first: 07/14/2016.
+    Mdy,
 }
 
-/// Runs the import and prints how many articles were written and skipped.
+/// Runs the import and prints the closing summary. Exits 1 when a file could not be written.
 pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     for field in &args.without {
-        if !FIELDS.contains(&field.as_str()) || field == "title" || field == "body" {
+        if !jsonl::FIELDS.contains(&field.as_str()) || field == "title" || field == "body" {
             bail!("--without {field}: can leave out one of id, date, summary, author, source, outlet, url, category, tags");
         }
     }
-    let into = args.into.clone().unwrap_or_else(|| args.root.join("content"));
-    let file = std::fs::File::open(&args.export).with_context(|| format!("cannot open {}", args.export.display()))?;
-    let reader: Box<dyn Read> = if args.export.extension().is_some_and(|e| e == "gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(file))
-    } else {
-        Box::new(file)
+    let mut map = BTreeMap::new();
+    for pair in &args.map {
+        let Some((field, name)) = pair.split_once('=').filter(|(f, n)| !f.is_empty() && !n.is_empty()) else {
+            bail!("--map {pair}: write FIELD=NAME, e.g. --map title=headline");
+        };
+        if !jsonl::FIELDS.contains(&field) {
+            bail!(
+                "--map {pair}: `{field}` is not a field import reads (one of {})",
+                jsonl::FIELDS.join(", ")
+            );
+        }
+        map.insert(field.to_string(), name.to_string());
+    }
+    let settings = Settings {
+        into: args.into.clone().unwrap_or_else(|| args.root.join("content")),
+        root: args.root.clone(),
+        update: args.update,
+        force: args.force,
+        dry_run: args.dry_run,
+        date_order: match args.date_order {
+            DateOrderArg::Dmy => DateOrder::Dmy,
+            DateOrderArg::Mdy => DateOrder::Mdy,
+        },
+        without: args.without.iter().cloned().collect::<BTreeSet<_>>(),
+        map,
+        media: args.media.clone(),
     };
-    let mut written = 0usize;
-    let mut skipped = Vec::new();
-    let mut seen = BTreeSet::new();
-    let without: BTreeSet<&str> = args.without.iter().map(String::as_str).collect();
-    for (number, line) in BufReader::new(reader).lines().enumerate() {
-        let number = number + 1;
-        let line = line.with_context(|| format!("{}:{}: cannot read", args.export.display(), number))?;
-        if line.trim().is_empty() {
-            continue;
+    if let Some(media) = &settings.media {
+        if !media.is_dir() {
+            bail!(
+                "--media {}: not a folder (give a copy of wp-content/uploads)",
+                media.display()
+            );
         }
-        match import_line(&line, &into, &without, args.force, &mut seen) {
-            Ok(_) => written += 1,
-            Err(reason) => skipped.push(format!("{}:{}: {}", args.export.display(), number, reason)),
+    }
+    settings.check_into()?;
+    let export = &args.export;
+    let format = detect(export).with_context(|| format!("cannot import {}", export.display()))?;
+    let total = match format {
+        Format::Wxr => wxr::work_total(export),
+        Format::JsonLines => std::fs::metadata(export).map_or(0, |m| m.len()),
+    };
+    let bar = if !verbosity.quiet && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("importing {bar:40} {percent}% {elapsed} (about {eta} left)")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let progress = |done: u64| {
+        if let Some(bar) = &bar {
+            bar.set_position(done);
         }
+    };
+    let report = match format {
+        Format::Wxr => wxr::import(export, &settings, &progress),
+        Format::JsonLines => jsonl::import(export, &settings, &progress),
+    }
+    .with_context(|| format!("cannot import {}", export.display()))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
     if !verbosity.quiet {
-        for reason in &skipped {
-            eprintln!("skipped {reason}");
-        }
-        println!(
-            "imported {written} articles into {} ({} skipped)",
-            into.display(),
-            skipped.len()
-        );
+        print_report(&report, &export.display().to_string(), &settings);
     }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn text_field<'a>(record: &'a serde_json::Value, key: &str, without: &BTreeSet<&str>) -> Option<&'a str> {
-    if without.contains(key) {
-        return None;
-    }
-    record.get(key)?.as_str().map(str::trim).filter(|s| !s.is_empty())
-}
-
-/// Writes one article; the error says why the line was skipped.
-fn import_line(
-    line: &str,
-    into: &Path,
-    without: &BTreeSet<&str>,
-    force: bool,
-    seen: &mut BTreeSet<PathBuf>,
-) -> Result<PathBuf, String> {
-    let record: serde_json::Value = serde_json::from_str(line).map_err(|err| format!("not valid JSON: {err}"))?;
-    if !record.is_object() {
-        return Err("not a JSON object".into());
-    }
-    let title = text_field(&record, "title", without).ok_or("no title")?;
-    let date_text = text_field(&record, "date", without);
-    let date = match date_text {
-        Some(text) => Some(parse_date(text).ok_or_else(|| format!("date `{text}` is not a date"))?),
-        None => None,
-    };
-    let slug = text_field(&record, "id", without)
-        .map(sanitise)
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| sanitise(title));
-    if slug.is_empty() {
-        return Err("no id, and the title makes no slug".into());
-    }
-    let folder = match date {
-        Some(date) => format!("{:04}", date.year()),
-        None => "undated".to_string(),
-    };
-    let path = into.join(folder).join(format!("{slug}.md"));
-    if !seen.insert(path.clone()) || (!force && path.exists()) {
-        return Err(format!("{} exists (use --force to overwrite)", path.display()));
-    }
-    let tags: Vec<&str> = if without.contains("tags") {
-        Vec::new()
+    Ok(if report.get(Count::WriteFailed) > 0 {
+        ExitCode::FAILURE
     } else {
-        record
-            .get("tags")
-            .and_then(|t| t.as_array())
-            .map(|tags| tags.iter().filter_map(|t| t.as_str()).collect())
-            .unwrap_or_default()
-    };
-    let front = FrontMatter {
-        title,
-        date: date_text,
-        summary: text_field(&record, "summary", without),
-        author: text_field(&record, "author", without),
-        source: text_field(&record, "source", without).or_else(|| text_field(&record, "outlet", without)),
-        url: text_field(&record, "url", without),
-        category: text_field(&record, "category", without),
-        tags,
-    };
-    let yaml = serde_yaml::to_string(&front).map_err(|err| format!("cannot write front matter: {err}"))?;
-    let mut text = format!("---\n{yaml}---\n");
-    let body = text_field(&record, "body", without).unwrap_or_default();
-    for paragraph in body.split('\n').map(str::trim).filter(|p| !p.is_empty()) {
-        text.push('\n');
-        text.push_str(&escape_markdown(paragraph));
-        text.push('\n');
-    }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|err| format!("cannot create {}: {err}", parent.display()))?;
-    }
-    std::fs::write(&path, text).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
-    Ok(path)
+        ExitCode::SUCCESS
+    })
 }
 
-/// Escapes a plain-text paragraph so Markdown shows it as written.
-fn escape_markdown(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, c) in text.chars().enumerate() {
-        let at_start = i == 0;
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&')
-            || (at_start && matches!(c, '#' | '-' | '+' | '='))
-        {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    // "1. text" would become a list item.
-    if let Some(dot) = out.find(['.', ')']) {
-        if dot > 0 && out[..dot].chars().all(|c| c.is_ascii_digit()) {
-            out.insert(dot, '\\');
+fn print_report(report: &Report, export: &str, settings: &Settings) {
+    for problem in &report.problems {
+        match &problem.location {
+            Location::Line(line) => eprintln!("{export}:{line}: {}", problem.message),
+            Location::Post(id) => eprintln!("{export}: post {id}: {}", problem.message),
+            Location::Export => eprintln!("{export}: {}", problem.message),
         }
     }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markdown_specials_are_escaped() {
-        assert_eq!(escape_markdown("# ليس عنواناً"), "\\# ليس عنواناً");
-        assert_eq!(escape_markdown("1. ليس قائمة"), "1\\. ليس قائمة");
-        assert_eq!(escape_markdown("a <b> *c*"), "a \\<b\\> \\*c\\*");
+    let articles = report.get(Count::Written) + report.get(Count::Updated) + report.get(Count::Forced);
+    let verb = if settings.dry_run { "would import" } else { "imported" };
+    println!(
+        "{verb} {articles} articles into {} ({} unchanged, {} kept, {} skipped)",
+        settings.into.display(),
+        report.get(Count::Unchanged),
+        report.get(Count::ChangedKept) + report.get(Count::EditedKept) + report.get(Count::ExistingKept),
+        report.get(Count::Unreadable) + report.get(Count::Duplicate) + report.get(Count::WriteFailed),
+    );
+    for line in report.lines() {
+        println!("{line}");
     }
 }
