@@ -255,7 +255,9 @@ impl Commit {
                 for folder in &folders {
                     make_folder(output, folder)?;
                 }
-                moves.par_iter().try_for_each(|(staged, target)| move_into(staged, &output.join(target)))?;
+                moves
+                    .par_iter()
+                    .try_for_each(|(staged, target)| move_into(staged, &output.join(target)))?;
                 for path in &removals {
                     remove_and_prune(output, path);
                 }
@@ -280,12 +282,20 @@ impl Commit {
 fn move_into(staged: &Path, target: &Path) -> Result<()> {
     match std::fs::rename(staged, target) {
         Err(err) if err.kind() == std::io::ErrorKind::CrossesDevices => {
-            let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let temporary = target.with_file_name(format!(".{name}.arshif-tmp"));
             std::fs::copy(staged, &temporary).map_err(|err| Error::io(&temporary, err))?;
             // The record holds the staged file's time: the copy keeps it.
             let time = std::fs::metadata(staged).and_then(|m| m.modified());
-            let kept = time.and_then(|time| std::fs::File::options().write(true).open(&temporary)?.set_modified(time));
+            let kept = time.and_then(|time| {
+                std::fs::File::options()
+                    .write(true)
+                    .open(&temporary)?
+                    .set_modified(time)
+            });
             kept.map_err(|err| Error::io(&temporary, err))?;
             std::fs::rename(&temporary, target).map_err(|err| Error::io(target, err))
         }

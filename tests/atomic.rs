@@ -168,11 +168,23 @@ fn killed_builds_never_leave_a_wrong_site(extra: &[&str], swap_is_atomic: bool) 
     }
     change(&site, COUNT);
     let after = clean_build(&site, "clean");
-    // How long the build to kill takes, from the saved state.
-    let started = Instant::now();
-    site.build_ok(extra);
-    let full = started.elapsed();
-    assert_same_files(&site.snapshot(), &after, "the uninterrupted build");
+    // How long the build to kill takes, from the saved state: the median
+    // of three. The kills spread a little past it, so that some land in
+    // the last steps (and a few after the end) on a machine whose speed
+    // varies.
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        copy_keeping_times(&saved.join("public"), &site.public());
+        if saved.join("cache").exists() {
+            copy_keeping_times(&saved.join("cache"), &cache);
+        }
+        let started = Instant::now();
+        site.build_ok(extra);
+        runs.push(started.elapsed());
+        assert_same_files(&site.snapshot(), &after, "the uninterrupted build");
+    }
+    runs.sort();
+    let full = runs[1];
 
     let (mut killed, mut old, mut new, mut mixed) = (0, 0, 0, 0);
     for kill in 0..KILLS {
@@ -180,7 +192,7 @@ fn killed_builds_never_leave_a_wrong_site(extra: &[&str], swap_is_atomic: bool) 
         if saved.join("cache").exists() {
             copy_keeping_times(&saved.join("cache"), &cache);
         }
-        let at = full.mul_f64((kill as f64 + 0.5) / KILLS as f64);
+        let at = full.mul_f64(1.2 * (kill as f64 + 0.5) / KILLS as f64);
         killed += usize::from(build_killed_after(&site, extra, at));
         let found = site.snapshot();
         if found == before {
@@ -203,7 +215,7 @@ fn killed_builds_never_leave_a_wrong_site(extra: &[&str], swap_is_atomic: bool) 
         assert_eq!(leftovers(&site), Vec::<String>::new(), "kill {kill}: leftovers");
     }
     assert!(
-        killed >= KILLS / 2,
+        killed >= KILLS / 4,
         "only {killed} of {KILLS} kills landed before the build finished (full build {full:?})"
     );
     eprintln!("{KILLS} kills over {full:?}: {killed} mid-build; output old {old}, new {new}, mixed {mixed}");
