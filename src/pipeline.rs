@@ -621,12 +621,12 @@ fn check_locations(options: &BuildOptions) -> Result<()> {
 }
 
 /// How a build reaches its output folder.
-enum Target {
+enum Target<'a> {
     /// The output is as the manifest describes it, but for the files the
     /// survey found changed: render the pages whose inputs changed (and
     /// those), keep them in memory until the whole render succeeded, and
     /// stage those whose bytes differ.
-    Incremental(Manifest, write::OutputSurvey),
+    Incremental(&'a Manifest, write::OutputSurvey),
     /// Write every file into this fresh staging folder as it is rendered
     /// (memory does not grow with the page count; the "render" stage
     /// includes the writing), then swap the folder in.
@@ -671,24 +671,41 @@ fn build_from(
     let output = write::absolute_output(&options.output).to_string_lossy().into_owned();
     let known = state.saved.manifest.as_ref().is_some_and(|m| m.output == output);
     write::claim_output(&options.output, known, options.force)?;
-    let mut prepared = prepare_with(options, state, walked).map_err(|err| located(err, &options.root))?;
-    if let (Some(damage), Some(dir)) = (damage, &options.cache) {
-        prepared.warnings.push(Diagnostic::warning(
-            dir,
-            None,
-            "cache",
-            format!("the cache was not used: {damage}; everything is built again, and the cache written anew"),
-        ));
-    }
+    // The output's survey (a stat of every file) goes on beside the
+    // load and analysis, which hardly wait on the disk.
     let previous = state.saved.manifest.take();
-    let result = write_site(
-        options,
-        state,
-        &mut prepared,
-        previous.as_ref().filter(|m| m.output == output),
+    let usable = previous
+        .as_ref()
+        .filter(|m| m.output == output && options.output.is_dir());
+    let (prepared, survey) = rayon::join(
+        || prepare_with(options, state, walked),
+        || {
+            let started = Instant::now();
+            usable.map(|manifest| {
+                write::survey(&options.output, manifest).map(|survey| (manifest, survey, started.elapsed()))
+            })
+        },
     );
+    let result = match (prepared, survey.transpose()) {
+        (Ok(mut prepared), Ok(survey)) => {
+            if let (Some(damage), Some(dir)) = (damage, &options.cache) {
+                prepared.warnings.push(Diagnostic::warning(
+                    dir,
+                    None,
+                    "cache",
+                    format!("the cache was not used: {damage}; everything is built again, and the cache written anew"),
+                ));
+            }
+            let target = survey.map(|(manifest, survey, took)| {
+                prepared.timings.0.push(("survey", took));
+                (manifest, survey)
+            });
+            write_site(options, state, &mut prepared, target).map(|written| (prepared, written))
+        }
+        (Err(err), _) | (_, Err(err)) => Err(err),
+    };
     match result {
-        Ok((written, incremental)) => {
+        Ok((mut prepared, (written, incremental))) => {
             let mut warnings = std::mem::take(&mut prepared.warnings);
             warnings.sort();
             warnings.dedup();
@@ -722,18 +739,16 @@ fn located(err: Error, root: &Path) -> Error {
 
 /// Renders and stages the site, saves the cache, then puts the staged
 /// files in place; leaves the new manifest in `state` and the warnings of
-/// the pages in `prepared`.
+/// the pages in `prepared`. `previous` is the output's record with what
+/// the survey found, when the output is as a build of this state left it.
 fn write_site(
     options: &BuildOptions,
     state: &mut BuildState,
     prepared: &mut Prepared,
-    previous: Option<&Manifest>,
+    previous: Option<(&Manifest, write::OutputSurvey)>,
 ) -> Result<(WriteReport, Option<IncrementalReport>)> {
-    let target = match previous.filter(|_| options.output.is_dir()) {
-        Some(manifest) => {
-            let survey = write::survey(&options.output, manifest)?;
-            Target::Incremental(manifest.clone(), survey)
-        }
+    let target = match previous {
+        Some((manifest, survey)) => Target::Incremental(manifest, survey),
         None => Target::Full(write::open_staging(&options.output)?),
     };
     let in_session = state.session.is_some();

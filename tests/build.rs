@@ -715,7 +715,7 @@ fn failed_build_leaves_earlier_output_byte_identical() {
             "---\ntitle: ج\ndate: 2022-12-03\nslug: a\n---\n",
             "same URL",
         ),
-        ("templates/list.html", "{% if %}", "template list.html"),
+        ("templates/list.html", "{% if %}", "templates/list.html:1: error"),
         (
             "static/index.html",
             "<p>static</p>",
@@ -954,8 +954,9 @@ fn template_syntax_error_fails_naming_the_template() {
         "{% extends \"base.html\" %}{% block content %}{{ article.title }{% endblock content %}",
     );
     let run = site.build_fails_without_output(&[]);
-    assert!(run.stderr.contains("template article.html:"), "{run}");
+    assert!(run.stderr.contains("templates/article.html:1: error:"), "{run}");
     assert!(run.stderr.contains("Failed to parse 'article.html'"), "{run}");
+    assert!(run.stderr.contains("(column 62)"), "{run}");
 
     let site = Site::new();
     site.write("content/2022/a.md", dated("أ", "2022-12-01"));
@@ -964,7 +965,8 @@ fn template_syntax_error_fails_naming_the_template() {
         "{% extends \"base.html\" %}{% block content %}{{ nosuch.value }}{% endblock content %}",
     );
     let run = site.build_fails_without_output(&[]);
-    assert!(run.stderr.contains("template list.html:"), "{run}");
+    assert!(run.stderr.contains("templates/list.html:1: error:"), "{run}");
+    assert!(run.stderr.contains("nosuch.value"), "{run}");
 }
 
 // 15. --------------------------------------------------------------------
