@@ -42,7 +42,10 @@ pub struct Article {
     pub aliases: Vec<String>,
     /// "اقرأ أيضاً" references the editor wrote, in order of appearance.
     pub read_also: Vec<ReadAlsoRef>,
-    /// Front matter keys arshif does not know, for templates.
+    /// Front matter keys arshif does not know, for templates. Stored as
+    /// JSON text: the cache's bincode cannot hold a JSON value, whose
+    /// decoding asks the format what comes next.
+    #[serde(with = "json_text")]
     pub extra: BTreeMap<String, serde_json::Value>,
     /// The text. Not cached (it is most of an article's size, and few
     /// pages of an incremental build need it): an article from the cache
@@ -142,5 +145,27 @@ impl Article {
     /// The date as RFC 3339 text, for templates and feeds.
     pub fn date_string(&self) -> Option<String> {
         self.date.map(|d| d.to_rfc3339())
+    }
+}
+
+/// (De)serialises a map of JSON values as one JSON string, for formats that
+/// are not self-describing (bincode, in the cache).
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::collections::BTreeMap;
+
+    pub(super) fn serialize<S: Serializer>(
+        map: &BTreeMap<String, serde_json::Value>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(map).map_err(serde::ser::Error::custom)?;
+        text.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<BTreeMap<String, serde_json::Value>, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
     }
 }

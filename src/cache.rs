@@ -24,7 +24,7 @@ use std::time::SystemTime;
 const STATE_FILE: &str = "state.bin";
 
 /// Changes whenever the cache's layout or what it means changes.
-const FORMAT: &str = concat!("arshif-cache-10/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("arshif-cache-11/", env!("CARGO_PKG_VERSION"));
 
 /// The lock file inside the cache folder: builds that share a cache take
 /// turns ([`lock`]).
@@ -718,5 +718,35 @@ mod tests {
             std::fs::write(&file, &bytes).unwrap();
             assert_eq!(SavedState::load(dir.path()).0.files.len(), 40);
         }
+    }
+
+    #[test]
+    fn articles_with_front_matter_keys_of_their_own_come_back_from_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = SourceFile {
+            content_path: "2018/a.md".to_string(),
+            path: PathBuf::from("content/2018/a.md"),
+        };
+        let text = "---\ntitle: عنوان\ndate: 2018-01-01\nimport_hash: 8a45d4857f1c4c48\nfeatured: true\nimage:\n  src: a.jpg\n  credit: [أ, 2]\n---\n\nنص.\n";
+        let (article, _) = parse_article(&file, text).unwrap();
+        assert_eq!(article.extra.len(), 3, "{:?}", article.extra);
+        let record = CachedFile {
+            modified: 1,
+            changed: 1,
+            size: 10,
+            article: Arc::new(article),
+            warnings: Vec::new(),
+        };
+        let mut saved = SavedState {
+            files: [("2018/a.md".to_string(), record)].into_iter().collect(),
+            ..SavedState::default()
+        };
+        saved.save(dir.path()).unwrap();
+        let (loaded, damage) = SavedState::load(dir.path());
+        assert_eq!(damage, None);
+        assert_eq!(
+            loaded.files["2018/a.md"].article.extra,
+            saved.files["2018/a.md"].article.extra
+        );
     }
 }
