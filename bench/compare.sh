@@ -109,6 +109,10 @@ rm -rf "$work"
 mkdir -p "$work/logs"
 : > "$work/.arshif-bench"
 work="$(cd "$work" && pwd)"
+# A copy of the binary: a build in the clone while the benchmark runs
+# must not change the program it measures.
+cp "$arshif" "$work/arshif"
+arshif="$work/arshif"
 results="$work/results.tsv"
 checks="$work/checks.tsv"
 printf 'size\tcase\trep\tstatus\twall_s\tuser_s\tsys_s\tmaxrss_kb\tlog\n' > "$results"

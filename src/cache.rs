@@ -24,7 +24,7 @@ use std::time::SystemTime;
 const STATE_FILE: &str = "state.bin";
 
 /// Changes whenever the cache's layout or what it means changes.
-const FORMAT: &str = concat!("arshif-cache-11/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("arshif-cache-12/", env!("CARGO_PKG_VERSION"));
 
 /// The lock file inside the cache folder: builds that share a cache take
 /// turns ([`lock`]).
@@ -113,6 +113,9 @@ pub struct Manifest {
     /// The entries of `/read-also.json`, in order: a later build copies
     /// from the file those whose fingerprint did not change.
     pub read_also: Vec<crate::render::pages::ReadAlsoEntryPrint>,
+    /// Paths the commit of the build that wrote this record removes: the
+    /// next build removes those still there (that commit was killed).
+    pub pending: Vec<String>,
 }
 
 /// What one build leaves in the cache folder for the next: read whole

@@ -867,20 +867,8 @@ fn safe_href(href: &str) -> bool {
     }
 }
 
-/// Escapes text for an HTML attribute or element.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for an HTML attribute or element (the theme's escaping).
+pub(crate) use crate::render::html::escape as escape_html;
 
 #[cfg(test)]
 mod tests {

@@ -50,7 +50,7 @@ impl Commit {
                 }
                 moves
                     .par_iter()
-                    .try_for_each(|(staged, target)| move_into(staged, &output.join(target)))?;
+                    .try_for_each(|(staged, target)| move_into(output, staged, &output.join(target)))?;
                 for path in &removals {
                     remove_and_prune(output, path);
                 }
@@ -71,15 +71,16 @@ impl Commit {
 /// Moves a staged file to its place. An output folder that is a mount
 /// point of its own (a container's volume) is on another file system than
 /// the staging folder beside it: the file is then copied to a temporary
-/// beside its place and renamed, which is still atomic for that file.
-fn move_into(staged: &Path, target: &Path) -> Result<()> {
+/// at the top of the output (where the next build's survey finds it, had
+/// this one been killed) and renamed, which is still atomic for that file.
+fn move_into(output: &Path, staged: &Path, target: &Path) -> Result<()> {
     match std::fs::rename(staged, target) {
         Err(err) if err.kind() == std::io::ErrorKind::CrossesDevices => {
-            let name = target
+            let number = staged
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let temporary = target.with_file_name(format!(".{name}.arshif-tmp"));
+            let temporary = output.join(format!(".arshif-tmp-{number}"));
             std::fs::copy(staged, &temporary).map_err(|err| Error::io(&temporary, err))?;
             // The record holds the staged file's time: the copy keeps it.
             let time = std::fs::metadata(staged).and_then(|m| m.modified());

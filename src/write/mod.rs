@@ -20,7 +20,7 @@ pub use guard::{
     absolute_output, check_output_location, claim_output, lock_file, lock_output, recover_leftovers, Lock,
     OUTPUT_MARKER, OUTPUT_MARKER_TEXT,
 };
-pub use survey::{stamps_below, survey, FileStamp, FoundFile, OutputSurvey};
+pub use survey::{stamps_of, survey, FileStamp, OutputSurvey};
 
 use crate::cache::{Manifest, PageRecord};
 use crate::error::{Error, Result};
@@ -113,11 +113,20 @@ pub fn finish_staging(
     let finished = (|| {
         let generated: BTreeSet<&str> = emitted.iter().map(|f| f.path.as_str()).collect();
         let statics = copy_static(static_dir, staging, &generated)?;
-        let stamps = stamps_below(staging)?;
+        let written: Vec<&str> = emitted
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain(statics.keys().map(String::as_str))
+            .collect();
+        let stamps: BTreeMap<&str, FileStamp> = written
+            .iter()
+            .zip(stamps_of(staging, &written))
+            .filter_map(|(path, stamp)| Some((*path, stamp?)))
+            .collect();
         let stamp = |path: &str| {
             stamps
                 .get(path)
-                .map(|f| f.stamp)
+                .copied()
                 .ok_or_else(|| Error::io(staging.join(path), std::io::Error::other("a staged file is gone")))
         };
         let hashes: BTreeMap<&str, u64> = emitted.iter().map(|f| (f.path.as_str(), f.hash)).collect();
@@ -385,6 +394,12 @@ pub fn stage_changes(
         removals.sort();
         removals.dedup();
         report.removed = removals.len();
+        // Killed before it removed them, the commit leaves these for the
+        // next build to find.
+        manifest.pending = removals
+            .iter()
+            .map(|path| path.to_string_lossy().into_owned())
+            .collect();
         Ok((report, manifest, moves, removals))
     })();
     match staged {

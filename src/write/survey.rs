@@ -1,10 +1,10 @@
 //! What the output folder holds, compared with what the last build
 //! recorded: a `stat` a file, no reading.
 
-use crate::cache::Manifest;
+use crate::cache::{Manifest, PageRecord};
 use crate::error::{Error, Result};
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -28,58 +28,19 @@ impl FileStamp {
     }
 }
 
-/// A file found below a folder.
-#[derive(Debug, Clone)]
-pub struct FoundFile {
-    /// Its path inside the folder, as on disk.
-    pub relative: PathBuf,
-    /// Its size and modification time.
-    pub stamp: FileStamp,
-}
-
-/// Every file (and symbolic link) below `dir` by its `/`-separated path,
-/// with its stamp: one `stat` a file, the folder's subfolders walked in
-/// parallel. Links are not followed.
-pub fn stamps_below(dir: &Path) -> Result<FxHashMap<String, FoundFile>> {
-    let top: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)
-        .map_err(|err| Error::io(dir, err))?
-        .collect::<std::io::Result<_>>()
-        .map_err(|err| Error::io(dir, err))?;
-    let found: Vec<Vec<(String, FoundFile)>> = top
+/// The stamp of each file at `paths` inside `dir` (`None`: missing or
+/// unreadable), one `lstat` each, in parallel. No folder is listed: an
+/// archive's pages are 30,000 folders of one file each, and listing them
+/// cost three times the `stat`s.
+pub fn stamps_of(dir: &Path, paths: &[&str]) -> Vec<Option<FileStamp>> {
+    paths
         .par_iter()
-        .map(|entry| {
-            let mut found = Vec::new();
-            for item in walkdir::WalkDir::new(entry.path()) {
-                let item = item.map_err(|err| {
-                    let path = err.path().unwrap_or(dir).to_path_buf();
-                    Error::io(
-                        path,
-                        err.into_io_error().unwrap_or_else(|| std::io::Error::other("walk")),
-                    )
-                })?;
-                if item.file_type().is_dir() {
-                    continue;
-                }
-                let meta = item.metadata().map_err(|err| {
-                    Error::io(
-                        item.path(),
-                        err.into_io_error().unwrap_or_else(|| std::io::Error::other("stat")),
-                    )
-                })?;
-                let relative = item.path().strip_prefix(dir).unwrap_or(item.path()).to_path_buf();
-                let key = relative.to_string_lossy().replace('\\', "/");
-                found.push((
-                    key,
-                    FoundFile {
-                        relative,
-                        stamp: FileStamp::of(&meta),
-                    },
-                ));
-            }
-            Ok(found)
+        .map(|path| {
+            std::fs::symlink_metadata(dir.join(path))
+                .ok()
+                .map(|meta| FileStamp::of(&meta))
         })
-        .collect::<Result<_>>()?;
-    Ok(found.into_iter().flatten().collect())
+        .collect()
 }
 
 /// How the output folder differs from what the last build recorded.
@@ -89,8 +50,10 @@ pub struct OutputSurvey {
     /// (edited or deleted by hand, or not yet in place when a build was
     /// killed): written again.
     pub damaged: FxHashSet<String>,
-    /// Files the record does not know (left by a killed build, or added
-    /// by hand): removed, as a clean build would not have them.
+    /// Files the record does not know that a clean build would not have:
+    /// what the last build's commit was to remove and may not have (it
+    /// was killed), and files at the top of the output (a temporary of a
+    /// killed commit, or a file put there by hand). Removed.
     pub strays: Vec<PathBuf>,
 }
 
@@ -101,21 +64,91 @@ impl OutputSurvey {
     }
 }
 
-/// Compares the output folder with its record: a `stat` a file, no reading.
+/// Compares the output folder with its record: a `stat` a recorded file,
+/// no reading, and one listing of the output's top folder.
 pub fn survey(output: &Path, manifest: &Manifest) -> Result<OutputSurvey> {
-    let found = stamps_below(output)?;
-    let damaged = manifest
+    let records: Vec<(&str, &PageRecord)> = manifest
         .pages
         .iter()
         .chain(&manifest.statics)
-        .filter(|(path, record)| found.get(path.as_str()).map(|f| f.stamp) != Some(record.stamp))
-        .map(|(path, _)| path.clone())
+        .map(|(path, record)| (path.as_str(), record))
         .collect();
-    let mut strays: Vec<PathBuf> = found
+    let paths: Vec<&str> = records.iter().map(|(path, _)| *path).collect();
+    let stamps = stamps_of(output, &paths);
+    let damaged = records
         .iter()
-        .filter(|(path, _)| !manifest.pages.contains_key(*path) && !manifest.statics.contains_key(*path))
-        .map(|(_, file)| file.relative.clone())
+        .zip(&stamps)
+        .filter(|((_, record), stamp)| **stamp != Some(record.stamp))
+        .map(|((path, _), _)| path.to_string())
         .collect();
+    let recorded = |path: &str| manifest.pages.contains_key(path) || manifest.statics.contains_key(path);
+    let mut strays: Vec<PathBuf> = manifest
+        .pending
+        .iter()
+        .filter(|path| !recorded(path) && std::fs::symlink_metadata(output.join(path)).is_ok())
+        .map(PathBuf::from)
+        .collect();
+    for entry in std::fs::read_dir(output).map_err(|err| Error::io(output, err))? {
+        let entry = entry.map_err(|err| Error::io(output, err))?;
+        let is_folder = entry.file_type().is_ok_and(|kind| kind.is_dir());
+        let name = entry.file_name();
+        if !is_folder && !name.to_str().is_some_and(recorded) {
+            strays.push(PathBuf::from(name));
+        }
+    }
     strays.sort();
+    strays.dedup();
     Ok(OutputSurvey { damaged, strays })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::PageRecord;
+
+    #[test]
+    fn the_survey_finds_changed_files_and_what_a_killed_commit_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path();
+        let write = |path: &str, text: &str| {
+            let file = output.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(&file, text).unwrap();
+            FileStamp::of(&std::fs::metadata(&file).unwrap())
+        };
+        let record = |stamp| PageRecord {
+            fingerprint: None,
+            bytes: 0,
+            stamp,
+        };
+        let mut manifest = Manifest::default();
+        for path in ["index.html", "2022/12/a/index.html", "2022/12/b/index.html"] {
+            manifest.pages.insert(path.to_string(), record(write(path, "page")));
+        }
+        manifest
+            .statics
+            .insert("logo.svg".to_string(), record(write("logo.svg", "svg")));
+        // Was to be removed by a commit that was killed; and one that was.
+        write("2021/01/gone/index.html", "old");
+        manifest.pending = vec![
+            "2021/01/gone/index.html".to_string(),
+            "2021/02/removed/index.html".to_string(),
+        ];
+        // Deep files nobody recorded are not looked for; top ones are.
+        write("2022/12/a/notes.txt", "by hand");
+        write("stray.html", "by hand");
+        assert_eq!(survey(output, &manifest).unwrap().damaged.len(), 0);
+        std::fs::remove_file(output.join("2022/12/b/index.html")).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        write("logo.svg", "SVG");
+        let found = survey(output, &manifest).unwrap();
+        let mut damaged: Vec<&str> = found.damaged.iter().map(String::as_str).collect();
+        damaged.sort();
+        assert_eq!(damaged, ["2022/12/b/index.html", "logo.svg"]);
+        assert!(!found.intact("logo.svg") && found.intact("index.html"));
+        assert_eq!(
+            found.strays,
+            [PathBuf::from("2021/01/gone/index.html"), PathBuf::from("stray.html")]
+        );
+    }
 }
