@@ -125,11 +125,17 @@ pub enum Rule {
     Any {
         /// The alternatives.
         any: Vec<Rule>,
+        /// Where mentions count, phrases that cancel them.
+        #[serde(flatten)]
+        options: crate::link::topics::rules::GroupOptions,
     },
     /// `all: [...]`: every item matches.
     All {
         /// The requirements.
         all: Vec<Rule>,
+        /// Where mentions count, phrases that cancel them, co-mention.
+        #[serde(flatten)]
+        options: crate::link::topics::rules::GroupOptions,
     },
 }
 
@@ -272,7 +278,7 @@ mod tests {
         let text = "topics:\n  - slug: rc\n    name: روسيا والصين\n    match:\n      all:\n        - [روسيا, موسكو]\n        - any: [الصين, شي جين بينغ]\n";
         let config = SiteConfig::parse(text, Path::new("site.yaml")).unwrap();
         match &config.topics[0].rule {
-            Some(Rule::All { all }) => assert_eq!(all.len(), 2),
+            Some(Rule::All { all, .. }) => assert_eq!(all.len(), 2),
             other => panic!("unexpected rule {other:?}"),
         }
     }
