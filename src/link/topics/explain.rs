@@ -27,8 +27,13 @@ pub struct Explanation {
 /// Explains `topic` for one analysed article.
 pub fn explain(matcher: &TopicMatcher, topic: usize, analysis: &Analysis) -> Explanation {
     let score = matcher.score(topic, analysis);
+    let own = matcher.rule(topic).map(|rule| rule.phrases()).unwrap_or_default();
     let mut keywords: BTreeMap<usize, [u32; 3]> = BTreeMap::new();
-    for hit in &analysis.keyword_hits {
+    for hit in analysis
+        .keyword_hits
+        .iter()
+        .filter(|h| own.binary_search(&(h.phrase as usize)).is_ok())
+    {
         let counts = keywords.entry(hit.phrase as usize).or_default();
         counts[super::rules::place_index(hit.place)] += 1;
     }

@@ -63,6 +63,27 @@ pub enum Compiled {
     All(Vec<Compiled>, Options),
 }
 
+impl Compiled {
+    /// Every keyword index the rule uses (its `not:` phrases too), sorted.
+    pub fn phrases(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        self.collect(&mut out);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn collect(&self, out: &mut Vec<usize>) {
+        match self {
+            Compiled::Phrase(p) => out.push(*p),
+            Compiled::Any(items, options) | Compiled::All(items, options) => {
+                out.extend_from_slice(&options.not);
+                items.iter().for_each(|item| item.collect(out));
+            }
+        }
+    }
+}
+
 /// Position of a place in [`Options::places`].
 pub fn place_index(place: Place) -> usize {
     match place {

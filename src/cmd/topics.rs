@@ -1,0 +1,80 @@
+//! `arshif topics`: helps editors write topic rules. `explain SLUG` says,
+//! article by article, why an article is on a topic or not (keywords,
+//! where, score against the threshold).
+
+use crate::Verbosity;
+use anyhow::{bail, Context};
+use arshif::link::topics::{explain, TopicMatcher};
+use arshif::pipeline::{self, BuildOptions};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Explain and tune the topic rules of site.yaml.
+#[derive(clap::Args)]
+#[command(after_help = "Examples:\n  arshif topics explain russia-china\n  arshif topics explain karabakh --all --root my-archive\n")]
+pub struct Args {
+    #[command(subcommand)]
+    command: TopicsCommand,
+}
+
+#[derive(clap::Subcommand)]
+enum TopicsCommand {
+    /// For each article on the topic (and, with --all, each naming one of
+    /// its keywords), one line: verdict, score against min_mentions, and
+    /// the topic's keywords found with where (headline, lede, body).
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// The topic's slug, as in site.yaml.
+    slug: String,
+    /// The site folder, holding site.yaml and content/.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Also list the articles that name the topic's keywords without being assigned.
+    #[arg(long)]
+    all: bool,
+}
+
+/// Runs `arshif topics`.
+pub fn run(args: Args, _verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+    match args.command {
+        TopicsCommand::Explain(args) => run_explain(args),
+    }
+}
+
+fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    let options = BuildOptions::new(&args.root);
+    let prepared = pipeline::prepare(&options).with_context(|| format!("reading the site in {}", args.root.display()))?;
+    let site = &prepared.site;
+    let Some(topic) = site.config.topics.iter().position(|t| t.slug == args.slug) else {
+        let known: Vec<&str> = site.config.topics.iter().map(|t| t.slug.as_str()).collect();
+        bail!("site.yaml defines no topic `{}` (it defines: {})", args.slug, known.join(", "));
+    };
+    let matcher = match TopicMatcher::new(&site.config.topics) {
+        Ok(matcher) => matcher,
+        Err(problem) => bail!("compiling the topic rules of site.yaml: {}", problem.message),
+    };
+    let mut out = std::io::stdout().lock();
+    let (mut assigned, mut listed) = (0, 0);
+    for (article, links) in site.articles.iter().zip(&site.links) {
+        let on = links.topics.contains(&topic);
+        let why = explain::explain(&matcher, topic, &article.analysis);
+        if !(on || why.matched || (args.all && !why.keywords.is_empty())) {
+            continue;
+        }
+        assigned += usize::from(on);
+        listed += 1;
+        // Front matter can put an article on a topic, or take it off.
+        let note = match (on, why.matched) {
+            (true, false) => "  [front matter: topics]",
+            (false, true) => "  [front matter: topics_exclude]",
+            _ => "",
+        };
+        writeln!(out, "/{}\t{}{note}\t{}", article.path(), why.line(), article.title)?;
+    }
+    writeln!(out, "{assigned} articles on `{}`, {listed} listed", args.slug)?;
+    Ok(ExitCode::SUCCESS)
+}
