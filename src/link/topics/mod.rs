@@ -310,7 +310,7 @@ mod tests {
         let m = TopicMatcher::new(&config.topics).unwrap();
         let rc = config.topics.iter().position(|t| t.slug == "russia-china").unwrap();
         let on = |title: &str, body: &str| m.matching(&analysed(&m, title, None, body)).contains(&rc);
-        let story = "اتفق الجانبان على تعزيز التعاون.\nوقال بيان إن البلدين سيواصلان التنسيق. وأضاف أن روسيا والصين شريكان. وقال إن موسكو وبكين تتفقان. وأكد أن الروس والصينيين أصدقاء.";
+        let story = "اتفق الجانبان على تعزيز التعاون.\nوقال بيان إن البلدين سيواصلان التنسيق. وأضاف أن التعاون بين روسيا والصين يتسع. وقال إن موسكو وبكين تتفقان. وأكد أن الروس والصينيين أصدقاء.";
         assert!(on("بوتن يلتقي شي جينبينغ", story), "«بوتن», «شي جينبينغ»");
         assert!(on("روسيا والصين تتعهدان بحماية الاتفاق", story));
         // The World Cup held in Russia, and Wilbur Ross, are not Russia.
