@@ -107,6 +107,10 @@ pub struct TopicDef {
     /// Weighted mentions an article needs (title counts 3, lede 2, body 1).
     #[serde(default = "default_min_mentions")]
     pub min_mentions: u32,
+    /// Articles (slugs or paths) that define the topic's profile, the
+    /// second opinion on rule matches (see `link::topics::profile`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seeds: Vec<String>,
 }
 
 fn default_min_mentions() -> u32 {

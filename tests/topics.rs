@@ -218,3 +218,74 @@ fn tags_get_term_pages() {
         "{index}"
     );
 }
+
+/// A site with one topic (oil, matched by «النفط»), five articles about the
+/// oil market, and one football report whose headline names oil in passing.
+fn oil_site(football_front: &str) -> Site {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        "topics:\n  - slug: oil\n    name: النفط\n    min_mentions: 3\n    match: [النفط]\n",
+    );
+    let market = [
+        "ارتفعت أسعار النفط الخام مع خفض أوبك الإنتاج وتراجع المخزونات الأميركية",
+        "قال وزراء أوبك إن النفط سيبقى فوق ثمانين دولاراً للبرميل مع خفض الإنتاج",
+        "تراجعت مخزونات النفط الخام في الولايات المتحدة فارتفعت أسعار البرميل",
+        "تتوقع أوبك طلباً أقوى على النفط الخام والبرميل يقترب من تسعين دولاراً",
+        "صادرات النفط الخام تتراجع بعد خفض أوبك الإنتاج وأسعار البرميل ترتفع",
+    ];
+    for (n, text) in market.iter().enumerate() {
+        site.write(
+            &format!("content/2023/oil-{n}.md"),
+            md(
+                &format!("title: \"أسعار النفط اليوم {n}\"\ndate: 2023-01-0{}\nslug: oil-{n}", n + 1),
+                &format!("{text}.\n\n{text} في الأسواق.\n\nوقال محللون إن النفط والبرميل وأوبك والمخزونات والإنتاج عوامل الأسعار."),
+            ),
+        );
+    }
+    site.write(
+        "content/2023/football.md",
+        md(
+            &format!("title: \"النفط لا يشتري الأهداف\"\ndate: 2023-01-09\nslug: football{football_front}"),
+            "فاز المنتخب بهدفين نظيفين في المباراة النهائية للبطولة.\n\nوسجل المهاجم الهدف الأول في الشوط الثاني بعد تمريرة من لاعب الوسط، وأضاف المدافع الثاني برأسية.\n\nوقال المدرب إن اللاعبين قدموا مباراة كبيرة أمام جمهور الملعب.",
+        ),
+    );
+    site
+}
+
+#[test]
+fn a_rule_match_far_from_the_topic_is_held_back_and_check_says_why() {
+    let site = oil_site("");
+    site.build_ok(&[]);
+    let listed = topic_listed(&site.page("topics/oil/"));
+    for n in 0..5 {
+        assert!(listed.iter().any(|u| u.contains(&format!("oil-{n}"))), "oil-{n}: {listed:?}");
+    }
+    assert!(!listed.iter().any(|u| u.contains("football")), "football published: {listed:?}");
+    let mut check = arshif();
+    check.arg("check").arg("--root").arg(site.path(""));
+    let checked = run(check);
+    let all = format!("{}{}", checked.stdout, checked.stderr);
+    let line = all
+        .lines()
+        .find(|l| l.contains("topic-borderline"))
+        .unwrap_or_else(|| panic!("check does not list the borderline match:\n{checked}"));
+    assert!(line.contains("football.md") && line.contains("`oil`") && line.contains("similarity"), "{line}");
+    // explain shows the rule matched: the profile, not the rule, held it back.
+    let mut explain = arshif();
+    explain.args(["topics", "explain", "oil", "--root"]).arg(site.path(""));
+    let explained = run(explain);
+    explained.assert_ok();
+    assert!(
+        explained.stdout.lines().any(|l| l.starts_with("/2023/01/football/\tassigned")),
+        "{explained}"
+    );
+}
+
+#[test]
+fn front_matter_publishes_a_borderline_match() {
+    let site = oil_site("\ntopics: [oil]");
+    site.build_ok(&[]);
+    let listed = topic_listed(&site.page("topics/oil/"));
+    assert!(listed.iter().any(|u| u.contains("football")), "{listed:?}");
+}

@@ -4,10 +4,12 @@
 //!
 //! One job per file: [`rules`] compiles `site.yaml`'s rules, [`matching`]
 //! scores an article against them, [`explain`] says why an article was
-//! assigned or not.
+//! assigned or not, [`profile`] holds back matches far from the topic's
+//! confident articles.
 
 pub mod explain;
 pub mod matching;
+pub mod profile;
 pub mod rules;
 
 
