@@ -289,3 +289,74 @@ fn front_matter_publishes_a_borderline_match() {
     let listed = topic_listed(&site.page("topics/oil/"));
     assert!(listed.iter().any(|u| u.contains("football")), "{listed:?}");
 }
+
+#[test]
+fn suggest_finds_two_planted_stories_and_its_draft_rules_work() {
+    let site = Site::new();
+    let quake = [
+        "زلزال يضرب أنطاكيا ويوقع ضحايا",
+        "فرق الإنقاذ تبحث عن ناجين من زلزال أنطاكيا",
+        "زلزال أنطاكيا: ارتفاع عدد الضحايا",
+        "أنطاكيا بعد الزلزال: خيام ومساعدات",
+    ];
+    let strike = [
+        "إضراب عمال السكك الحديدية يشل النقل",
+        "الحكومة تفاوض نقابة السكك لإنهاء الإضراب",
+        "الإضراب في السكك الحديدية يدخل أسبوعه الثاني",
+        "انتهاء إضراب السكك الحديدية باتفاق",
+    ];
+    let noise = [
+        "افتتاح معرض الكتاب في العاصمة",
+        "ارتفاع أسعار الذهب في الأسواق",
+        "فوز الفريق المحلي بالكأس",
+        "مهرجان للسينما يكرم مخرجة شابة",
+        "البنك المركزي يبقي الفائدة دون تغيير",
+        "طقس بارد وأمطار غزيرة",
+        "إطلاق قمر صناعي للاتصالات",
+        "تراجع البطالة إلى أدنى مستوى",
+    ];
+    for (n, title) in quake.iter().enumerate() {
+        site.write(
+            &format!("content/2023/quake-{n}.md"),
+            md(&format!("title: \"{title}\"\ndate: 2023-02-{:02}\nslug: quake-{n}", 6 + 2 * n), "تقرير ميداني عن الزلزال والضحايا في أنطاكيا."),
+        );
+    }
+    for (n, title) in strike.iter().enumerate() {
+        site.write(
+            &format!("content/2023/strike-{n}.md"),
+            md(&format!("title: \"{title}\"\ndate: 2023-05-{:02}\nslug: strike-{n}", 3 + 3 * n), "نقابة عمال السكك الحديدية تواصل الإضراب."),
+        );
+    }
+    for (n, title) in noise.iter().enumerate() {
+        site.write(
+            &format!("content/2023/noise-{n}.md"),
+            md(&format!("title: \"{title}\"\ndate: 2023-{:02}-15\nslug: noise-{n}", 1 + n), "نص قصير عن خبر اليوم."),
+        );
+    }
+    let mut command = arshif();
+    command.args(["topics", "suggest", "--root"]).arg(site.path(""));
+    let suggested = run(command);
+    suggested.assert_ok();
+    let out = &suggested.stdout;
+    let stories: Vec<&str> = out.split("# story ").skip(1).collect();
+    assert_eq!(stories.len(), 2, "two planted stories, no more:\n{out}");
+    let quake_story = stories.iter().find(|s| s.contains("quake-")).expect("the earthquake story");
+    let strike_story = stories.iter().find(|s| s.contains("strike-")).expect("the strike story");
+    assert!(!quake_story.contains("strike-") && !quake_story.contains("noise-"), "{quake_story}");
+    assert!(!strike_story.contains("quake-") && !strike_story.contains("noise-"), "{strike_story}");
+    assert!(quake_story.contains("أنطاكيا") || quake_story.contains("زلزال"), "{quake_story}");
+    assert!(strike_story.contains("السكك") || strike_story.contains("إضراب"), "{strike_story}");
+    // The draft rules, pasted into site.yaml, gather each story's articles.
+    let rules: String = stories
+        .iter()
+        .map(|s| s.lines().filter(|l| !l.starts_with('#') && !l.contains(": «")).collect::<Vec<_>>().join("\n") + "\n")
+        .collect();
+    site.write("site.yaml", format!("topics:\n{rules}"));
+    site.build_ok(&[]);
+    for n in [1, 2] {
+        let listed = topic_listed(&site.page(&format!("topics/story-{n}/")));
+        let planted = if listed.iter().any(|u| u.contains("quake")) { "quake" } else { "strike" };
+        assert_eq!(listed.iter().filter(|u| u.contains(planted)).count(), 4, "story-{n}: {listed:?}\n{rules}");
+        assert!(listed.iter().all(|u| u.contains(planted)), "story-{n}: {listed:?}\n{rules}");
+    }
+}

@@ -5,12 +5,14 @@
 //! One job per file: [`rules`] compiles `site.yaml`'s rules, [`matching`]
 //! scores an article against them, [`explain`] says why an article was
 //! assigned or not, [`profile`] holds back matches far from the topic's
-//! confident articles.
+//! confident articles, [`suggest`] proposes the running stories an archive
+//! has no topic for.
 
 pub mod explain;
 pub mod matching;
 pub mod profile;
 pub mod rules;
+pub mod suggest;
 
 
 use crate::analyse::keywords::Keywords;
