@@ -34,6 +34,9 @@ impl Default for SuggestOptions {
 const MAX_SHARE: f64 = 0.01;
 /// See [`MAX_SHARE`].
 const MIN_CAP: usize = 40;
+/// Share of a term's headlines its densest window must hold: a story's
+/// word comes in a burst («خاشقجي»), a weekday («الأربعاء») all year round.
+const CONCENTRATION: f64 = 0.5;
 /// Two terms are one story when this share of the smaller one's articles is shared.
 const MERGE_SHARE: f64 = 0.5;
 /// Words of a draft rule at most.
@@ -44,8 +47,8 @@ const RULE_WORDS: usize = 3;
 pub struct Story {
     /// Its words, strongest first (the spelling headlines use most).
     pub words: Vec<String>,
-    /// The articles (indices into the input) whose headline has one of the
-    /// words within the story's window, newest first.
+    /// The articles (indices into the input) whose headline has the first
+    /// word within the story's window, newest first.
     pub articles: Vec<usize>,
     /// First and last day of the window.
     pub span: (i64, i64),
@@ -109,7 +112,9 @@ pub fn suggest(headlines: &[(&str, Option<i64>)], options: SuggestOptions) -> Ve
             let window = densest(&dated, options.days);
             Candidate { term, dated, window }
         })
-        .filter(|c| c.window.1.len() >= options.min_articles)
+        .filter(|c| {
+            c.window.1.len() >= options.min_articles && c.window.1.len() as f64 >= CONCENTRATION * c.dated.len() as f64
+        })
         .collect();
     // Strongest first: most headlines in the window, then the more
     // concentrated (fewer outside it), then by term for a stable order.
@@ -135,11 +140,12 @@ pub fn suggest(headlines: &[(&str, Option<i64>)], options: SuggestOptions) -> Ve
         });
         match joined {
             Some(i) => {
-                let (terms, members, _) = &mut stories[i];
+                // The story keeps its first term's articles: a joining term
+                // names it too, but may head other stories as well.
+                let (terms, _, _) = &mut stories[i];
                 if terms.len() < RULE_WORDS {
                     terms.push(candidate.term);
                 }
-                members.extend(articles);
             }
             None if stories.len() < options.max_stories => {
                 let first = candidate.window.0;
