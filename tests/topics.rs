@@ -259,9 +259,15 @@ fn a_rule_match_far_from_the_topic_is_held_back_and_check_says_why() {
     site.build_ok(&[]);
     let listed = topic_listed(&site.page("topics/oil/"));
     for n in 0..5 {
-        assert!(listed.iter().any(|u| u.contains(&format!("oil-{n}"))), "oil-{n}: {listed:?}");
+        assert!(
+            listed.iter().any(|u| u.contains(&format!("oil-{n}"))),
+            "oil-{n}: {listed:?}"
+        );
     }
-    assert!(!listed.iter().any(|u| u.contains("football")), "football published: {listed:?}");
+    assert!(
+        !listed.iter().any(|u| u.contains("football")),
+        "football published: {listed:?}"
+    );
     let mut check = arshif();
     check.arg("check").arg("--root").arg(site.path(""));
     let checked = run(check);
@@ -270,14 +276,20 @@ fn a_rule_match_far_from_the_topic_is_held_back_and_check_says_why() {
         .lines()
         .find(|l| l.contains("topic-borderline"))
         .unwrap_or_else(|| panic!("check does not list the borderline match:\n{checked}"));
-    assert!(line.contains("football.md") && line.contains("`oil`") && line.contains("similarity"), "{line}");
+    assert!(
+        line.contains("football.md") && line.contains("`oil`") && line.contains("similarity"),
+        "{line}"
+    );
     // explain shows the rule matched: the profile, not the rule, held it back.
     let mut explain = arshif();
     explain.args(["topics", "explain", "oil", "--root"]).arg(site.path(""));
     let explained = run(explain);
     explained.assert_ok();
     assert!(
-        explained.stdout.lines().any(|l| l.starts_with("/2023/01/football/\tassigned")),
+        explained
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("/2023/01/football/\tassigned")),
         "{explained}"
     );
 }
@@ -318,19 +330,28 @@ fn suggest_finds_two_planted_stories_and_its_draft_rules_work() {
     for (n, title) in quake.iter().enumerate() {
         site.write(
             &format!("content/2023/quake-{n}.md"),
-            md(&format!("title: \"{title}\"\ndate: 2023-02-{:02}\nslug: quake-{n}", 6 + 2 * n), "تقرير ميداني عن الزلزال والضحايا في أنطاكيا."),
+            md(
+                &format!("title: \"{title}\"\ndate: 2023-02-{:02}\nslug: quake-{n}", 6 + 2 * n),
+                "تقرير ميداني عن الزلزال والضحايا في أنطاكيا.",
+            ),
         );
     }
     for (n, title) in strike.iter().enumerate() {
         site.write(
             &format!("content/2023/strike-{n}.md"),
-            md(&format!("title: \"{title}\"\ndate: 2023-05-{:02}\nslug: strike-{n}", 3 + 3 * n), "نقابة عمال السكك الحديدية تواصل الإضراب."),
+            md(
+                &format!("title: \"{title}\"\ndate: 2023-05-{:02}\nslug: strike-{n}", 3 + 3 * n),
+                "نقابة عمال السكك الحديدية تواصل الإضراب.",
+            ),
         );
     }
     for (n, title) in noise.iter().enumerate() {
         site.write(
             &format!("content/2023/noise-{n}.md"),
-            md(&format!("title: \"{title}\"\ndate: 2023-{:02}-15\nslug: noise-{n}", 1 + n), "نص قصير عن خبر اليوم."),
+            md(
+                &format!("title: \"{title}\"\ndate: 2023-{:02}-15\nslug: noise-{n}", 1 + n),
+                "نص قصير عن خبر اليوم.",
+            ),
         );
     }
     let mut command = arshif();
@@ -340,23 +361,58 @@ fn suggest_finds_two_planted_stories_and_its_draft_rules_work() {
     let out = &suggested.stdout;
     let stories: Vec<&str> = out.split("# story ").skip(1).collect();
     assert_eq!(stories.len(), 2, "two planted stories, no more:\n{out}");
-    let quake_story = stories.iter().find(|s| s.contains("quake-")).expect("the earthquake story");
-    let strike_story = stories.iter().find(|s| s.contains("strike-")).expect("the strike story");
-    assert!(!quake_story.contains("strike-") && !quake_story.contains("noise-"), "{quake_story}");
-    assert!(!strike_story.contains("quake-") && !strike_story.contains("noise-"), "{strike_story}");
-    assert!(quake_story.contains("أنطاكيا") || quake_story.contains("زلزال"), "{quake_story}");
-    assert!(strike_story.contains("السكك") || strike_story.contains("إضراب"), "{strike_story}");
+    let quake_story = stories
+        .iter()
+        .find(|s| s.contains("quake-"))
+        .expect("the earthquake story");
+    let strike_story = stories
+        .iter()
+        .find(|s| s.contains("strike-"))
+        .expect("the strike story");
+    assert!(
+        !quake_story.contains("strike-") && !quake_story.contains("noise-"),
+        "{quake_story}"
+    );
+    assert!(
+        !strike_story.contains("quake-") && !strike_story.contains("noise-"),
+        "{strike_story}"
+    );
+    assert!(
+        quake_story.contains("أنطاكيا") || quake_story.contains("زلزال"),
+        "{quake_story}"
+    );
+    assert!(
+        strike_story.contains("السكك") || strike_story.contains("إضراب"),
+        "{strike_story}"
+    );
     // The draft rules, pasted into site.yaml, gather each story's articles.
     let rules: String = stories
         .iter()
-        .map(|s| s.lines().filter(|l| !l.starts_with('#') && !l.contains(": «")).collect::<Vec<_>>().join("\n") + "\n")
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.starts_with('#') && !l.contains(": «"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        })
         .collect();
     site.write("site.yaml", format!("topics:\n{rules}"));
     site.build_ok(&[]);
     for n in [1, 2] {
         let listed = topic_listed(&site.page(&format!("topics/story-{n}/")));
-        let planted = if listed.iter().any(|u| u.contains("quake")) { "quake" } else { "strike" };
-        assert_eq!(listed.iter().filter(|u| u.contains(planted)).count(), 4, "story-{n}: {listed:?}\n{rules}");
-        assert!(listed.iter().all(|u| u.contains(planted)), "story-{n}: {listed:?}\n{rules}");
+        let planted = if listed.iter().any(|u| u.contains("quake")) {
+            "quake"
+        } else {
+            "strike"
+        };
+        assert_eq!(
+            listed.iter().filter(|u| u.contains(planted)).count(),
+            4,
+            "story-{n}: {listed:?}\n{rules}"
+        );
+        assert!(
+            listed.iter().all(|u| u.contains(planted)),
+            "story-{n}: {listed:?}\n{rules}"
+        );
     }
 }

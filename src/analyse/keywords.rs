@@ -268,7 +268,8 @@ impl Keywords {
 
 fn word_matches(word: &WordKey, key: &KeywordWord) -> bool {
     (word.definite || !key.definite)
-        && (word.light == key.light || (word.stem == key.stem && starts_with_folded(word.light_text, &key.light_folded)))
+        && (word.light == key.light
+            || (word.stem == key.stem && starts_with_folded(word.light_text, &key.light_folded)))
 }
 
 #[cfg(test)]

@@ -127,9 +127,13 @@ fn field_of(analyser: &mut Analyser, text: &str, spot: bool) -> (Field, Sentence
             }
             let offset = field.text.len();
             field.text.push_str(&part.text);
-            field.words.extend(part.words.iter().map(|&(a, b)| (a + offset, b + offset)));
+            field
+                .words
+                .extend(part.words.iter().map(|&(a, b)| (a + offset, b + offset)));
             field.terms.extend_from_slice(&part.terms);
-            sentences.of_word.extend(std::iter::repeat_n(sentences.count, part.terms.len()));
+            sentences
+                .of_word
+                .extend(std::iter::repeat_n(sentences.count, part.terms.len()));
             sentences.count += 1;
         }
         if !paragraph_done && sentences.count > 0 && (matches!(end, Some((_, '\n'))) || end.is_none()) {

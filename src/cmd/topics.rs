@@ -14,7 +14,9 @@ use std::process::ExitCode;
 
 /// Explain and tune the topic rules of site.yaml.
 #[derive(clap::Args)]
-#[command(after_help = "Examples:\n  arshif topics explain russia-china\n  arshif topics explain karabakh --all --root my-archive\n")]
+#[command(
+    after_help = "Examples:\n  arshif topics explain russia-china\n  arshif topics explain karabakh --all --root my-archive\n"
+)]
 pub struct Args {
     #[command(subcommand)]
     command: TopicsCommand,
@@ -70,11 +72,16 @@ pub fn run(args: Args, _verbosity: Verbosity) -> anyhow::Result<ExitCode> {
 
 fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let options = BuildOptions::new(&args.root);
-    let prepared = pipeline::prepare(&options).with_context(|| format!("reading the site in {}", args.root.display()))?;
+    let prepared =
+        pipeline::prepare(&options).with_context(|| format!("reading the site in {}", args.root.display()))?;
     let site = &prepared.site;
     let Some(topic) = site.config.topics.iter().position(|t| t.slug == args.slug) else {
         let known: Vec<&str> = site.config.topics.iter().map(|t| t.slug.as_str()).collect();
-        bail!("site.yaml defines no topic `{}` (it defines: {})", args.slug, known.join(", "));
+        bail!(
+            "site.yaml defines no topic `{}` (it defines: {})",
+            args.slug,
+            known.join(", ")
+        );
     };
     let matcher = match TopicMatcher::new(&site.config.topics) {
         Ok(matcher) => matcher,
@@ -110,7 +117,8 @@ fn run_suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
         bail!("--days must be at least 1 and --min-articles at least 2");
     }
     let options = BuildOptions::new(&args.root);
-    let prepared = pipeline::prepare(&options).with_context(|| format!("reading the site in {}", args.root.display()))?;
+    let prepared =
+        pipeline::prepare(&options).with_context(|| format!("reading the site in {}", args.root.display()))?;
     let site = &prepared.site;
     let headlines: Vec<(&str, Option<i64>)> = site
         .articles
@@ -127,11 +135,15 @@ fn run_suggest(args: SuggestArgs) -> anyhow::Result<ExitCode> {
     );
     let mut out = std::io::stdout().lock();
     if stories.is_empty() {
-        writeln!(out, "no running story found (try a longer --days or a smaller --min-articles)")?;
+        writeln!(
+            out,
+            "no running story found (try a longer --days or a smaller --min-articles)"
+        )?;
     }
     for (n, story) in stories.iter().enumerate() {
         let day = |d: i64| {
-            chrono::DateTime::from_timestamp(d * 86_400, 0).map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
+            chrono::DateTime::from_timestamp(d * 86_400, 0)
+                .map_or_else(String::new, |t| t.format("%Y-%m-%d").to_string())
         };
         writeln!(
             out,

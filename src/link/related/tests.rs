@@ -362,7 +362,10 @@ fn dated_archive(seed: u64) -> Vec<Profile> {
 fn add_new_articles_without_retraining(mut current: Vec<Profile>, count: usize, what: &str) {
     let tuning = small_tuning();
     let sampler = Sampler::of(&current, tuning.min_sample);
-    assert!(sampler.level >= 2, "{what}: the sample should be a quarter or less: {sampler:?}");
+    assert!(
+        sampler.level >= 2,
+        "{what}: the sample should be a quarter or less: {sampler:?}"
+    );
     let mut state = RelatedState::compute(current.clone(), &tuning);
     let text = synthetic(count, 77);
     for (i, new) in text.into_iter().enumerate() {
@@ -372,7 +375,11 @@ fn add_new_articles_without_retraining(mut current: Vec<Profile>, count: usize, 
             day: Some(400 + (i / 2) as i64),
             ..new
         });
-        assert_eq!(Sampler::of(&current, tuning.min_sample), sampler, "{what}: addition {i} moved the sample");
+        assert_eq!(
+            Sampler::of(&current, tuning.min_sample),
+            sampler,
+            "{what}: addition {i} moved the sample"
+        );
         let (next, report) = state.update(current.clone(), &tuning, false);
         assert!(!report.retrained, "{what}: new article {i} retrained the model");
         state = next;

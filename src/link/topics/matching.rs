@@ -104,7 +104,11 @@ fn score(rule: &Compiled, scope: &Scope) -> Option<Score> {
     match rule {
         Compiled::Phrase(phrase) => {
             let mut found = Score::default();
-            for hit in scope.hits.iter().filter(|h| h.phrase as usize == *phrase && scope.counts(h)) {
+            for hit in scope
+                .hits
+                .iter()
+                .filter(|h| h.phrase as usize == *phrase && scope.counts(h))
+            {
                 found.count += 1;
                 match hit.place {
                     Place::Body => found.mentions.body += hit.place.weight(),
@@ -144,7 +148,12 @@ fn score(rule: &Compiled, scope: &Scope) -> Option<Score> {
 
 /// The sum over the sentences where every item is satisfied.
 fn together(items: &[Compiled], scope: &Scope) -> Option<Score> {
-    let mut sentences: Vec<u32> = scope.hits.iter().filter(|h| scope.counts(h)).map(|h| h.sentence).collect();
+    let mut sentences: Vec<u32> = scope
+        .hits
+        .iter()
+        .filter(|h| scope.counts(h))
+        .map(|h| h.sentence)
+        .collect();
     sentences.sort_unstable();
     sentences.dedup();
     let mut total: Option<Score> = None;

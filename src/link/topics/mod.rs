@@ -14,7 +14,6 @@ pub mod profile;
 pub mod rules;
 pub mod suggest;
 
-
 use crate::analyse::keywords::Keywords;
 use crate::analyse::tokens::{Analyser, Analysis};
 use crate::article::Article;
@@ -179,7 +178,11 @@ mod tests {
         let matcher = TopicMatcher::new(&topics()).unwrap();
         // Without a summary the first paragraph is the lede: these body
         // texts start with a neutral one so that they stay body.
-        let body = if lede.is_empty() { format!("تمهيد.\n{body}") } else { body.to_string() };
+        let body = if lede.is_empty() {
+            format!("تمهيد.\n{body}")
+        } else {
+            body.to_string()
+        };
         matcher
             .matching(&analysed(&matcher, title, Some(lede), &body))
             .into_iter()
@@ -216,7 +219,8 @@ mod tests {
         !matcher.matching(&analysed(matcher, title, summary, body)).is_empty()
     }
 
-    const RUSSIA_CHINA_TOGETHER: &str = "    all:\n      - [روسيا, موسكو, بوتين]\n      - [الصين, بكين]\n    within: sentence\n";
+    const RUSSIA_CHINA_TOGETHER: &str =
+        "    all:\n      - [روسيا, موسكو, بوتين]\n      - [الصين, بكين]\n    within: sentence\n";
 
     #[test]
     fn all_within_sentence_needs_the_requirements_in_one_sentence() {
@@ -251,11 +255,17 @@ mod tests {
 
     #[test]
     fn not_phrases_cancel_the_mentions_of_their_sentence() {
-        let rule = "    all:\n      - [روسيا]\n      - [الصين]\n    within: sentence\n    not: [مونديال روسيا, كأس العالم]\n";
+        let rule =
+            "    all:\n      - [روسيا]\n      - [الصين]\n    within: sentence\n    not: [مونديال روسيا, كأس العالم]\n";
         let m = one_topic(rule, 3);
         assert!(!hit(&m, "منتخب الصين يغيب عن مونديال روسيا", Some(""), ""));
         assert!(!hit(&m, "الصين تتابع كأس العالم في روسيا", Some(""), ""));
-        assert!(hit(&m, "الصين وروسيا تتفقان", Some(""), "منتخب الصين غاب عن مونديال روسيا."));
+        assert!(hit(
+            &m,
+            "الصين وروسيا تتفقان",
+            Some(""),
+            "منتخب الصين غاب عن مونديال روسيا."
+        ));
         let explained = explain::explain(&m, 0, &analysed(&m, "الصين في مونديال روسيا", Some(""), ""));
         assert_eq!(explained.cancelled, 1);
         assert!(!explained.matched);
@@ -302,15 +312,27 @@ mod tests {
         let explained = explain::explain(&m, 0, &analysed(&m, "روسيا والصين", Some("بوتين"), "بكين"));
         assert!(explained.matched);
         let line = explained.line();
-        assert!(line.starts_with("assigned  score 6 (lead 6, body 0; 1 sentences together) against 3"), "{line}");
-        assert!(line.contains("«روسيا»: headline 1") && line.contains("«بوتين»: lede 1") && line.contains("«بكين»: body 1"), "{line}");
+        assert!(
+            line.starts_with("assigned  score 6 (lead 6, body 0; 1 sentences together) against 3"),
+            "{line}"
+        );
+        assert!(
+            line.contains("«روسيا»: headline 1") && line.contains("«بوتين»: lede 1") && line.contains("«بكين»: body 1"),
+            "{line}"
+        );
         let not = explain::explain(&m, 0, &analysed(&m, "روسيا", Some(""), "الصين"));
-        assert!(!not.matched && not.line().starts_with("not assigned  rule not satisfied"), "{}", not.line());
+        assert!(
+            !not.matched && not.line().starts_with("not assigned  rule not satisfied"),
+            "{}",
+            not.line()
+        );
     }
 
     #[test]
     fn the_repository_rules_know_the_spellings_and_the_story() {
-        let config = crate::config::SiteConfig::parse(include_str!("../../../site.yaml"), std::path::Path::new("site.yaml")).unwrap();
+        let config =
+            crate::config::SiteConfig::parse(include_str!("../../../site.yaml"), std::path::Path::new("site.yaml"))
+                .unwrap();
         let m = TopicMatcher::new(&config.topics).unwrap();
         let rc = config.topics.iter().position(|t| t.slug == "russia-china").unwrap();
         let on = |title: &str, body: &str| m.matching(&analysed(&m, title, None, body)).contains(&rc);
@@ -318,8 +340,18 @@ mod tests {
         assert!(on("بوتن يلتقي شي جينبينغ", story), "«بوتن», «شي جينبينغ»");
         assert!(on("روسيا والصين تتعهدان بحماية الاتفاق", story));
         // The World Cup held in Russia, and Wilbur Ross, are not Russia.
-        assert!(!on("الصين تتابع مونديال روسيا", story.replace("روسيا والصين", "الصين").replace("موسكو وبكين", "بكين").replace("الروس و", "").as_str()));
-        assert!(!on("ويلبور روس في بكين", "وصل وزير التجارة ويلبور روس إلى بكين. وقال روس إن الصين شريك."));
+        assert!(!on(
+            "الصين تتابع مونديال روسيا",
+            story
+                .replace("روسيا والصين", "الصين")
+                .replace("موسكو وبكين", "بكين")
+                .replace("الروس و", "")
+                .as_str()
+        ));
+        assert!(!on(
+            "ويلبور روس في بكين",
+            "وصل وزير التجارة ويلبور روس إلى بكين. وقال روس إن الصين شريك."
+        ));
     }
 
     #[test]

@@ -110,7 +110,9 @@ pub fn hold_borderline(site: &mut Site, matcher: &TopicMatcher, rows: &[&Row]) -
                             && s.mentions.total() >= CONFIDENT_FACTOR * min
                             && a.analysis.keyword_hits.iter().any(|h| {
                                 h.place == crate::analyse::keywords::Place::Headline
-                                    && matcher.rule(topic).is_some_and(|r| r.phrases().contains(&(h.phrase as usize)))
+                                    && matcher
+                                        .rule(topic)
+                                        .is_some_and(|r| r.phrases().contains(&(h.phrase as usize)))
                             })
                     })
             })

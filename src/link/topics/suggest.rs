@@ -54,6 +54,9 @@ pub struct Story {
     pub span: (i64, i64),
 }
 
+/// A story being formed: its terms, its articles, its window.
+type Forming = (Vec<Term>, FxHashSet<usize>, (i64, i64));
+
 /// One term's articles (indices into the input), by day.
 struct Candidate {
     term: Term,
@@ -131,7 +134,7 @@ pub fn suggest(headlines: &[(&str, Option<i64>)], options: SuggestOptions) -> Ve
         best.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         best.first().map(|(w, _)| (*w).clone()).unwrap_or_default()
     };
-    let mut stories: Vec<(Vec<Term>, FxHashSet<usize>, (i64, i64))> = Vec::new();
+    let mut stories: Vec<Forming> = Vec::new();
     for candidate in &candidates {
         let articles: FxHashSet<usize> = candidate.window.1.iter().copied().collect();
         let joined = stories.iter().position(|(_, members, _)| {
