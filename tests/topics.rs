@@ -416,3 +416,45 @@ fn suggest_finds_two_planted_stories_and_its_draft_rules_work() {
         );
     }
 }
+
+/// Asserts `site`'s output equals a clean, cache-less build of the same content.
+fn assert_like_clean_build(site: &Site, what: &str) {
+    let clean = site.outer.join("clean");
+    let _ = std::fs::remove_dir_all(&clean);
+    site.build_ok(&["--no-cache", "--output", &clean.display().to_string()]);
+    assert_same_files(&site.snapshot(), &snapshot(&clean), what);
+    std::fs::remove_dir_all(&clean).expect("remove the clean build");
+}
+
+#[test]
+fn holding_back_follows_edits_in_incremental_builds_as_in_clean_ones() {
+    let site = oil_site("");
+    site.build_ok(&[]);
+    assert!(!topic_listed(&site.page("topics/oil/"))
+        .iter()
+        .any(|u| u.contains("football")));
+    // The football report becomes an oil market report: no longer far.
+    site.write(
+        "content/2023/football.md",
+        md(
+            "title: \"النفط لا يشتري الأهداف\"\ndate: 2023-01-09\nslug: football",
+            "ارتفعت أسعار النفط الخام مع خفض أوبك الإنتاج.\n\nوتراجعت مخزونات النفط والبرميل يرتفع.",
+        ),
+    );
+    site.build_ok(&[]);
+    assert!(topic_listed(&site.page("topics/oil/"))
+        .iter()
+        .any(|u| u.contains("football")));
+    assert_like_clean_build(&site, "after the edit that brings it close");
+    // And back: held again, incrementally as in a clean build.
+    let back = oil_site("");
+    site.write(
+        "content/2023/football.md",
+        std::fs::read(back.path("content/2023/football.md")).unwrap(),
+    );
+    site.build_ok(&[]);
+    assert!(!topic_listed(&site.page("topics/oil/"))
+        .iter()
+        .any(|u| u.contains("football")));
+    assert_like_clean_build(&site, "after the edit back");
+}
