@@ -7,6 +7,10 @@
 # retrain the model.
 #
 #   bench/add_many.sh ARSHIF SITE OUTPUT [N=10] [COUNT=28245] [CORPUS]
+#
+# IGNORE_AFTER=YYYY (environment): dates from that year on are not "the
+# newest" (an archive with one article dated far ahead by a typo, while
+# the news goes on being added after the real newest).
 set -euo pipefail
 arshif="$1" site="$2" out="$3" n="${4:-10}" count="${5:-28245}"
 corpus="${6:-$(dirname "$0")/../../shared/corpus/ant-news.jsonl.gz}"
@@ -14,9 +18,10 @@ total="$(zcat "$corpus" | wc -l)"
 times=()
 for i in $(seq 1 "$n"); do
   line=$(( (count + i * 97 - 1) % total + 1 ))
-  python3 - "$corpus" "$line" "$i" "$site" > "$site/../added.jsonl" <<'PY'
+  python3 - "$corpus" "$line" "$i" "$site" "${IGNORE_AFTER:-10000}" > "$site/../added.jsonl" <<'PY'
 import datetime, gzip, itertools, json, os, re, sys
 corpus, line, i, site = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+ignore_after = int(sys.argv[5])
 newest = None
 for folder, _dirs, files in os.walk(os.path.join(site, "content")):
     for name in files:
@@ -27,7 +32,8 @@ for folder, _dirs, files in os.walk(os.path.join(site, "content")):
                     date = datetime.datetime.fromisoformat(match.group(1).replace("Z", "+00:00"))
                     if date.tzinfo is None:
                         date = date.replace(tzinfo=datetime.timezone.utc)
-                    newest = date if newest is None or date > newest else newest
+                    if date.year < ignore_after:
+                        newest = date if newest is None or date > newest else newest
                     break
 with gzip.open(corpus, "rt", encoding="utf-8") as lines:
     record = json.loads(next(itertools.islice(lines, line - 1, None)))

@@ -458,3 +458,26 @@ fn holding_back_follows_edits_in_incremental_builds_as_in_clean_ones() {
         .any(|u| u.contains("football")));
     assert_like_clean_build(&site, "after the edit back");
 }
+
+#[test]
+fn seeds_define_the_profile_when_no_match_is_confident() {
+    // Headline mentions only: every match scores 3, none is confident, so
+    // without seeds there is no profile and nothing is held back.
+    let site = oil_site("");
+    let rule = "topics:\n  - slug: oil\n    name: النفط\n    min_mentions: 3\n    match:\n      any: [النفط]\n      in: [headline]\n";
+    site.write("site.yaml", rule);
+    site.build_ok(&[]);
+    assert!(topic_listed(&site.page("topics/oil/"))
+        .iter()
+        .any(|u| u.contains("football")));
+    site.write(
+        "site.yaml",
+        format!("{rule}    seeds: [oil-0, oil-1, /2023/01/oil-2/]\n"),
+    );
+    site.build_ok(&[]);
+    let listed = topic_listed(&site.page("topics/oil/"));
+    assert!(!listed.iter().any(|u| u.contains("football")), "{listed:?}");
+    for seed in ["oil-0", "oil-1", "oil-2"] {
+        assert!(listed.iter().any(|u| u.contains(seed)), "seed {seed}: {listed:?}");
+    }
+}
