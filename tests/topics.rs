@@ -289,7 +289,7 @@ fn a_rule_match_far_from_the_topic_is_held_back_and_check_says_why() {
         explained
             .stdout
             .lines()
-            .any(|l| l.starts_with("/2023/01/football/\tassigned")),
+            .any(|l| l.starts_with("/2023/01/football/\tassigned") && l.contains("[held back")),
         "{explained}"
     );
 }

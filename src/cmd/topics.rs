@@ -97,10 +97,13 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         }
         assigned += usize::from(on);
         listed += 1;
-        // Front matter can put an article on a topic, or take it off.
+        // Front matter can put an article on a topic or take it off; the
+        // topic's profile can hold a rule match back as borderline.
+        let excluded = article.topics_exclude.iter().any(|t| t == &args.slug);
         let note = match (on, why.matched) {
             (true, false) => "  [front matter: topics]",
-            (false, true) => "  [front matter: topics_exclude]",
+            (false, true) if excluded => "  [front matter: topics_exclude]",
+            (false, true) => "  [held back: far from the topic's profile, see `arshif check`]",
             _ => "",
         };
         writeln!(out, "/{}\t{}{note}\t{}", article.path(), why.line(), article.title)?;
