@@ -99,25 +99,29 @@ pub fn hold_borderline(site: &mut Site, matcher: &TopicMatcher, rows: &[&Row]) -
             .filter(|(_, score)| matcher.enough(topic, score))
             .collect();
         let min = matcher.min_mentions(topic).max(1);
-        let confident: Vec<usize> = site
-            .articles
-            .iter()
-            .enumerate()
-            .filter(|(i, a)| {
-                is_seed(&def.seeds, a.path(), &a.slug)
-                    || matched.iter().any(|(j, s)| {
-                        j == i
-                            && s.mentions.total() >= CONFIDENT_FACTOR * min
-                            && a.analysis.keyword_hits.iter().any(|h| {
-                                h.place == crate::analyse::keywords::Place::Headline
-                                    && matcher
-                                        .rule(topic)
-                                        .is_some_and(|r| r.phrases().contains(&(h.phrase as usize)))
-                            })
-                    })
+        let phrases = matcher.rule(topic).map(|r| r.phrases()).unwrap_or_default();
+        let names_in_headline = |i: usize| {
+            site.articles[i].analysis.keyword_hits.iter().any(|h| {
+                h.place == crate::analyse::keywords::Place::Headline
+                    && phrases.binary_search(&(h.phrase as usize)).is_ok()
             })
-            .map(|(i, _)| i)
-            .collect();
+        };
+        // Seeds (looked for only when there are some), then strong matches; sorted, once each.
+        let mut confident: Vec<usize> = if def.seeds.is_empty() {
+            Vec::new()
+        } else {
+            (0..site.articles.len())
+                .filter(|&i| is_seed(&def.seeds, site.articles[i].path(), &site.articles[i].slug))
+                .collect()
+        };
+        confident.extend(
+            matched
+                .iter()
+                .filter(|(i, s)| s.mentions.total() >= CONFIDENT_FACTOR * min && names_in_headline(*i))
+                .map(|&(i, _)| i),
+        );
+        confident.sort_unstable();
+        confident.dedup();
         if confident.len() < MIN_CONFIDENT {
             continue;
         }
@@ -137,7 +141,7 @@ pub fn hold_borderline(site: &mut Site, matcher: &TopicMatcher, rows: &[&Row]) -
         let threshold = HOLD_FRACTION * own[own.len() / 2];
         for &(i, _) in &matched {
             let article = &site.articles[i];
-            if confident.contains(&i) || article.topics.iter().any(|t| t == &def.slug) {
+            if confident.binary_search(&i).is_ok() || article.topics.iter().any(|t| t == &def.slug) {
                 continue;
             }
             let s = similarity(rows[i], &sum, norm2, false);
