@@ -107,6 +107,10 @@ pub struct TopicDef {
     /// Weighted mentions an article needs (title counts 3, lede 2, body 1).
     #[serde(default = "default_min_mentions")]
     pub min_mentions: u32,
+    /// Articles (slugs or paths) that define the topic's profile, the
+    /// second opinion on rule matches (see `link::topics::profile`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seeds: Vec<String>,
 }
 
 fn default_min_mentions() -> u32 {
@@ -125,11 +129,17 @@ pub enum Rule {
     Any {
         /// The alternatives.
         any: Vec<Rule>,
+        /// Where mentions count, phrases that cancel them.
+        #[serde(flatten)]
+        options: crate::link::topics::rules::GroupOptions,
     },
     /// `all: [...]`: every item matches.
     All {
         /// The requirements.
         all: Vec<Rule>,
+        /// Where mentions count, phrases that cancel them, co-mention.
+        #[serde(flatten)]
+        options: crate::link::topics::rules::GroupOptions,
     },
 }
 
@@ -346,7 +356,7 @@ mod tests {
         let text = "topics:\n  - slug: rc\n    name: روسيا والصين\n    match:\n      all:\n        - [روسيا, موسكو]\n        - any: [الصين, شي جين بينغ]\n";
         let config = SiteConfig::parse(text, Path::new("site.yaml")).unwrap();
         match &config.topics[0].rule {
-            Some(Rule::All { all }) => assert_eq!(all.len(), 2),
+            Some(Rule::All { all, .. }) => assert_eq!(all.len(), 2),
             other => panic!("unexpected rule {other:?}"),
         }
     }

@@ -43,6 +43,7 @@ enum Command {
     Serve(cmd::serve::Args),
     New(cmd::new::Args),
     Init(cmd::init::Args),
+    Topics(cmd::topics::Args),
 }
 
 /// How loud the commands are.
@@ -76,6 +77,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => cmd::serve::run(args, verbosity),
         Command::New(args) => cmd::new::run(args, verbosity),
         Command::Init(args) => cmd::init::run(args, verbosity),
+        Command::Topics(args) => cmd::topics::run(args, verbosity),
     };
     match result {
         Ok(code) => code,

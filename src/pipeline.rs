@@ -339,6 +339,9 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState, walked: Opti
         for (links, list) in site.links.iter_mut().zip(related.lists()) {
             links.related = list;
         }
+        // Topic rule matches far from their topic's profile are held back.
+        let held = link::topics::profile::hold_borderline(&mut site, &matcher, &related.rows());
+        problems.extend(held.iter().map(|h| link::topics::profile::diagnostic(&site, h)));
         if !in_session {
             related.forget_index();
         }

@@ -218,3 +218,266 @@ fn tags_get_term_pages() {
         "{index}"
     );
 }
+
+/// A site with one topic (oil, matched by «النفط»), five articles about the
+/// oil market, and one football report whose headline names oil in passing.
+fn oil_site(football_front: &str) -> Site {
+    let site = Site::new();
+    site.write(
+        "site.yaml",
+        "topics:\n  - slug: oil\n    name: النفط\n    min_mentions: 3\n    match: [النفط]\n",
+    );
+    let market = [
+        "ارتفعت أسعار النفط الخام مع خفض أوبك الإنتاج وتراجع المخزونات الأميركية",
+        "قال وزراء أوبك إن النفط سيبقى فوق ثمانين دولاراً للبرميل مع خفض الإنتاج",
+        "تراجعت مخزونات النفط الخام في الولايات المتحدة فارتفعت أسعار البرميل",
+        "تتوقع أوبك طلباً أقوى على النفط الخام والبرميل يقترب من تسعين دولاراً",
+        "صادرات النفط الخام تتراجع بعد خفض أوبك الإنتاج وأسعار البرميل ترتفع",
+    ];
+    for (n, text) in market.iter().enumerate() {
+        site.write(
+            &format!("content/2023/oil-{n}.md"),
+            md(
+                &format!("title: \"أسعار النفط اليوم {n}\"\ndate: 2023-01-0{}\nslug: oil-{n}", n + 1),
+                &format!("{text}.\n\n{text} في الأسواق.\n\nوقال محللون إن النفط والبرميل وأوبك والمخزونات والإنتاج عوامل الأسعار."),
+            ),
+        );
+    }
+    site.write(
+        "content/2023/football.md",
+        md(
+            &format!("title: \"النفط لا يشتري الأهداف\"\ndate: 2023-01-09\nslug: football{football_front}"),
+            "فاز المنتخب بهدفين نظيفين في المباراة النهائية للبطولة.\n\nوسجل المهاجم الهدف الأول في الشوط الثاني بعد تمريرة من لاعب الوسط، وأضاف المدافع الثاني برأسية.\n\nوقال المدرب إن اللاعبين قدموا مباراة كبيرة أمام جمهور الملعب.",
+        ),
+    );
+    site
+}
+
+#[test]
+fn a_rule_match_far_from_the_topic_is_held_back_and_check_says_why() {
+    let site = oil_site("");
+    site.build_ok(&[]);
+    let listed = topic_listed(&site.page("topics/oil/"));
+    for n in 0..5 {
+        assert!(
+            listed.iter().any(|u| u.contains(&format!("oil-{n}"))),
+            "oil-{n}: {listed:?}"
+        );
+    }
+    assert!(
+        !listed.iter().any(|u| u.contains("football")),
+        "football published: {listed:?}"
+    );
+    let mut check = arshif();
+    check.arg("check").arg("--root").arg(site.path(""));
+    let checked = run(check);
+    let all = format!("{}{}", checked.stdout, checked.stderr);
+    let line = all
+        .lines()
+        .find(|l| l.contains("topic-borderline"))
+        .unwrap_or_else(|| panic!("check does not list the borderline match:\n{checked}"));
+    assert!(
+        line.contains("football.md") && line.contains("`oil`") && line.contains("similarity"),
+        "{line}"
+    );
+    // explain shows the rule matched: the profile, not the rule, held it back.
+    let mut explain = arshif();
+    explain.args(["topics", "explain", "oil", "--root"]).arg(site.path(""));
+    let explained = run(explain);
+    explained.assert_ok();
+    assert!(
+        explained
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("/2023/01/football/\tassigned") && l.contains("[held back")),
+        "{explained}"
+    );
+}
+
+#[test]
+fn front_matter_publishes_a_borderline_match() {
+    let site = oil_site("\ntopics: [oil]");
+    site.build_ok(&[]);
+    let listed = topic_listed(&site.page("topics/oil/"));
+    assert!(listed.iter().any(|u| u.contains("football")), "{listed:?}");
+}
+
+#[test]
+fn suggest_finds_two_planted_stories_and_its_draft_rules_work() {
+    let site = Site::new();
+    let quake = [
+        "زلزال يضرب أنطاكيا ويوقع ضحايا",
+        "فرق الإنقاذ تبحث عن ناجين من زلزال أنطاكيا",
+        "زلزال أنطاكيا: ارتفاع عدد الضحايا",
+        "أنطاكيا بعد الزلزال: خيام ومساعدات",
+    ];
+    let strike = [
+        "إضراب عمال السكك الحديدية يشل النقل",
+        "الحكومة تفاوض نقابة السكك لإنهاء الإضراب",
+        "الإضراب في السكك الحديدية يدخل أسبوعه الثاني",
+        "انتهاء إضراب السكك الحديدية باتفاق",
+    ];
+    let noise = [
+        "افتتاح معرض الكتاب في العاصمة",
+        "ارتفاع أسعار الذهب في الأسواق",
+        "فوز الفريق المحلي بالكأس",
+        "مهرجان للسينما يكرم مخرجة شابة",
+        "البنك المركزي يبقي الفائدة دون تغيير",
+        "طقس بارد وأمطار غزيرة",
+        "إطلاق قمر صناعي للاتصالات",
+        "تراجع البطالة إلى أدنى مستوى",
+    ];
+    for (n, title) in quake.iter().enumerate() {
+        site.write(
+            &format!("content/2023/quake-{n}.md"),
+            md(
+                &format!("title: \"{title}\"\ndate: 2023-02-{:02}\nslug: quake-{n}", 6 + 2 * n),
+                "تقرير ميداني عن الزلزال والضحايا في أنطاكيا.",
+            ),
+        );
+    }
+    for (n, title) in strike.iter().enumerate() {
+        site.write(
+            &format!("content/2023/strike-{n}.md"),
+            md(
+                &format!("title: \"{title}\"\ndate: 2023-05-{:02}\nslug: strike-{n}", 3 + 3 * n),
+                "نقابة عمال السكك الحديدية تواصل الإضراب.",
+            ),
+        );
+    }
+    for (n, title) in noise.iter().enumerate() {
+        site.write(
+            &format!("content/2023/noise-{n}.md"),
+            md(
+                &format!("title: \"{title}\"\ndate: 2023-{:02}-15\nslug: noise-{n}", 1 + n),
+                "نص قصير عن خبر اليوم.",
+            ),
+        );
+    }
+    let mut command = arshif();
+    command.args(["topics", "suggest", "--root"]).arg(site.path(""));
+    let suggested = run(command);
+    suggested.assert_ok();
+    let out = &suggested.stdout;
+    let stories: Vec<&str> = out.split("# story ").skip(1).collect();
+    assert_eq!(stories.len(), 2, "two planted stories, no more:\n{out}");
+    let quake_story = stories
+        .iter()
+        .find(|s| s.contains("quake-"))
+        .expect("the earthquake story");
+    let strike_story = stories
+        .iter()
+        .find(|s| s.contains("strike-"))
+        .expect("the strike story");
+    assert!(
+        !quake_story.contains("strike-") && !quake_story.contains("noise-"),
+        "{quake_story}"
+    );
+    assert!(
+        !strike_story.contains("quake-") && !strike_story.contains("noise-"),
+        "{strike_story}"
+    );
+    assert!(
+        quake_story.contains("أنطاكيا") || quake_story.contains("زلزال"),
+        "{quake_story}"
+    );
+    assert!(
+        strike_story.contains("السكك") || strike_story.contains("إضراب"),
+        "{strike_story}"
+    );
+    // The draft rules, pasted into site.yaml, gather each story's articles.
+    let rules: String = stories
+        .iter()
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.starts_with('#') && !l.contains(": «"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        })
+        .collect();
+    site.write("site.yaml", format!("topics:\n{rules}"));
+    site.build_ok(&[]);
+    for n in [1, 2] {
+        let listed = topic_listed(&site.page(&format!("topics/story-{n}/")));
+        let planted = if listed.iter().any(|u| u.contains("quake")) {
+            "quake"
+        } else {
+            "strike"
+        };
+        assert_eq!(
+            listed.iter().filter(|u| u.contains(planted)).count(),
+            4,
+            "story-{n}: {listed:?}\n{rules}"
+        );
+        assert!(
+            listed.iter().all(|u| u.contains(planted)),
+            "story-{n}: {listed:?}\n{rules}"
+        );
+    }
+}
+
+/// Asserts `site`'s output equals a clean, cache-less build of the same content.
+fn assert_like_clean_build(site: &Site, what: &str) {
+    let clean = site.outer.join("clean");
+    let _ = std::fs::remove_dir_all(&clean);
+    site.build_ok(&["--no-cache", "--output", &clean.display().to_string()]);
+    assert_same_files(&site.snapshot(), &snapshot(&clean), what);
+    std::fs::remove_dir_all(&clean).expect("remove the clean build");
+}
+
+#[test]
+fn holding_back_follows_edits_in_incremental_builds_as_in_clean_ones() {
+    let site = oil_site("");
+    site.build_ok(&[]);
+    assert!(!topic_listed(&site.page("topics/oil/"))
+        .iter()
+        .any(|u| u.contains("football")));
+    // The football report becomes an oil market report: no longer far.
+    site.write(
+        "content/2023/football.md",
+        md(
+            "title: \"النفط لا يشتري الأهداف\"\ndate: 2023-01-09\nslug: football",
+            "ارتفعت أسعار النفط الخام مع خفض أوبك الإنتاج.\n\nوتراجعت مخزونات النفط والبرميل يرتفع.",
+        ),
+    );
+    site.build_ok(&[]);
+    assert!(topic_listed(&site.page("topics/oil/"))
+        .iter()
+        .any(|u| u.contains("football")));
+    assert_like_clean_build(&site, "after the edit that brings it close");
+    // And back: held again, incrementally as in a clean build.
+    let back = oil_site("");
+    site.write(
+        "content/2023/football.md",
+        std::fs::read(back.path("content/2023/football.md")).unwrap(),
+    );
+    site.build_ok(&[]);
+    assert!(!topic_listed(&site.page("topics/oil/"))
+        .iter()
+        .any(|u| u.contains("football")));
+    assert_like_clean_build(&site, "after the edit back");
+}
+
+#[test]
+fn seeds_define_the_profile_when_no_match_is_confident() {
+    // Headline mentions only: every match scores 3, none is confident, so
+    // without seeds there is no profile and nothing is held back.
+    let site = oil_site("");
+    let rule = "topics:\n  - slug: oil\n    name: النفط\n    min_mentions: 3\n    match:\n      any: [النفط]\n      in: [headline]\n";
+    site.write("site.yaml", rule);
+    site.build_ok(&[]);
+    assert!(topic_listed(&site.page("topics/oil/"))
+        .iter()
+        .any(|u| u.contains("football")));
+    site.write(
+        "site.yaml",
+        format!("{rule}    seeds: [oil-0, oil-1, /2023/01/oil-2/]\n"),
+    );
+    site.build_ok(&[]);
+    let listed = topic_listed(&site.page("topics/oil/"));
+    assert!(!listed.iter().any(|u| u.contains("football")), "{listed:?}");
+    for seed in ["oil-0", "oil-1", "oil-2"] {
+        assert!(listed.iter().any(|u| u.contains(seed)), "seed {seed}: {listed:?}");
+    }
+}

@@ -29,8 +29,8 @@ pub struct Analysis {
     /// [`weights_print`] of `weights`: computed once here, compared at
     /// every incremental build.
     pub weights_print: u64,
-    /// Weighted mentions of each keyword phrase of the site's topic rules.
-    pub keyword_mentions: Vec<crate::analyse::keywords::Mentions>,
+    /// Every mention of a keyword phrase of the site's topic rules, in order.
+    pub keyword_hits: Vec<crate::analyse::keywords::Hit>,
     /// The article's terms in the search index.
     pub search: crate::analyse::search_terms::SearchTerms,
     /// The headline, normalised: how references and near-duplicates compare headlines.

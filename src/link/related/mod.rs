@@ -757,6 +757,12 @@ impl RelatedState {
         RelatedState::compute(profiles, &self.tuning)
     }
 
+    /// Each article's TF-IDF row in the model's space, in the order of the
+    /// profiles given (topic profiles compare articles with them).
+    pub fn rows(&self) -> Vec<&Row> {
+        self.entries.iter().map(|e| &e.row).collect()
+    }
+
     /// The lists as (index, score), in the order of the profiles given.
     pub fn lists(&self) -> Vec<Vec<(usize, f32)>> {
         let position = positions(&self.entries);

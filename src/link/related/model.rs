@@ -9,6 +9,13 @@
 //! articles a newsroom adds and corrects, the recent ones, are never in
 //! it; among those, a URL-keyed share (everything up to 8,191 articles,
 //! then a half, a quarter…, never under `Tuning::min_sample` on average).
+//!
+//! "The newest" is the [`OUTLIER_ALLOWANCE`]-th newest date, so that one
+//! article dated years ahead by a typo does not put every article before
+//! the cutoff (and a quarter of new articles into the sample); and an
+//! archive with fewer than `min_sample` older articles still trains on
+//! those alone while they are at least [`MIN_OLDER`], so that additions to
+//! a young archive do not retrain either.
 
 use super::linalg::{
     gram, normalise_row, orthonormalise, seeded, sparse_times, sparse_transpose_times, times_small, Dense, SparseRow,
@@ -39,6 +46,15 @@ pub const RECENT_DAYS: i64 = 60;
 /// change the sample (and retrain the model) about once a quarter.
 pub const CUTOFF_STEP_DAYS: i64 = 91;
 
+/// Dates that may lie ahead of the archive's real newest date (typos,
+/// scheduled articles) without moving the cutoff: the cutoff is counted
+/// from the date of the article this many places from the newest.
+pub const OUTLIER_ALLOWANCE: usize = 16;
+
+/// Fewest articles older than the cutoff that are worth training on alone;
+/// below it the archive is too young, and every article may be sampled.
+pub const MIN_OLDER: usize = 1024;
+
 /// Which articles the model trains on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sampler {
@@ -52,11 +68,18 @@ pub struct Sampler {
 impl Sampler {
     /// The sampler of an archive: see the module's documentation.
     pub fn of(profiles: &[Profile], min_sample: usize) -> Sampler {
-        let newest = profiles.iter().filter_map(|p| p.day).max();
+        let mut days: Vec<i64> = profiles.iter().filter_map(|p| p.day).collect();
+        let newest = if days.is_empty() {
+            None
+        } else {
+            // The OUTLIER_ALLOWANCE-th newest (or the oldest, in a small archive).
+            let place = days.len().saturating_sub(OUTLIER_ALLOWANCE);
+            Some(*days.select_nth_unstable(place).1)
+        };
         let cutoff = newest.map(|day| (day - RECENT_DAYS).div_euclid(CUTOFF_STEP_DAYS) * CUTOFF_STEP_DAYS);
         let older = |cutoff: i64| profiles.iter().filter(|p| p.day.is_some_and(|d| d < cutoff)).count();
         match cutoff.map(|c| (c, older(c))) {
-            Some((cutoff, count)) if count >= min_sample.max(1) => Sampler {
+            Some((cutoff, count)) if count >= min_sample.clamp(1, MIN_OLDER) => Sampler {
                 cutoff: Some(cutoff),
                 level: level_for(count, min_sample),
             },

@@ -343,3 +343,96 @@ fn the_row_table_gives_the_merged_dot_product_bit_for_bit() {
     assert!(shared > rows.len(), "the rows share terms: {shared}");
     assert!(spilled > 0, "no row filled a bucket");
 }
+
+/// 400 articles, one a day over days 0–399 (the synthetic vocabularies).
+fn dated_archive(seed: u64) -> Vec<Profile> {
+    synthetic(400, seed)
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| Profile {
+            day: Some(i as i64),
+            ..p
+        })
+        .collect()
+}
+
+/// Adds `count` new articles one at a time, each dated on or after the
+/// newest (the cutoff's step is not crossed), and asserts that none of
+/// them trains the model again and that the lists equal a clean build.
+fn add_new_articles_without_retraining(mut current: Vec<Profile>, count: usize, what: &str) {
+    let tuning = small_tuning();
+    let sampler = Sampler::of(&current, tuning.min_sample);
+    assert!(
+        sampler.level >= 2,
+        "{what}: the sample should be a quarter or less: {sampler:?}"
+    );
+    let mut state = RelatedState::compute(current.clone(), &tuning);
+    let text = synthetic(count, 77);
+    for (i, new) in text.into_iter().enumerate() {
+        // Days 400–411 (two a day): 411 − 60 stays inside the step that 399 − 60 is in.
+        current.push(Profile {
+            key: key_of(&format!("new-article-{i}")),
+            day: Some(400 + (i / 2) as i64),
+            ..new
+        });
+        assert_eq!(
+            Sampler::of(&current, tuning.min_sample),
+            sampler,
+            "{what}: addition {i} moved the sample"
+        );
+        let (next, report) = state.update(current.clone(), &tuning, false);
+        assert!(!report.retrained, "{what}: new article {i} retrained the model");
+        state = next;
+    }
+    assert_same(&state, &RelatedState::compute(current, &tuning), what);
+}
+
+#[test]
+fn no_new_recent_article_retrains_the_model() {
+    // With a URL-keyed quarter sampled from every article, 24 additions
+    // would all miss the sample with a chance of 0.75^24 = 0.1%.
+    add_new_articles_without_retraining(dated_archive(8), 24, "plain archive");
+}
+
+#[test]
+fn one_article_dated_far_ahead_does_not_put_new_articles_into_the_sample() {
+    // A typo date (day 40,000, a century ahead) once set the cutoff from it:
+    // every article was then "old", and a quarter of new ones were sampled.
+    let mut archive = dated_archive(9);
+    archive[17].day = Some(40_000);
+    let tuning = small_tuning();
+    let without: Vec<Profile> = archive.iter().filter(|p| p.day != Some(40_000)).cloned().collect();
+    assert_eq!(
+        Sampler::of(&archive, tuning.min_sample),
+        Sampler::of(&without, tuning.min_sample)
+    );
+    add_new_articles_without_retraining(archive, 24, "archive with a typo date");
+}
+
+#[test]
+fn a_young_archive_trains_on_its_older_articles_alone() {
+    // 1,500 articles over 250 days with the default minimum sample (4,096):
+    // the 1,038 articles before the cutoff are few, but enough to train on
+    // (MIN_OLDER), so additions stay out of the sample.
+    let min_sample = Tuning::default().min_sample;
+    let mut profiles: Vec<Profile> = (0..1500u64)
+        .map(|i| Profile {
+            day: Some((i / 6) as i64 + 100),
+            ..profile(key_of(&format!("y{i}")), "نص")
+        })
+        .collect();
+    let sampler = Sampler::of(&profiles, min_sample);
+    let cutoff = sampler.cutoff.expect("a cutoff with 1,000 older articles");
+    assert_eq!(sampler.level, 0);
+    let older = profiles.iter().filter(|p| p.day < Some(cutoff)).count();
+    assert!(older >= model::MIN_OLDER && older < min_sample, "{older}");
+    for i in 0..50 {
+        let new = Profile {
+            day: Some(350),
+            ..profile(key_of(&format!("young-new-{i}")), "نص")
+        };
+        assert!(!sampler.contains(&new), "new article {i} is in the sample");
+        profiles.push(new);
+        assert_eq!(Sampler::of(&profiles, min_sample), sampler);
+    }
+}
