@@ -108,6 +108,10 @@ pub const KINDS: &[(&str, &str)] = &[
     ),
     ("unresolved-read-also", "a read-also reference matches no article"),
     ("unknown-topic", "front matter names a topic site.yaml does not define"),
+    (
+        "unmapped-section",
+        "an article's `category` is not in `sections:` of site.yaml (its page is named by the key)",
+    ),
     ("template", "a template does not compile or fails to render"),
     ("title", "a headline is empty once control characters are removed"),
     ("url", "`url:` is not an absolute http(s) address (not linked)"),

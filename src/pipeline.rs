@@ -316,6 +316,7 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState, walked: Opti
     })?;
     let mut topic_warnings = timings.time("topics", || link::link_topics(&mut site, &matcher));
     problems.append(&mut topic_warnings);
+    problems.extend(link::sections::unmapped_warnings(&site.config.sections, &site.articles));
     let tuning = Tuning {
         k: site.config.related_count,
         ..Tuning::default()

@@ -136,7 +136,9 @@ impl Site {
     }
 }
 
+pub mod authors;
 pub mod paths;
 pub mod references;
 pub mod related;
+pub mod sections;
 pub mod topics;

@@ -74,7 +74,7 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
     // The feed changes when its newest entry does, never with the build time.
     let updated = entries
         .iter()
-        .filter_map(|&i| site.articles[i].date)
+        .filter_map(|&i| site.articles[i].updated.max(site.articles[i].date))
         .max()
         .map(|d| d.to_rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_string());
@@ -115,8 +115,9 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
         ));
         xml.push_str(&format!("    <id>{url}</id>\n"));
         xml.push_str(&format!("    <published>{date}</published>\n"));
-        xml.push_str(&format!("    <updated>{date}</updated>\n"));
-        if let Some(author) = article.author.as_deref().filter(|a| !a.trim().is_empty()) {
+        let updated = article.updated.max(article.date).map(|d| d.to_rfc3339()).unwrap_or_default();
+        xml.push_str(&format!("    <updated>{updated}</updated>\n"));
+        for author in article.authors.iter().filter(|a| !a.trim().is_empty()) {
             xml.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(author)));
         }
         for &topic in &site.links[i].topics {

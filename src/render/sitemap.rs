@@ -109,7 +109,7 @@ pub fn entries(site: &Site) -> Vec<Entry> {
     paginated(&mut entries, "read-also/", site.articles.len(), newest_of_all);
     entries.extend(site.articles.iter().map(|article| Entry {
         path: article.path().to_string(),
-        lastmod: article.date,
+        lastmod: article.updated.max(article.date),
     }));
     entries
 }
