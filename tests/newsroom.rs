@@ -191,3 +191,39 @@ fn a_bad_time_zone_is_a_config_error_naming_its_line() {
     let run = site.build_fails_without_output(&["--no-cache"]);
     assert!(run.stderr.contains("Mars/Olympus") && run.stderr.contains(":2"), "{run}");
 }
+
+#[test]
+fn incremental_builds_follow_sections_authors_and_updates() {
+    let site = newsroom();
+    site.build_ok(&[]);
+    let clean_equal = |what: &str| {
+        let clean = site.outer.join("clean");
+        let _ = std::fs::remove_dir_all(&clean);
+        site.build_ok(&["--no-cache", "--output", &clean.display().to_string()]);
+        assert_same_files(&site.snapshot(), &snapshot(&clean), what);
+    };
+    // A section renamed in site.yaml: kickers, menus and its page change.
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    site.write("site.yaml", yaml.replace("name: دولي", "name: عالمي"));
+    site.build_ok(&[]);
+    assert!(site.page("2022/12/b/").contains(">عالمي<"));
+    clean_equal("after renaming a section");
+    // An article moves section, gains an author, an update and a correction.
+    site.write(
+        "content/2022/2022-12-03-c.md",
+        md(
+            "title: تقرير عن الأسواق\ndate: 2022-12-03\ncategory: economy\nauthor: [وليد حداد, سارة خليل]\nupdated: 2022-12-04T10:00:00+02:00\ncorrections:\n  - date: 2022-12-04T10:00:00+02:00\n    text: صُحّح الرقم.",
+            "ارتفعت الأسواق.",
+        ),
+    );
+    site.build_ok(&[]);
+    assert_eq!(listed(main_of(&site.page("authors/sara/"))).len(), 3);
+    assert!(site.page("corrections/").contains("صُحّح الرقم."));
+    clean_equal("after an article changed section, authors and corrections");
+    // A new bio: the author page changes.
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    site.write("site.yaml", yaml.replace("مراسلة الشؤون الدولية.", "مراسلة سابقة."));
+    site.build_ok(&[]);
+    assert!(site.page("authors/sara/").contains("مراسلة سابقة."));
+    clean_equal("after a bio changed");
+}

@@ -81,6 +81,8 @@ pub struct Summary<'a> {
     pub section: Option<LinkContext>,
     /// RFC 3339 time of the last update.
     pub updated: Option<String>,
+    /// Not yet due at the build's clock (shown only with `--future`).
+    pub scheduled: bool,
     /// Source.
     pub source: Option<&'a str>,
     /// Topics with their page URLs.
@@ -256,6 +258,7 @@ pub fn render_pages(
                 .collect(),
             section: section_of[i].map(|s| section_links[s].clone()),
             updated: a.updated.map(|d| d.to_rfc3339()),
+            scheduled: site.schedule.is_scheduled(a),
             source: a.source.as_deref(),
             topics: site.links[i].topics.iter().map(|&t| topic_links[t].clone()).collect(),
         })
@@ -659,6 +662,10 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         updated: Option<String>,
         /// The update time as shown.
         updated_shown: Option<String>,
+        /// Not yet due: a preview (`--future`).
+        scheduled: bool,
+        /// When it is due, as shown.
+        release_shown: Option<String>,
         /// Corrections, newest first, each with `date`, `date_shown`, `text`.
         corrections: Vec<serde_json::Value>,
         tags: Vec<LinkContext>,
@@ -713,6 +720,8 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         authors: &r.summaries[index].authors,
         date_shown: article.date.map(|d| r.dates.moment(&d, article.timed, r.zone)),
         updated: article.updated.map(|d| d.to_rfc3339()),
+        scheduled: r.summaries[index].scheduled,
+        release_shown: article.release_time().map(|d| r.dates.moment(&d, true, r.zone)),
         updated_shown: article.updated.map(|d| r.dates.moment(&d, article.timed, r.zone)),
         corrections: article
             .corrections
