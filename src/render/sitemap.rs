@@ -107,6 +107,14 @@ pub fn entries(site: &Site) -> Vec<Entry> {
         lastmod: newest_in_topics,
     });
     paginated(&mut entries, "read-also/", site.articles.len(), newest_of_all);
+    let corrected = crate::render::pages::corrected(site);
+    entries.push(Entry {
+        path: "corrections/".into(),
+        lastmod: corrected
+            .iter()
+            .filter_map(|&i| site.articles[i].corrections.iter().map(|c| c.date).max())
+            .max(),
+    });
     entries.extend(site.articles.iter().map(|article| Entry {
         path: article.path().to_string(),
         lastmod: article.updated.max(article.date),
