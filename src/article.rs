@@ -20,6 +20,10 @@ pub struct Article {
     pub title: String,
     /// The lede (standfirst).
     pub summary: Option<String>,
+    /// What listings, feeds and metadata show as the lede: `summary`, else
+    /// the first paragraph cut at a sentence end (set when loaded, so that
+    /// nothing needs the text again for it).
+    pub lede: Option<String>,
     /// Publication time; date-only values are midnight UTC.
     pub date: Option<DateTime<FixedOffset>>,
     /// Byline as pages show it (a list in front matter is joined: `A و B`).

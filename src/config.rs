@@ -41,6 +41,8 @@ pub struct SiteConfig {
     pub unsafe_html: bool,
     /// The outlet's category keys mapped to section names (`internationalNews: {name: دولي}`).
     pub sections: std::collections::BTreeMap<String, crate::link::sections::SectionDef>,
+    /// The feed formats written for the site, each topic, section and author.
+    pub feeds: Vec<crate::render::feeds::FeedFormat>,
     /// IANA time zone (`Asia/Beirut`) times of day are shown in; none: each
     /// date's own offset.
     pub timezone: Option<String>,
@@ -65,6 +67,7 @@ impl Default for SiteConfig {
             unsafe_html: false,
             sections: Default::default(),
             timezone: None,
+            feeds: vec![crate::render::feeds::FeedFormat::Atom, crate::render::feeds::FeedFormat::Rss],
             authors: Default::default(),
         }
     }

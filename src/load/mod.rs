@@ -445,6 +445,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         corrections: Vec::new(),
         publish_at: None,
         timed: false,
+        lede: None,
         source: None,
         original_url: None,
         category: None,
@@ -565,6 +566,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         }
     }
     clean_display_fields(&mut article);
+    article.lede = crate::render::excerpt::lede_of(&article);
     if article.title.is_empty() {
         return Err(Diagnostic::error(
             path,

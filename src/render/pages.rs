@@ -34,6 +34,8 @@ struct SiteContext<'a> {
     direction: crate::config::Direction,
     /// The sections, in menu order, with their pages.
     sections: Vec<LinkContext>,
+    /// Which feed formats are written: `{atom: bool, rss: bool}`.
+    feeds: serde_json::Value,
 }
 
 /// The page being rendered, as `page`.
@@ -158,11 +160,11 @@ struct Planned {
 enum Job {
     Article(usize),
     Listing(usize, Page),
-    ListingFeed(usize),
+    ListingFeed(usize, feeds::FeedFormat),
     Topic(usize, Page),
     TopicsIndex,
-    TopicFeed(usize),
-    SiteFeed,
+    TopicFeed(usize, feeds::FeedFormat),
+    SiteFeed(feeds::FeedFormat),
     ReadAlso(Page),
     ReadAlsoJson,
     Archive,
@@ -244,7 +246,7 @@ pub fn render_pages(
             title: &a.title,
             url: urls[i].clone(),
             date: a.date_string(),
-            summary: a.summary.as_deref(),
+            summary: a.lede.as_deref(),
             author: a.author.as_deref(),
             authors: a
                 .authors
@@ -279,6 +281,10 @@ pub fn render_pages(
             locale: meta::og_locale(&config.language),
             direction: config.direction,
             sections: section_links.clone(),
+            feeds: serde_json::json!({
+                "atom": config.feeds.contains(&feeds::FeedFormat::Atom),
+                "rss": config.feeds.contains(&feeds::FeedFormat::Rss),
+            }),
         },
         urls,
         summaries,
@@ -420,11 +426,13 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
                 .take(feeds::FEED_ENTRIES)
                 .map(|&i| r.summary_prints[i])
                 .collect();
-            plan.push(Planned {
-                path: format!("{}atom.xml", listing.path),
-                fingerprint: Some(hash_of((base, &listing.heading, &listing.description, newest))),
-                job: Job::ListingFeed(l),
-            });
+            for &format in &site.config.feeds {
+                plan.push(Planned {
+                    path: feeds::feed_path(&listing.path, format),
+                    fingerprint: Some(hash_of((base, &listing.heading, &listing.description, &newest))),
+                    job: Job::ListingFeed(l, format),
+                });
+            }
         }
     }
     // A topic page shows its timeline and related topics: any change to the topic renders all its pages.
@@ -457,11 +465,13 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
                 job: Job::Topic(t, page),
             });
         }
-        plan.push(Planned {
-            path: format!("topics/{slug}/atom.xml"),
-            fingerprint: Some(topic_prints[t]),
-            job: Job::TopicFeed(t),
-        });
+        for &format in &site.config.feeds {
+            plan.push(Planned {
+                path: feeds::feed_path(&format!("topics/{slug}/"), format),
+                fingerprint: Some(topic_prints[t]),
+                job: Job::TopicFeed(t, format),
+            });
+        }
     }
     plan.push(Planned {
         path: "topics/index.html".into(),
@@ -474,11 +484,13 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         .take(feeds::FEED_ENTRIES)
         .map(|&i| r.summary_prints[i])
         .collect();
-    plan.push(Planned {
-        path: "atom.xml".into(),
-        fingerprint: Some(hash_of((base, newest))),
-        job: Job::SiteFeed,
-    });
+    for &format in &site.config.feeds {
+        plan.push(Planned {
+            path: feeds::feed_path("", format),
+            fingerprint: Some(hash_of((base, &newest))),
+            job: Job::SiteFeed(format),
+        });
+    }
     let n = site.articles.len();
     let read_also_prints = &r.read_also_prints;
     let pages = Pages::new(n, per_page);
@@ -574,41 +586,45 @@ fn render_job(
         Job::Listing(l, page) => quiet(render_listing(r, &listings[l], page)),
         Job::Topic(t, page) => quiet(render_topic(r, members, t, page)),
         Job::TopicsIndex => quiet(render_topics_index(r, members)),
-        Job::TopicFeed(t) => {
+        Job::TopicFeed(t, format) => {
             let topic = &config.topics[t];
-            quiet(feeds::atom(
+            let page_path = format!("topics/{}/", topic.slug);
+            quiet(feeds::feed(
                 site,
                 &FeedSpec {
                     title: &format!("{} — {}", topic.name, config.title),
                     subtitle: &topic.description,
-                    feed_path: format!("topics/{}/atom.xml", topic.slug),
-                    page_path: format!("topics/{}/", topic.slug),
+                    feed_path: feeds::feed_path(&page_path, format),
+                    page_path,
                     members: &members[t],
                 },
+                format,
             ))
         }
-        Job::ListingFeed(l) => {
+        Job::ListingFeed(l, format) => {
             let listing = &listings[l];
-            quiet(feeds::atom(
+            quiet(feeds::feed(
                 site,
                 &FeedSpec {
                     title: &format!("{} — {}", listing.heading, config.title),
                     subtitle: listing.description.as_deref().unwrap_or_default(),
-                    feed_path: format!("{}atom.xml", listing.path),
+                    feed_path: feeds::feed_path(&listing.path, format),
                     page_path: listing.path.clone(),
                     members: &listing.members,
                 },
+                format,
             ))
         }
-        Job::SiteFeed => quiet(feeds::atom(
+        Job::SiteFeed(format) => quiet(feeds::feed(
             site,
             &FeedSpec {
                 title: &config.title,
                 subtitle: &config.description,
-                feed_path: "atom.xml".into(),
+                feed_path: feeds::feed_path("", format),
                 page_path: String::new(),
                 members: &listings[0].members,
             },
+            format,
         )),
         Job::ReadAlso(page) => quiet(render_read_also(r, page)),
         // Rendered apart, with the entries kept from the last render.
