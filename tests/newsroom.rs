@@ -227,3 +227,110 @@ fn incremental_builds_follow_sections_authors_and_updates() {
     assert!(site.page("authors/sara/").contains("مراسلة سابقة."));
     clean_equal("after a bio changed");
 }
+
+#[test]
+fn rss_feeds_beside_atom_for_site_topics_sections_and_authors() {
+    let site = newsroom();
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    site.write(
+        "site.yaml",
+        format!("{yaml}topics:\n  - slug: beijing\n    name: بكين\n    match: [بكين]\n    min_mentions: 1\n"),
+    );
+    site.build_ok(&["--no-cache"]);
+    for (feed, page, items) in [
+        ("rss.xml", "", 4),
+        ("topics/beijing/rss.xml", "topics/beijing/", 1),
+        ("sections/international-news/rss.xml", "sections/international-news/", 3),
+        ("authors/sara/rss.xml", "authors/sara/", 2),
+    ] {
+        let bytes = std::fs::read(site.public().join(feed)).unwrap_or_else(|e| panic!("{feed}: {e}"));
+        let xml = xml_elements(feed, &bytes);
+        assert_eq!(xml[0].path, "rss", "{feed}");
+        assert_eq!(xml[0].attributes.get("version").map(String::as_str), Some("2.0"));
+        for required in ["rss/channel/title", "rss/channel/description"] {
+            assert_eq!(xml_at(&xml, required).len(), 1, "{feed}: one {required}");
+        }
+        // RSS's own <link> (text), and atom:link rel=self (the same local name).
+        let links: Vec<&XmlElement> = xml_at(&xml, "rss/channel/link");
+        let (own, atom): (Vec<&XmlElement>, Vec<&XmlElement>) = links.into_iter().partition(|l| l.attributes.is_empty());
+        assert_eq!(own.len(), 1, "{feed}");
+        assert_eq!(own[0].text, format!("http://127.0.0.1:1111/{page}"));
+        assert_eq!(atom[0].attributes["href"], format!("http://127.0.0.1:1111/{feed}"));
+        let entries = xml_at(&xml, "rss/channel/item");
+        assert_eq!(entries.len(), items, "{feed}");
+        for required in ["title", "link", "guid", "pubDate"] {
+            assert_eq!(xml_at(&xml, &format!("rss/channel/item/{required}")).len(), items, "{feed}: {required}");
+        }
+        for date in xml_at(&xml, "rss/channel/item/pubDate") {
+            assert!(chrono::DateTime::parse_from_rfc2822(&date.text).is_ok(), "{feed}: {}", date.text);
+        }
+        // The page announces both feeds.
+        let html = site.page(page);
+        let head = between(&html, "<head>", "</head>");
+        assert!(head.contains(&format!("href=\"/{page}rss.xml\"")), "{page}: {head}");
+        assert!(head.contains("type=\"application/atom+xml\""), "{page}: {head}");
+    }
+    let creators = xml_at(
+        &xml_elements("rss", &std::fs::read(site.public().join("rss.xml")).expect("rss")),
+        "rss/channel/item/creator",
+    )
+    .iter()
+    .map(|e| e.text.clone())
+    .collect::<Vec<_>>();
+    assert!(creators.contains(&"سارة خليل".to_string()), "{creators:?}");
+
+    // `feeds: [atom]`: no RSS written or announced.
+    site.write("site.yaml", format!("{yaml}feeds: [atom]\n"));
+    site.build_ok(&["--no-cache"]);
+    assert!(!site.public().join("rss.xml").exists());
+    assert!(!site.public().join("sections/international-news/rss.xml").exists());
+    assert!(!site.page("").contains("rss.xml"));
+    assert!(site.public().join("sections/international-news/atom.xml").exists());
+}
+
+#[test]
+fn an_article_without_summary_shows_its_opening_cut_at_a_sentence_end() {
+    let site = newsroom();
+    let long = "قال المتحدث إن المفاوضات ستستأنف الأسبوع المقبل في العاصمة. ".repeat(8);
+    site.write(
+        "content/2022/2022-12-05-long.md",
+        md(
+            "title: مفاوضات طويلة\ndate: 2022-12-05\ncategory: internationalNews",
+            &format!("{long}\n\nفقرة ثانية لا تظهر في الملخص."),
+        ),
+    );
+    site.build_ok(&[]);
+    let sentence = "قال المتحدث إن المفاوضات ستستأنف الأسبوع المقبل في العاصمة.";
+    let home = site.page("");
+    let lede = between(
+        between(&home, "href=\"/2022/12/long/\"", "</article>"),
+        "<p class=\"lede\">",
+        "</p>",
+    );
+    assert!(lede.ends_with(sentence), "ends at a sentence: {lede}");
+    assert!(lede.chars().count() <= 300 && lede.matches(sentence).count() >= 2, "{lede}");
+    let page = site.page("2022/12/long/");
+    let og = between(&page, "<meta property=\"og:description\" content=\"", "\"");
+    assert_eq!(og, lede.trim(), "og:description is the same lede");
+    let ld = between(&page, "<script type=\"application/ld+json\">", "</script>");
+    let ld: serde_json::Value = serde_json::from_str(ld).expect("JSON-LD");
+    assert_eq!(ld["description"].as_str(), Some(og));
+    let feed = std::fs::read(site.public().join("sections/international-news/atom.xml")).expect("feed");
+    assert!(xml_texts(&feed, "summary").iter().any(|s| s == og), "the feed's summary");
+    assert!(!home.contains("فقرة ثانية"));
+    // Editing the opening changes listings and feeds in an incremental build.
+    site.write(
+        "content/2022/2022-12-05-long.md",
+        md(
+            "title: مفاوضات طويلة\ndate: 2022-12-05\ncategory: internationalNews",
+            "افتتاحية جديدة قصيرة.",
+        ),
+    );
+    site.build_ok(&[]);
+    assert!(site.page("").contains("<p class=\"lede\">افتتاحية جديدة قصيرة.</p>"));
+    let feed = std::fs::read(site.public().join("atom.xml")).expect("feed");
+    assert!(xml_texts(&feed, "summary").contains(&"افتتاحية جديدة قصيرة.".to_string()));
+    let clean = site.outer.join("clean");
+    site.build_ok(&["--no-cache", "--output", &clean.display().to_string()]);
+    assert_same_files(&site.snapshot(), &snapshot(&clean), "after editing an opening");
+}
