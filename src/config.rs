@@ -67,7 +67,10 @@ impl Default for SiteConfig {
             unsafe_html: false,
             sections: Default::default(),
             timezone: None,
-            feeds: vec![crate::render::feeds::FeedFormat::Atom, crate::render::feeds::FeedFormat::Rss],
+            feeds: vec![
+                crate::render::feeds::FeedFormat::Atom,
+                crate::render::feeds::FeedFormat::Rss,
+            ],
             authors: Default::default(),
         }
     }

@@ -15,7 +15,11 @@ fn scheduled_site() -> Site {
         "site.yaml",
         "title: وكالة\nper_page: 2\nsections:\n  world:\n    name: دولي\ntopics:\n  - slug: oil\n    name: نفط\n    match: [النفط, أوبك]\n",
     );
-    for (day, title) in [(1, "أوبك تخفض إنتاج النفط"), (2, "أسعار النفط ترتفع"), (3, "النفط يتراجع مع أوبك")] {
+    for (day, title) in [
+        (1, "أوبك تخفض إنتاج النفط"),
+        (2, "أسعار النفط ترتفع"),
+        (3, "النفط يتراجع مع أوبك"),
+    ] {
         site.write(
             &format!("content/2023/2023-01-0{day}-p{day}.md"),
             md(
@@ -65,7 +69,10 @@ fn future_articles_are_held_from_every_output_until_the_clock_reaches_them() {
             "`{needle}` leaked while held"
         );
     }
-    assert!(!site.has_page("authors/مراسل-حصري/"), "no author page for a held byline");
+    assert!(
+        !site.has_page("authors/مراسل-حصري/"),
+        "no author page for a held byline"
+    );
     assert!(
         run.stdout.contains("held back 2 articles") && run.stdout.contains("2023-01-09T00:00:00+00:00"),
         "the build says how many are held and when the next is due:\n{run}"
@@ -87,13 +94,21 @@ fn future_articles_are_held_from_every_output_until_the_clock_reaches_them() {
         "topics/oil/atom.xml",
         "read-also.json",
     ] {
-        assert!(found.iter().any(|f| f == expected), "{expected} should name it: {found:?}");
+        assert!(
+            found.iter().any(|f| f == expected),
+            "{expected} should name it: {found:?}"
+        );
     }
-    assert!(found.iter().any(|f| f.starts_with("search/")), "search files: {found:?}");
+    assert!(
+        found.iter().any(|f| f.starts_with("search/")),
+        "search files: {found:?}"
+    );
     assert!(site.has_page("authors/مراسل-حصري/"));
     assert!(site.has_page("tags/حصري/"));
     let sitemap = std::fs::read(site.public().join("sitemap.xml")).expect("sitemap");
-    assert!(xml_texts(&sitemap, "loc").iter().any(|l| l.ends_with("/2023/01/embargoed/")));
+    assert!(xml_texts(&sitemap, "loc")
+        .iter()
+        .any(|l| l.ends_with("/2023/01/embargoed/")));
 }
 
 #[test]
@@ -134,7 +149,11 @@ fn an_incremental_build_past_an_embargo_equals_a_clean_build() {
         let clean = site.outer.join("clean");
         let _ = std::fs::remove_dir_all(&clean);
         site.build_ok(&["--no-cache", "--now", now, "--output", &clean.display().to_string()]);
-        assert_same_files(&site.snapshot(), &snapshot(&clean), &format!("incremental build at {now}"));
+        assert_same_files(
+            &site.snapshot(),
+            &snapshot(&clean),
+            &format!("incremental build at {now}"),
+        );
     }
     // And back: a clock moved back holds the article again.
     site.build_ok(&["--now", "2023-01-05T00:00:00+00:00"]);
@@ -148,15 +167,15 @@ fn news_sitemap_lists_the_48_hours_before_the_clock() {
     let bytes = std::fs::read(site.public().join("news-sitemap.xml")).expect("news sitemap");
     assert_well_formed_xml("news-sitemap.xml", &bytes);
     let elements = xml_elements("news-sitemap.xml", &bytes);
-    let locs: Vec<&str> = xml_at(&elements, "urlset/url/loc").iter().map(|e| e.text.as_str()).collect();
+    let locs: Vec<&str> = xml_at(&elements, "urlset/url/loc")
+        .iter()
+        .map(|e| e.text.as_str())
+        .collect();
     // 2023-01-01T10:00 is 50 hours before: outside; the 2nd and 3rd inside;
     // the scheduled one (dated the 2nd) is held, the embargoed one future.
     assert_eq!(
         locs,
-        [
-            "http://127.0.0.1:1111/2023/01/p3/",
-            "http://127.0.0.1:1111/2023/01/p2/"
-        ]
+        ["http://127.0.0.1:1111/2023/01/p3/", "http://127.0.0.1:1111/2023/01/p2/"]
     );
     let names: Vec<&str> = xml_at(&elements, "urlset/url/news/publication/name")
         .iter()
@@ -170,5 +189,8 @@ fn news_sitemap_lists_the_48_hours_before_the_clock() {
     );
     assert_eq!(xml_at(&elements, "urlset/url/news/title")[1].text, "أسعار النفط ترتفع");
     let robots = site.page("robots.txt");
-    assert!(robots.contains("Sitemap: http://127.0.0.1:1111/news-sitemap.xml"), "{robots}");
+    assert!(
+        robots.contains("Sitemap: http://127.0.0.1:1111/news-sitemap.xml"),
+        "{robots}"
+    );
 }

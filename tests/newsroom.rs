@@ -51,10 +51,17 @@ fn sections_have_arabic_names_pages_feeds_a_menu_and_linked_kickers() {
     // The mapped section, named in Arabic (3 articles at 2 a page: the
     // front page holds them all until a numbered page fills).
     let front = site.page("sections/international-news/");
-    assert!(front.contains("<h1>دولي</h1>") || front.contains(">دولي<"), "{}", main_of(&front));
+    assert!(
+        front.contains("<h1>دولي</h1>") || front.contains(">دولي<"),
+        "{}",
+        main_of(&front)
+    );
     assert!(front.contains("أخبار العالم."));
     assert_eq!(listed(main_of(&front)).len(), 3, "{}", main_of(&front));
-    assert!(front.contains("href=\"/sections/international-news/atom.xml\""), "feed announced");
+    assert!(
+        front.contains("href=\"/sections/international-news/atom.xml\""),
+        "feed announced"
+    );
     let feed = std::fs::read(site.public().join("sections/international-news/atom.xml")).expect("section feed");
     assert_well_formed_xml("section feed", &feed);
     assert_eq!(xml_texts(&feed, "title").len(), 4, "feed title and three entries");
@@ -66,12 +73,18 @@ fn sections_have_arabic_names_pages_feeds_a_menu_and_linked_kickers() {
     let nav = between(&home, "<nav class=\"site-nav\"", "</nav>");
     let at = |needle: &str| nav.find(needle).unwrap_or_else(|| panic!("{needle} not in {nav}"));
     assert!(at(">دولي<") < at("sportNews"), "{nav}");
-    assert!(!nav.contains("اقتصاد"), "a section without articles is not in the menu: {nav}");
+    assert!(
+        !nav.contains("اقتصاد"),
+        "a section without articles is not in the menu: {nav}"
+    );
     // The kicker names the section and links to its page, never the raw key.
     let article = site.page("2022/12/a/");
     let kicker = between(&article, "<p class=\"kicker\">", "</p>");
     assert!(kicker.contains("href=\"/sections/international-news/\""), "{kicker}");
-    assert!(kicker.contains("دولي") && !kicker.contains("internationalNews"), "{kicker}");
+    assert!(
+        kicker.contains("دولي") && !kicker.contains("internationalNews"),
+        "{kicker}"
+    );
     assert!(article.contains("<meta property=\"article:section\" content=\"دولي\">"));
     assert!(article.contains("\"articleSection\":\"دولي\""));
 }
@@ -88,7 +101,10 @@ fn section_pages_keep_their_numbers_as_the_section_grows() {
     assert_eq!(listed(main_of(&page1)), ["/2022/12/a/"], "page 1 holds the oldest");
     site.write(
         "content/2022/2022-12-05-e.md",
-        md("title: خبر دولي جديد\ndate: 2022-12-05\ncategory: internationalNews", "نص."),
+        md(
+            "title: خبر دولي جديد\ndate: 2022-12-05\ncategory: internationalNews",
+            "نص.",
+        ),
     );
     site.build_ok(&["--no-cache"]);
     // Its articles stay (its navigation gains the new page's number).
@@ -97,7 +113,11 @@ fn section_pages_keep_their_numbers_as_the_section_grows() {
         listed(main_of(&page1)),
         "page 1 keeps its article"
     );
-    assert_eq!(listed(main_of(&site.page("sections/international-news/"))).len(), 1, "front page");
+    assert_eq!(
+        listed(main_of(&site.page("sections/international-news/"))).len(),
+        1,
+        "front page"
+    );
 }
 
 #[test]
@@ -141,7 +161,10 @@ fn authors_have_pages_feeds_bios_and_json_ld() {
     // The byline links each name; the JSON-LD has both, with url and sameAs.
     let article = site.page("2022/12/a/");
     let byline = between(&article, "<span class=\"author\">", "</span>");
-    assert!(byline.contains("href=\"/authors/sara/\"") && byline.contains(" و "), "{byline}");
+    assert!(
+        byline.contains("href=\"/authors/sara/\"") && byline.contains(" و "),
+        "{byline}"
+    );
     let ld = between(&article, "<script type=\"application/ld+json\">", "</script>");
     let ld: serde_json::Value = serde_json::from_str(ld).expect("JSON-LD");
     let authors = ld["author"].as_array().expect("two authors");
@@ -149,7 +172,9 @@ fn authors_have_pages_feeds_bios_and_json_ld() {
     assert_eq!(authors[0]["url"], "https://sara.example.org/");
     assert_eq!(authors[0]["sameAs"][0], "https://x.example.org/sara");
     assert!(
-        authors[1]["url"].as_str().is_some_and(|u| u.ends_with("/authors/%D9%88%D9%84%D9%8A%D8%AF-%D8%AD%D8%AF%D8%A7%D8%AF/")),
+        authors[1]["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/authors/%D9%88%D9%84%D9%8A%D8%AF-%D8%AD%D8%AF%D8%A7%D8%AF/")),
         "{ld}"
     );
 }
@@ -160,9 +185,16 @@ fn updates_and_corrections_show_everywhere_in_the_time_zone() {
     site.build_ok(&["--no-cache"]);
     let article = site.page("2022/12/d/");
     // Beirut is UTC+2 in winter: 11:01 UTC is 13:01 there, 08:15 is 10:15.
-    assert!(article.contains("29 كانون الأول/ديسمبر 2022، 13:01"), "{}", main_of(&article));
+    assert!(
+        article.contains("29 كانون الأول/ديسمبر 2022، 13:01"),
+        "{}",
+        main_of(&article)
+    );
     let updated = between(&article, "<p class=\"updated\">", "</p>");
-    assert!(updated.contains("آخر تحديث") && updated.contains("30 كانون الأول/ديسمبر 2022، 10:15"), "{updated}");
+    assert!(
+        updated.contains("آخر تحديث") && updated.contains("30 كانون الأول/ديسمبر 2022، 10:15"),
+        "{updated}"
+    );
     assert!(article.contains("<meta property=\"article:modified_time\" content=\"2022-12-30T08:15:00+00:00\">"));
     let ld = between(&article, "<script type=\"application/ld+json\">", "</script>");
     let ld: serde_json::Value = serde_json::from_str(ld).expect("JSON-LD");
@@ -180,7 +212,11 @@ fn updates_and_corrections_show_everywhere_in_the_time_zone() {
     assert!(xml_texts(&sitemap, "lastmod").contains(&"2022-12-30T08:15:00+00:00".to_string()));
     // /corrections/ lists the corrected article.
     let corrections = site.page("corrections/");
-    assert!(corrections.contains("href=\"/2022/12/d/\""), "{}", main_of(&corrections));
+    assert!(
+        corrections.contains("href=\"/2022/12/d/\""),
+        "{}",
+        main_of(&corrections)
+    );
     assert!(corrections.contains("صُحّح اسم اللاعب."));
 }
 
@@ -189,7 +225,10 @@ fn a_bad_time_zone_is_a_config_error_naming_its_line() {
     let site = newsroom();
     site.write("site.yaml", "title: t\ntimezone: Mars/Olympus\n");
     let run = site.build_fails_without_output(&["--no-cache"]);
-    assert!(run.stderr.contains("Mars/Olympus") && run.stderr.contains(":2"), "{run}");
+    assert!(
+        run.stderr.contains("Mars/Olympus") && run.stderr.contains(":2"),
+        "{run}"
+    );
 }
 
 #[test]
@@ -252,17 +291,26 @@ fn rss_feeds_beside_atom_for_site_topics_sections_and_authors() {
         }
         // RSS's own <link> (text), and atom:link rel=self (the same local name).
         let links: Vec<&XmlElement> = xml_at(&xml, "rss/channel/link");
-        let (own, atom): (Vec<&XmlElement>, Vec<&XmlElement>) = links.into_iter().partition(|l| l.attributes.is_empty());
+        let (own, atom): (Vec<&XmlElement>, Vec<&XmlElement>) =
+            links.into_iter().partition(|l| l.attributes.is_empty());
         assert_eq!(own.len(), 1, "{feed}");
         assert_eq!(own[0].text, format!("http://127.0.0.1:1111/{page}"));
         assert_eq!(atom[0].attributes["href"], format!("http://127.0.0.1:1111/{feed}"));
         let entries = xml_at(&xml, "rss/channel/item");
         assert_eq!(entries.len(), items, "{feed}");
         for required in ["title", "link", "guid", "pubDate"] {
-            assert_eq!(xml_at(&xml, &format!("rss/channel/item/{required}")).len(), items, "{feed}: {required}");
+            assert_eq!(
+                xml_at(&xml, &format!("rss/channel/item/{required}")).len(),
+                items,
+                "{feed}: {required}"
+            );
         }
         for date in xml_at(&xml, "rss/channel/item/pubDate") {
-            assert!(chrono::DateTime::parse_from_rfc2822(&date.text).is_ok(), "{feed}: {}", date.text);
+            assert!(
+                chrono::DateTime::parse_from_rfc2822(&date.text).is_ok(),
+                "{feed}: {}",
+                date.text
+            );
         }
         // The page announces both feeds.
         let html = site.page(page);
@@ -308,7 +356,10 @@ fn an_article_without_summary_shows_its_opening_cut_at_a_sentence_end() {
         "</p>",
     );
     assert!(lede.ends_with(sentence), "ends at a sentence: {lede}");
-    assert!(lede.chars().count() <= 300 && lede.matches(sentence).count() >= 2, "{lede}");
+    assert!(
+        lede.chars().count() <= 300 && lede.matches(sentence).count() >= 2,
+        "{lede}"
+    );
     let page = site.page("2022/12/long/");
     let og = between(&page, "<meta property=\"og:description\" content=\"", "\"");
     assert_eq!(og, lede.trim(), "og:description is the same lede");
@@ -316,7 +367,10 @@ fn an_article_without_summary_shows_its_opening_cut_at_a_sentence_end() {
     let ld: serde_json::Value = serde_json::from_str(ld).expect("JSON-LD");
     assert_eq!(ld["description"].as_str(), Some(og));
     let feed = std::fs::read(site.public().join("sections/international-news/atom.xml")).expect("feed");
-    assert!(xml_texts(&feed, "summary").iter().any(|s| s == og), "the feed's summary");
+    assert!(
+        xml_texts(&feed, "summary").iter().any(|s| s == og),
+        "the feed's summary"
+    );
     assert!(!home.contains("فقرة ثانية"));
     // Editing the opening changes listings and feeds in an incremental build.
     site.write(

@@ -103,7 +103,10 @@ pub fn sections(definitions: &BTreeMap<String, SectionDef>, articles: &[Arc<Arti
     let mut list: Vec<Section> = by_slug.into_values().collect();
     list.sort_by(|a, b| {
         let rank = |s: &Section| (!s.mapped, s.order.is_none(), s.order);
-        rank(a).cmp(&rank(b)).then_with(|| a.name.cmp(&b.name)).then_with(|| a.slug.cmp(&b.slug))
+        rank(a)
+            .cmp(&rank(b))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.slug.cmp(&b.slug))
     });
     list
 }

@@ -238,7 +238,14 @@ fn corrections(value: Value, line: usize) -> Result<Vec<(String, String, usize)>
     let items = match value {
         Value::Null => return Ok(Vec::new()),
         Value::Sequence(items) => items,
-        other => return Err(type_error("corrections", line, "a list of `date:` and `text:` entries", &describe(&other))),
+        other => {
+            return Err(type_error(
+                "corrections",
+                line,
+                "a list of `date:` and `text:` entries",
+                &describe(&other),
+            ))
+        }
     };
     let mut found = Vec::with_capacity(items.len());
     for item in items {

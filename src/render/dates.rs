@@ -74,7 +74,11 @@ impl DateFormat {
             Some(zone) => date.with_timezone(&zone).fixed_offset(),
             None => *date,
         };
-        format!("{}، {}", self.day(&local), self.number(&local.format("%H:%M").to_string()))
+        format!(
+            "{}، {}",
+            self.day(&local),
+            self.number(&local.format("%H:%M").to_string())
+        )
     }
 
     /// "كانون الأول/ديسمبر 2022".

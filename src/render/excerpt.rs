@@ -55,12 +55,13 @@ pub fn cut_at_sentence(text: &str, max: usize) -> String {
     let head: String = text.chars().take(max).collect();
     let end = head
         .char_indices()
+        .rev()
         .filter(|&(at, c)| {
             matches!(c, '.' | '؟' | '?' | '!')
                 && head[at + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace)
         })
         .map(|(at, c)| at + c.len_utf8())
-        .last();
+        .next();
     match end {
         Some(end) => head[..end].to_string(),
         None => truncate(text, max),

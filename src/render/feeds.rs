@@ -125,8 +125,15 @@ pub fn rss(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
     xml.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
     xml.push_str(&format!("  <title>{}</title>\n", xml_escape(spec.title)));
     xml.push_str(&format!("  <link>{}</link>\n", xml_escape(&page_url)));
-    let channel_description = if spec.subtitle.is_empty() { spec.title } else { spec.subtitle };
-    xml.push_str(&format!("  <description>{}</description>\n", xml_escape(channel_description)));
+    let channel_description = if spec.subtitle.is_empty() {
+        spec.title
+    } else {
+        spec.subtitle
+    };
+    xml.push_str(&format!(
+        "  <description>{}</description>\n",
+        xml_escape(channel_description)
+    ));
     xml.push_str(&format!("  <language>{}</language>\n", xml_escape(&config.language)));
     if let Some(newest) = newest {
         xml.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", newest.to_rfc2822()));
@@ -216,7 +223,11 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
         ));
         xml.push_str(&format!("    <id>{url}</id>\n"));
         xml.push_str(&format!("    <published>{date}</published>\n"));
-        let updated = article.updated.max(article.date).map(|d| d.to_rfc3339()).unwrap_or_default();
+        let updated = article
+            .updated
+            .max(article.date)
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_default();
         xml.push_str(&format!("    <updated>{updated}</updated>\n"));
         for author in article.authors.iter().filter(|a| !a.trim().is_empty()) {
             xml.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(author)));

@@ -67,7 +67,12 @@ pub fn news_article_json_ld(site: &Site, index: usize, description: Option<&str>
                 None => {}
             }
             let profiles: Vec<&String> = def
-                .map(|d| d.links.iter().filter(|u| u.starts_with("http://") || u.starts_with("https://")).collect())
+                .map(|d| {
+                    d.links
+                        .iter()
+                        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+                        .collect()
+                })
                 .unwrap_or_default();
             if !profiles.is_empty() {
                 person.insert("sameAs".into(), json!(profiles));

@@ -904,9 +904,7 @@ fn render_listing(r: &Renderer, listing: &Listing, page: Page) -> Result<OutputF
     let articles: Vec<&Summary> = members.iter().map(|&i| &r.summaries[i]).collect();
     let path = page_path(&listing.path, page);
     let title = page_title(r, &listing.heading, page);
-    let feed_url = listing
-        .feed
-        .then(|| format!("{}{}atom.xml", r.base_path, listing.path));
+    let feed_url = listing.feed.then(|| format!("{}{}atom.xml", r.base_path, listing.path));
     r.render(
         "list.html",
         &path,
@@ -990,9 +988,7 @@ pub(crate) fn corrected(site: &Site) -> Vec<usize> {
     let mut list: Vec<usize> = (0..site.articles.len())
         .filter(|&i| !site.articles[i].corrections.is_empty())
         .collect();
-    list.sort_by_key(|&i| {
-        std::cmp::Reverse(site.articles[i].corrections.iter().map(|c| c.date.timestamp()).max())
-    });
+    list.sort_by_key(|&i| std::cmp::Reverse(site.articles[i].corrections.iter().map(|c| c.date.timestamp()).max()));
     list
 }
 

@@ -223,14 +223,23 @@ pub fn news_sitemap(site: &Site) -> OutputFile {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&xml_escape(&absolute_url(&config.base_url, article.path())));
         xml.push_str("</loc>\n    <news:news>\n      <news:publication>\n");
-        xml.push_str(&format!("        <news:name>{}</news:name>\n", xml_escape(&config.title)));
-        xml.push_str(&format!("        <news:language>{}</news:language>\n", xml_escape(&language)));
+        xml.push_str(&format!(
+            "        <news:name>{}</news:name>\n",
+            xml_escape(&config.title)
+        ));
+        xml.push_str(&format!(
+            "        <news:language>{}</news:language>\n",
+            xml_escape(&language)
+        ));
         xml.push_str("      </news:publication>\n");
         xml.push_str(&format!(
             "      <news:publication_date>{}</news:publication_date>\n",
             date.to_rfc3339()
         ));
-        xml.push_str(&format!("      <news:title>{}</news:title>\n", xml_escape(&article.title)));
+        xml.push_str(&format!(
+            "      <news:title>{}</news:title>\n",
+            xml_escape(&article.title)
+        ));
         xml.push_str("    </news:news>\n  </url>\n");
     }
     xml.push_str("</urlset>\n");
