@@ -207,12 +207,18 @@ fn check_looks_at_held_articles_too() {
     let site = scheduled_site();
     site.write(
         "content/2099/2099-01-01-far.md",
-        md("title: مقال بعيد\ndate: 2099-01-01\ncategory: unknownDesk", "[رابط](missing.md)"),
+        md(
+            "title: مقال بعيد\ndate: 2099-01-01\ncategory: unknownDesk",
+            "[رابط](missing.md)",
+        ),
     );
     let mut command = arshif();
     command.arg("check").arg("--root").arg(&site.root);
     let run = run(command);
     let out = format!("{}{}", run.stdout, run.stderr);
-    assert!(out.contains("broken-link") && out.contains("2099-01-01-far.md"), "{run}");
+    assert!(
+        out.contains("broken-link") && out.contains("2099-01-01-far.md"),
+        "{run}"
+    );
     assert!(out.contains("unmapped-section") && out.contains("unknownDesk"), "{run}");
 }
