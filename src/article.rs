@@ -20,10 +20,25 @@ pub struct Article {
     pub title: String,
     /// The lede (standfirst).
     pub summary: Option<String>,
+    /// What listings, feeds and metadata show as the lede: `summary`, else
+    /// the first paragraph cut at a sentence end (set when loaded, so that
+    /// nothing needs the text again for it).
+    pub lede: Option<String>,
     /// Publication time; date-only values are midnight UTC.
     pub date: Option<DateTime<FixedOffset>>,
-    /// Byline.
+    /// Byline as pages show it (a list in front matter is joined: `A و B`).
     pub author: Option<String>,
+    /// The names in the byline ([`crate::link::authors::split_byline`]), each with a page.
+    pub authors: Vec<String>,
+    /// When the article was last updated, if it says.
+    pub updated: Option<DateTime<FixedOffset>>,
+    /// Corrections published with the article, oldest first.
+    pub corrections: Vec<Correction>,
+    /// Held back from the site until a build at or after this time
+    /// (`publish_at:`; a `date` in the future holds it too).
+    pub publish_at: Option<DateTime<FixedOffset>>,
+    /// Whether `date` (and `updated`) give a time of day, not only a day.
+    pub timed: bool,
     /// Agency or outlet the story came from.
     pub source: Option<String>,
     /// Address of the original publication.
@@ -65,6 +80,15 @@ pub struct Article {
     /// The site path ([`Article::path`]), computed once the date and slug
     /// are known: every stage asks for it, many times per article.
     pub url_path: String,
+}
+
+/// A correction: when it was made and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Correction {
+    /// When the correction was made.
+    pub date: DateTime<FixedOffset>,
+    /// What was wrong and what is right.
+    pub text: String,
 }
 
 /// An editor's "اقرأ أيضاً" reference: a headline (or slug) to resolve.
@@ -140,6 +164,11 @@ impl Article {
             Some(date) => format!("{:04}/{:02}/{}/", date.year(), date.month(), slug),
             None => format!("articles/{slug}/"),
         }
+    }
+
+    /// When the article may first appear: `publish_at`, else its date.
+    pub fn release_time(&self) -> Option<DateTime<FixedOffset>> {
+        self.publish_at.or(self.date)
     }
 
     /// The date as RFC 3339 text, for templates and feeds.

@@ -24,7 +24,7 @@ use std::time::SystemTime;
 const STATE_FILE: &str = "state.bin";
 
 /// Changes whenever the cache's layout or what it means changes.
-const FORMAT: &str = concat!("arshif-cache-13/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("arshif-cache-14/", env!("CARGO_PKG_VERSION"));
 
 /// The lock file inside the cache folder: builds that share a cache take
 /// turns ([`lock`]).

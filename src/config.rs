@@ -39,6 +39,15 @@ pub struct SiteConfig {
     /// links, styles, frames, objects and forms removed; safe formatting
     /// kept). Turn on only when every editor of `content/` is trusted.
     pub unsafe_html: bool,
+    /// The outlet's category keys mapped to section names (`internationalNews: {name: دولي}`).
+    pub sections: std::collections::BTreeMap<String, crate::link::sections::SectionDef>,
+    /// The feed formats written for the site, each topic, section and author.
+    pub feeds: Vec<crate::render::feeds::FeedFormat>,
+    /// IANA time zone (`Asia/Beirut`) times of day are shown in; none: each
+    /// date's own offset.
+    pub timezone: Option<String>,
+    /// What the site says about its authors, by the name bylines write.
+    pub authors: std::collections::BTreeMap<String, crate::link::authors::AuthorDef>,
 }
 
 impl Default for SiteConfig {
@@ -56,6 +65,13 @@ impl Default for SiteConfig {
             topics: Vec::new(),
             minify: false,
             unsafe_html: false,
+            sections: Default::default(),
+            timezone: None,
+            feeds: vec![
+                crate::render::feeds::FeedFormat::Atom,
+                crate::render::feeds::FeedFormat::Rss,
+            ],
+            authors: Default::default(),
         }
     }
 }
@@ -202,6 +218,23 @@ impl SiteConfig {
                 ));
             }
         }
+        for section in self.sections.values_mut() {
+            section.name = crate::load::clean::display_text(&section.name);
+            section.description = crate::load::clean::display_text(&section.description);
+        }
+        for author in self.authors.values_mut() {
+            author.bio = crate::load::clean::display_text(&author.bio);
+        }
+        if let Some(zone) = &self.timezone {
+            if zone.parse::<chrono_tz::Tz>().is_err() {
+                return Err(Diagnostic::error(
+                    path,
+                    text.lines().position(|l| l.starts_with("timezone:")).map(|at| at + 1),
+                    "config",
+                    format!("timezone `{zone}` is not an IANA time zone name (such as Asia/Beirut or UTC)"),
+                ));
+            }
+        }
         self.base_url = normalise_base_url(&self.base_url).map_err(problem)?;
         if self.per_page == 0 {
             return Err(problem("per_page must be at least 1".to_string()));
@@ -225,6 +258,11 @@ impl SiteConfig {
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
         self.base_url = normalise_base_url(url)?;
         Ok(())
+    }
+
+    /// The time zone times of day are shown in (checked when loaded).
+    pub fn zone(&self) -> Option<chrono_tz::Tz> {
+        self.timezone.as_deref().and_then(|zone| zone.parse().ok())
     }
 
     /// The path part of the base URL, ending with `/`: what every link starts with.

@@ -112,6 +112,10 @@ pub const KINDS: &[(&str, &str)] = &[
         "topic-borderline",
         "a topic rule matches an article far from the topic's profile: held back from the topic page",
     ),
+    (
+        "unmapped-section",
+        "an article's `category` is not in `sections:` of site.yaml (its page is named by the key)",
+    ),
     ("template", "a template does not compile or fails to render"),
     ("title", "a headline is empty once control characters are removed"),
     ("url", "`url:` is not an absolute http(s) address (not linked)"),

@@ -53,6 +53,11 @@ pub struct BuildOptions {
     /// Up to how many articles their texts stay in memory from loading to
     /// rendering ([`TEXTS_IN_MEMORY_UP_TO`] by default).
     pub texts_in_memory_up_to: usize,
+    /// The build's clock (`--now`; `None`: the system clock): articles
+    /// dated or `publish_at` after it are held back.
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Include articles not yet due at the clock (`--future`).
+    pub future: bool,
 }
 
 /// Name of the default cache folder inside the site root.
@@ -112,6 +117,8 @@ impl BuildOptions {
             texts_in_memory_up_to: TEXTS_IN_MEMORY_UP_TO,
             stale_related_ok: false,
             force: false,
+            now: None,
+            future: false,
         }
     }
 }
@@ -200,6 +207,8 @@ pub struct BuildReport {
     pub timings: Timings,
     /// How much came from the cache.
     pub reuse: Reuse,
+    /// The clock the build published at, and what it held back.
+    pub schedule: link::Schedule,
 }
 
 /// Reads the configuration and content and links the site, without rendering.
@@ -308,7 +317,9 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState, walked: Opti
     reuse.cached = loaded.len() - reuse.parsed;
     state.saved.files = cache_entries(loaded.iter());
     let articles: Vec<Arc<Article>> = loaded.into_iter().map(|l| l.article).collect();
-    let site = timings.time("link", || link::assemble(config, articles, options.drafts));
+    let now = options.now.unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+    let schedule = link::Schedule::at(now, options.future);
+    let site = timings.time("link", || link::assemble(config, articles, options.drafts, schedule));
     let mut site = site.map_err(|mut found| {
         found.append(&mut problems);
         found.sort();
@@ -316,6 +327,7 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState, walked: Opti
     })?;
     let mut topic_warnings = timings.time("topics", || link::link_topics(&mut site, &matcher));
     problems.append(&mut topic_warnings);
+    problems.extend(link::sections::unmapped_warnings(&site.config.sections, &site.articles));
     let tuning = Tuning {
         k: site.config.related_count,
         ..Tuning::default()
@@ -719,6 +731,7 @@ fn build_from(
                 warnings,
                 timings: prepared.timings,
                 reuse: prepared.reuse,
+                schedule: prepared.site.schedule,
             })
         }
         Err(err) => {

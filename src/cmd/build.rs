@@ -40,6 +40,19 @@ pub struct Args {
     /// not write it, replacing (deleting) everything in it.
     #[arg(long)]
     pub force: bool,
+    /// The build's clock, RFC 3339 (2023-01-05T08:00:00+03:00) or YYYY-MM-DD:
+    /// articles dated (or `publish_at`) after it are held back. Default: now.
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Include articles not yet due (embargoed or scheduled), for previews.
+    #[arg(long)]
+    pub future: bool,
+}
+
+/// `--now` as a time: the forms `date:` accepts in front matter.
+pub fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    arshif::load::parse_date(text)
+        .ok_or_else(|| format!("`{text}` is not a time: write RFC 3339 (2023-01-05T08:00:00+03:00) or YYYY-MM-DD"))
 }
 
 impl Args {
@@ -52,6 +65,8 @@ impl Args {
         options.base_url = self.base_url.clone();
         options.drafts = self.drafts;
         options.force = self.force;
+        options.now = self.now;
+        options.future = self.future;
         if self.no_cache {
             options.cache = None;
         } else if let Some(cache) = &self.cache {
@@ -110,6 +125,16 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
                     Some(n) => format!("; read-also entries serialised {n}"),
                     None => String::new(),
                 }
+            );
+        }
+        let schedule = &report.schedule;
+        if schedule.held > 0 {
+            println!(
+                "held back {} article{} not yet due at {}; the next is due at {} (build again then, or pass --future to preview)",
+                schedule.held,
+                if schedule.held == 1 { "" } else { "s" },
+                schedule.now.to_rfc3339(),
+                schedule.next_due.map(|d| d.to_rfc3339()).unwrap_or_default()
             );
         }
         let seconds = started.elapsed().as_secs_f64();

@@ -189,6 +189,8 @@ fn inspect(root: &Path, drafts: bool) -> anyhow::Result<Findings> {
     }
     let mut options = BuildOptions::new(root);
     options.drafts = drafts;
+    // Embargoed and scheduled articles are checked now, before they go out.
+    options.future = true;
     let mut prepared = match pipeline::prepare(&options) {
         Ok(prepared) => prepared,
         Err(err) => return stopped_early(err, &options),

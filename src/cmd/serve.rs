@@ -52,6 +52,9 @@ pub struct Args {
     /// Include articles marked `draft: true` (مسودة) in the preview.
     #[arg(long)]
     pub drafts: bool,
+    /// Include articles not yet due (embargoed or scheduled), marked as such.
+    #[arg(long)]
+    pub future: bool,
 }
 
 /// Where the preview is written, inside the site's cache folder.
@@ -96,6 +99,7 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     options.output = args.root.join(CACHE_DIR).join(PREVIEW_DIR);
     options.cache = None;
     options.drafts = args.drafts;
+    options.future = args.future;
     let host = if args.bind.is_unspecified() {
         "127.0.0.1".to_string()
     } else {

@@ -17,6 +17,40 @@ pub struct Site {
     pub articles: Vec<Arc<Article>>,
     /// Per article (same index): what links it to the rest.
     pub links: Vec<ArticleLinks>,
+    /// The build's clock and what it held back.
+    pub schedule: Schedule,
+}
+
+/// The build's clock: articles released after it are held back from
+/// every output (unless `future`). An input like the content, so that a
+/// build is reproducible (`--now`) and tests exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    /// The time the build publishes at.
+    pub now: chrono::DateTime<chrono::FixedOffset>,
+    /// Include articles released after `now` (previews), marked as scheduled.
+    pub future: bool,
+    /// How many articles were held back.
+    pub held: usize,
+    /// When the earliest held article is due.
+    pub next_due: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl Schedule {
+    /// A clock at `now`, holding future articles back unless `future`.
+    pub fn at(now: chrono::DateTime<chrono::FixedOffset>, future: bool) -> Schedule {
+        Schedule {
+            now,
+            future,
+            held: 0,
+            next_due: None,
+        }
+    }
+
+    /// Whether an article is not yet due at this clock.
+    pub fn is_scheduled(&self, article: &Article) -> bool {
+        article.release_time().is_some_and(|at| at > self.now)
+    }
 }
 
 /// What one article links to, by index into `Site::articles`.
@@ -32,10 +66,23 @@ pub struct ArticleLinks {
     pub backlinks: Vec<usize>,
 }
 
-/// Drops drafts (unless `drafts`), sorts, and checks that no two articles
-/// share a URL. Errors name both files.
-pub fn assemble(config: SiteConfig, articles: Vec<Arc<Article>>, drafts: bool) -> Result<Site, Vec<Diagnostic>> {
+/// Drops drafts (unless `drafts`) and articles not yet due at the
+/// schedule's clock (unless it includes the future, counting them in
+/// `schedule`), sorts, and checks that no two articles share a URL.
+/// Errors name both files.
+pub fn assemble(
+    config: SiteConfig,
+    articles: Vec<Arc<Article>>,
+    drafts: bool,
+    mut schedule: Schedule,
+) -> Result<Site, Vec<Diagnostic>> {
     let mut articles: Vec<Arc<Article>> = articles.into_iter().filter(|a| drafts || !a.draft).collect();
+    if !schedule.future {
+        let (held, due): (Vec<_>, Vec<_>) = articles.into_iter().partition(|a| schedule.is_scheduled(a));
+        schedule.held = held.len();
+        schedule.next_due = held.iter().filter_map(|a| a.release_time()).min();
+        articles = due;
+    }
     articles.sort_by(|a, b| {
         let key = |a: &Article| (a.date.is_none(), std::cmp::Reverse(a.date.map(|d| d.timestamp())));
         key(a).cmp(&key(b)).then_with(|| a.path().cmp(b.path()))
@@ -72,6 +119,7 @@ pub fn assemble(config: SiteConfig, articles: Vec<Arc<Article>>, drafts: bool) -
         config,
         articles,
         links,
+        schedule,
     })
 }
 
@@ -136,7 +184,9 @@ impl Site {
     }
 }
 
+pub mod authors;
 pub mod paths;
 pub mod references;
 pub mod related;
+pub mod sections;
 pub mod topics;

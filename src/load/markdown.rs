@@ -39,8 +39,16 @@ pub struct FrontMatter {
     pub date: Option<(String, usize)>,
     /// `summary`.
     pub summary: Option<String>,
-    /// `author`.
+    /// `author`, when it is one text (a byline, maybe of several names).
     pub author: Option<String>,
+    /// `author`, when it is a list of names.
+    pub authors: Vec<String>,
+    /// `updated`, with its line.
+    pub updated: Option<(String, usize)>,
+    /// `publish_at`, with its line.
+    pub publish_at: Option<(String, usize)>,
+    /// `corrections`: (date, text) pairs with the key's line.
+    pub corrections: Vec<(String, String, usize)>,
     /// `source`.
     pub source: Option<String>,
     /// `url`, with its line.
@@ -177,7 +185,13 @@ fn read_front_matter(yaml: &str) -> Result<FrontMatter, LineError> {
             "title" => title = text(value)?,
             "date" => front.date = text(value)?.map(|date| (date, line)),
             "summary" => front.summary = text(value)?,
-            "author" => front.author = text(value)?,
+            "author" => match value {
+                Value::Sequence(_) => front.authors = list(value)?,
+                value => front.author = text(value)?,
+            },
+            "updated" => front.updated = text(value)?.map(|date| (date, line)),
+            "publish_at" => front.publish_at = text(value)?.map(|date| (date, line)),
+            "corrections" => front.corrections = corrections(value, line)?,
             "source" => front.source = text(value)?,
             "url" => front.url = text(value)?.map(|url| (url, line)),
             "category" => front.category = text(value)?,
@@ -217,6 +231,53 @@ fn read_front_matter(yaml: &str) -> Result<FrontMatter, LineError> {
         .trim()
         .to_string();
     Ok(front)
+}
+
+/// `corrections:` as a list of `{date: …, text: …}` entries.
+fn corrections(value: Value, line: usize) -> Result<Vec<(String, String, usize)>, LineError> {
+    let items = match value {
+        Value::Null => return Ok(Vec::new()),
+        Value::Sequence(items) => items,
+        other => {
+            return Err(type_error(
+                "corrections",
+                line,
+                "a list of `date:` and `text:` entries",
+                &describe(&other),
+            ))
+        }
+    };
+    let mut found = Vec::with_capacity(items.len());
+    for item in items {
+        let Value::Mapping(mut entry) = item else {
+            return Err(type_error(
+                "corrections",
+                line,
+                "a list of `date:` and `text:` entries",
+                &describe(&item),
+            ));
+        };
+        let mut take = |key: &str| {
+            entry
+                .remove(key)
+                .map(scalar_text)
+                .transpose()
+                .map(Option::flatten)
+                .map_err(|found| type_error(&format!("corrections: {key}"), line, "text", &found))
+        };
+        let date = take("date")?;
+        let text = take("text")?;
+        match (date, text) {
+            (Some(date), Some(text)) if !text.trim().is_empty() => found.push((date, text.trim().to_string(), line)),
+            _ => {
+                return Err(LineError::at(
+                    line,
+                    "each entry of `corrections:` needs a `date:` and a `text:`",
+                ))
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn type_error(key: &str, line: usize, expected: &str, found: &str) -> LineError {

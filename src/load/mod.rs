@@ -440,6 +440,12 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         summary: None,
         date: prefix_date,
         author: None,
+        authors: Vec::new(),
+        updated: None,
+        corrections: Vec::new(),
+        publish_at: None,
+        timed: false,
+        lede: None,
         source: None,
         original_url: None,
         category: None,
@@ -479,6 +485,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
                 markdown::parse(text).map_err(|err| Diagnostic::error(path, err.line, "front-matter", err.message))?;
             let front = parsed.front;
             if let Some((date, line)) = &front.date {
+                article.timed = has_time(date);
                 article.date = Some(parse_date(date).ok_or_else(|| {
                     Diagnostic::error(
                         path,
@@ -496,7 +503,36 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             let scan = markdown::scan_body(&parsed.body, parsed.body_first_line);
             article.title = front.title;
             article.summary = front.summary;
-            article.author = front.author;
+            article.author = match front.author {
+                Some(byline) => Some(byline),
+                None if !front.authors.is_empty() => Some(crate::link::authors::join_byline(&front.authors)),
+                None => None,
+            };
+            article.authors = front.authors;
+            let date_of = |key: &str, text: &str, line: usize| {
+                parse_date(text).ok_or_else(|| {
+                    Diagnostic::error(
+                        path,
+                        Some(line),
+                        "front-matter",
+                        format!("`{key}: {text}` is not a date of the years 1 to 9999; write YYYY-MM-DD or RFC 3339 (2022-12-29T14:00:00+03:00)"),
+                    )
+                })
+            };
+            if let Some((text, line)) = &front.updated {
+                article.updated = Some(date_of("updated", text, *line)?);
+                article.timed |= has_time(text);
+            }
+            if let Some((text, line)) = &front.publish_at {
+                article.publish_at = Some(date_of("publish_at", text, *line)?);
+            }
+            for (date, text, line) in front.corrections {
+                article.corrections.push(crate::article::Correction {
+                    date: date_of("corrections: date", &date, line)?,
+                    text: clean::display_text(&text),
+                });
+            }
+            article.corrections.sort_by_key(|c| c.date);
             article.source = front.source;
             if let Some((url, line)) = front.url {
                 match clean::original_url(&url) {
@@ -530,6 +566,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         }
     }
     clean_display_fields(&mut article);
+    article.lede = crate::render::excerpt::lede_of(&article);
     if article.title.is_empty() {
         return Err(Diagnostic::error(
             path,
@@ -597,6 +634,20 @@ fn clean_display_fields(article: &mut Article) {
     article.title = clean::display_text(&article.title);
     clean_option(&mut article.summary);
     clean_option(&mut article.author);
+    article.authors = if article.authors.is_empty() {
+        article
+            .author
+            .as_deref()
+            .map(crate::link::authors::split_byline)
+            .unwrap_or_default()
+    } else {
+        article
+            .authors
+            .iter()
+            .map(|name| clean::display_text(name))
+            .filter(|name| !name.is_empty())
+            .collect()
+    };
     clean_option(&mut article.source);
     clean_option(&mut article.category);
     article.tags = article
@@ -613,6 +664,12 @@ fn clean_display_fields(article: &mut Article) {
 fn date_at_midnight(date: NaiveDate) -> DateTime<FixedOffset> {
     Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
         .fixed_offset()
+}
+
+/// Whether a date as written gives a time of day (`2022-12-29T14:01…`),
+/// not only the day: pages then show the time.
+fn has_time(text: &str) -> bool {
+    text.trim().len() > "YYYY-MM-DD".len()
 }
 
 /// Parses RFC 3339, `YYYY-MM-DD`, or a date and time without offset (taken

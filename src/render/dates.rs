@@ -62,6 +62,25 @@ impl DateFormat {
         ))
     }
 
+    /// "29 كانون الأول/ديسمبر 2022، 14:01": the day and, when the source
+    /// gave one (`timed`), the time of day, both in `zone` when given (else
+    /// in the date's own offset). A date without a time stays the day as
+    /// written: moved into a zone west of UTC, midnight would be the day before.
+    pub fn moment(&self, date: &DateTime<FixedOffset>, timed: bool, zone: Option<chrono_tz::Tz>) -> String {
+        if !timed {
+            return self.day(date);
+        }
+        let local = match zone {
+            Some(zone) => date.with_timezone(&zone).fixed_offset(),
+            None => *date,
+        };
+        format!(
+            "{}، {}",
+            self.day(&local),
+            self.number(&local.format("%H:%M").to_string())
+        )
+    }
+
     /// "كانون الأول/ديسمبر 2022".
     pub fn month(&self, year: i32, month: u32) -> String {
         self.number(&format!("{} {}", self.month_name(month), year))

@@ -17,7 +17,7 @@ pub const EXCERPT_CHARS: usize = 300;
 /// has neither. Fails only when the text had to be read again from a file
 /// that changed since (see `load::reload_body`).
 pub fn description(article: &Article) -> Result<Option<String>> {
-    match lede(article) {
+    match lede(article).or_else(|| article.lede.clone()) {
         Some(lede) => Ok(Some(lede)),
         None => Ok(opening(&*text_of(article)?)),
     }
@@ -25,7 +25,47 @@ pub fn description(article: &Article) -> Result<Option<String>> {
 
 /// [`description`] with the article's text at hand.
 pub fn description_with(article: &Article, text: &Body) -> Option<String> {
-    lede(article).or_else(|| opening(text))
+    lede(article).or_else(|| article.lede.clone()).or_else(|| opening(text))
+}
+
+/// The lede an article shows in listings, feeds and metadata: its
+/// `summary`, else its first paragraph, cut after the last sentence that
+/// ends within [`EXCERPT_CHARS`] (at a word, with `…`, when none does).
+/// Made when the article is loaded, from the text then in memory.
+pub fn lede_of(article: &Article) -> Option<String> {
+    lede(article).or_else(|| {
+        let paragraph = match &article.body {
+            Body::Text(blocks) => blocks.iter().find_map(|block| match block {
+                TextBlock::Paragraph(text) => Some(collapse_whitespace(text)).filter(|t| !t.is_empty()),
+                _ => None,
+            }),
+            Body::Markdown { source, .. } => first_markdown_paragraph(source),
+            Body::Elsewhere => None,
+        }?;
+        Some(cut_at_sentence(&paragraph, EXCERPT_CHARS))
+    })
+}
+
+/// `text` whole when it fits in `max` characters; else up to the end of
+/// its last sentence (`.`, `؟`, `?`, `!`) that does; else cut at a word.
+pub fn cut_at_sentence(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    let end = head
+        .char_indices()
+        .rev()
+        .filter(|&(at, c)| {
+            matches!(c, '.' | '؟' | '?' | '!')
+                && head[at + c.len_utf8()..].chars().next().is_none_or(char::is_whitespace)
+        })
+        .map(|(at, c)| at + c.len_utf8())
+        .next();
+    match end {
+        Some(end) => head[..end].to_string(),
+        None => truncate(text, max),
+    }
 }
 
 /// The lede, whitespace collapsed, if there is one.
@@ -109,6 +149,15 @@ mod tests {
             first_markdown_paragraph(source).as_deref(),
             Some("الفقرة الأولى من النص.")
         );
+    }
+
+    #[test]
+    fn a_long_opening_is_cut_at_its_last_whole_sentence() {
+        let text = "الجملة الأولى. الجملة الثانية؟ ثم كلام طويل بلا نهاية";
+        assert_eq!(cut_at_sentence(text, 35), "الجملة الأولى. الجملة الثانية؟");
+        assert_eq!(cut_at_sentence(text, 200), text);
+        // A decimal point is no sentence end; without one, cut at a word.
+        assert_eq!(cut_at_sentence("نما 3.5 في المئة هذا العام", 12), "نما 3.5 في…");
     }
 
     #[test]

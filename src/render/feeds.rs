@@ -1,4 +1,5 @@
-//! Atom 1.0 feeds (the site's and each topic's) and absolute URLs.
+//! Feeds (the site's, and each topic's, section's and author's), in
+//! Atom 1.0 and RSS 2.0, and absolute URLs.
 
 use crate::link::Site;
 use crate::render::excerpt::description;
@@ -61,20 +62,127 @@ pub struct FeedSpec<'a> {
     pub members: &'a [usize],
 }
 
-/// Writes an Atom feed of the newest dated articles of `spec.members`.
-pub fn atom(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
-    let base = &site.config.base_url;
-    let entries: Vec<usize> = spec
-        .members
+/// The formats a feed is written in (`feeds:` in `site.yaml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedFormat {
+    /// Atom 1.0, `atom.xml`.
+    Atom,
+    /// RSS 2.0, `rss.xml`.
+    Rss,
+}
+
+impl FeedFormat {
+    /// The feed's file name.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Rss => "rss.xml",
+        }
+    }
+}
+
+/// The feed file of `format` in the folder of `page_path` (`topics/x/` → `topics/x/rss.xml`).
+pub fn feed_path(page_path: &str, format: FeedFormat) -> String {
+    format!("{page_path}{}", format.file_name())
+}
+
+/// The newest dated articles of `members`, at most [`FEED_ENTRIES`].
+fn feed_entries(site: &Site, members: &[usize]) -> Vec<usize> {
+    members
         .iter()
         .copied()
         .filter(|&i| site.articles[i].date.is_some())
         .take(FEED_ENTRIES)
-        .collect();
+        .collect()
+}
+
+/// Writes the feed of `spec` in `format`.
+pub fn feed(site: &Site, spec: &FeedSpec, format: FeedFormat) -> crate::error::Result<OutputFile> {
+    match format {
+        FeedFormat::Atom => atom(site, spec),
+        FeedFormat::Rss => rss(site, spec),
+    }
+}
+
+/// Writes an RSS 2.0 feed of the newest dated articles of `spec.members`
+/// (at `spec.page_path` + `rss.xml`). Dates are RFC 822 (as RSS wants)
+/// in each article's own offset; bylines go in `dc:creator`, RSS's own
+/// `author` wanting an e-mail address.
+pub fn rss(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
+    let config = &site.config;
+    let base = &config.base_url;
+    let entries = feed_entries(site, spec.members);
+    let path = feed_path(&spec.page_path, FeedFormat::Rss);
+    let page_url = absolute_url(base, &spec.page_path);
+    // Like Atom's <updated>: the newest entry's time, never the build's.
+    let newest = entries
+        .iter()
+        .filter_map(|&i| site.articles[i].updated.max(site.articles[i].date))
+        .max();
+    let mut xml = String::with_capacity(2048 + entries.len() * 1024);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    xml.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
+    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(spec.title)));
+    xml.push_str(&format!("  <link>{}</link>\n", xml_escape(&page_url)));
+    let channel_description = if spec.subtitle.is_empty() {
+        spec.title
+    } else {
+        spec.subtitle
+    };
+    xml.push_str(&format!(
+        "  <description>{}</description>\n",
+        xml_escape(channel_description)
+    ));
+    xml.push_str(&format!("  <language>{}</language>\n", xml_escape(&config.language)));
+    if let Some(newest) = newest {
+        xml.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", newest.to_rfc2822()));
+    }
+    xml.push_str(&format!(
+        "  <atom:link rel=\"self\" type=\"application/rss+xml\" href=\"{}\"/>\n",
+        xml_escape(&absolute_url(base, &path))
+    ));
+    xml.push_str("  <generator>arshif</generator>\n");
+    for &i in &entries {
+        let article = &site.articles[i];
+        let url = xml_escape(&absolute_url(base, article.path()));
+        xml.push_str("  <item>\n");
+        xml.push_str(&format!("    <title>{}</title>\n", xml_escape(&article.title)));
+        xml.push_str(&format!("    <link>{url}</link>\n"));
+        xml.push_str(&format!("    <guid isPermaLink=\"true\">{url}</guid>\n"));
+        if let Some(date) = article.date {
+            xml.push_str(&format!("    <pubDate>{}</pubDate>\n", date.to_rfc2822()));
+        }
+        for author in article.authors.iter().filter(|a| !a.trim().is_empty()) {
+            xml.push_str(&format!("    <dc:creator>{}</dc:creator>\n", xml_escape(author)));
+        }
+        for &topic in &site.links[i].topics {
+            xml.push_str(&format!(
+                "    <category>{}</category>\n",
+                xml_escape(&site.config.topics[topic].name)
+            ));
+        }
+        if let Some(summary) = description(article)? {
+            xml.push_str(&format!("    <description>{}</description>\n", xml_escape(&summary)));
+        }
+        xml.push_str("  </item>\n");
+    }
+    xml.push_str("</channel>\n</rss>\n");
+    Ok(OutputFile {
+        origin: format!("the feed /{path}"),
+        path,
+        bytes: xml.into_bytes(),
+    })
+}
+
+/// Writes an Atom feed of the newest dated articles of `spec.members`.
+pub fn atom(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
+    let base = &site.config.base_url;
+    let entries = feed_entries(site, spec.members);
     // The feed changes when its newest entry does, never with the build time.
     let updated = entries
         .iter()
-        .filter_map(|&i| site.articles[i].date)
+        .filter_map(|&i| site.articles[i].updated.max(site.articles[i].date))
         .max()
         .map(|d| d.to_rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".to_string());
@@ -115,8 +223,13 @@ pub fn atom(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
         ));
         xml.push_str(&format!("    <id>{url}</id>\n"));
         xml.push_str(&format!("    <published>{date}</published>\n"));
-        xml.push_str(&format!("    <updated>{date}</updated>\n"));
-        if let Some(author) = article.author.as_deref().filter(|a| !a.trim().is_empty()) {
+        let updated = article
+            .updated
+            .max(article.date)
+            .map(|d| d.to_rfc3339())
+            .unwrap_or_default();
+        xml.push_str(&format!("    <updated>{updated}</updated>\n"));
+        for author in article.authors.iter().filter(|a| !a.trim().is_empty()) {
             xml.push_str(&format!("    <author><name>{}</name></author>\n", xml_escape(author)));
         }
         for &topic in &site.links[i].topics {

@@ -40,10 +40,51 @@ pub fn news_article_json_ld(site: &Site, index: usize, description: Option<&str>
         "url": config.base_url,
     });
     let source = non_empty(&article.source).map(|name| json!({ "@type": "Organization", "name": name }));
-    let author = match (non_empty(&article.author), &source) {
-        (Some(name), _) => json!({ "@type": "Person", "name": name }),
-        (None, Some(source)) => source.clone(),
-        (None, None) => publisher.clone(),
+    // Each name of the byline a Person with their page (`url`: the one
+    // `authors:` gives, else their author page) and profiles (`sameAs`).
+    let people: Vec<Value> = article
+        .authors
+        .iter()
+        .map(|name| {
+            let mut person = Map::new();
+            person.insert("@type".into(), json!("Person"));
+            person.insert("name".into(), json!(name));
+            let def = config.authors.get(name);
+            let slug = crate::link::authors::slug_for(name, &config.authors);
+            let own = def
+                .and_then(|d| d.url.clone())
+                .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+            match own {
+                Some(url) => {
+                    person.insert("url".into(), json!(url));
+                }
+                None if !slug.is_empty() => {
+                    person.insert(
+                        "url".into(),
+                        json!(absolute_url(&config.base_url, &format!("authors/{slug}/"))),
+                    );
+                }
+                None => {}
+            }
+            let profiles: Vec<&String> = def
+                .map(|d| {
+                    d.links
+                        .iter()
+                        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !profiles.is_empty() {
+                person.insert("sameAs".into(), json!(profiles));
+            }
+            Value::Object(person)
+        })
+        .collect();
+    let author = match (people.len(), &source) {
+        (1, _) => people[0].clone(),
+        (0, Some(source)) => source.clone(),
+        (0, None) => publisher.clone(),
+        _ => Value::Array(people.clone()),
     };
     let mut data = Map::new();
     data.insert("@context".into(), json!("https://schema.org"));
@@ -55,16 +96,34 @@ pub fn news_article_json_ld(site: &Site, index: usize, description: Option<&str>
     if let Some(date) = article.date_string() {
         data.insert("datePublished".into(), json!(date));
     }
+    if let Some(updated) = article.updated {
+        data.insert("dateModified".into(), json!(updated.to_rfc3339()));
+    }
     data.insert("author".into(), author);
     data.insert("publisher".into(), publisher);
-    if let (Some(_), Some(source)) = (non_empty(&article.author), source) {
+    if let (false, Some(source)) = (people.is_empty(), source) {
         data.insert("sourceOrganization".into(), source);
     }
     data.insert("inLanguage".into(), json!(config.language));
     data.insert("mainEntityOfPage".into(), json!({ "@type": "WebPage", "@id": url }));
     data.insert("url".into(), json!(url));
-    if let Some(section) = non_empty(&article.category) {
-        data.insert("articleSection".into(), json!(section));
+    if let Some(key) = non_empty(&article.category) {
+        // The section's name as the site shows it, not the CMS key.
+        let name = config
+            .sections
+            .get(&key)
+            .map(|d| d.name.clone())
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(key);
+        data.insert("articleSection".into(), json!(name));
+    }
+    if !article.corrections.is_empty() {
+        let corrections: Vec<Value> = article
+            .corrections
+            .iter()
+            .map(|c| json!({ "@type": "CorrectionComment", "text": c.text, "datePublished": c.date.to_rfc3339() }))
+            .collect();
+        data.insert("correction".into(), Value::Array(corrections));
     }
     let tags: Vec<&str> = article
         .tags

@@ -162,6 +162,8 @@ pub fn render_site(
                 let entries = sitemap::entries(site);
                 let mut always = sitemap::sitemaps(&site.config.base_url, &entries, sitemap::SitemapLimits::default());
                 always.push(robots);
+                // Depends on the clock, not only on the content: always written.
+                always.push(sitemap::news_sitemap(site));
                 always
             });
             let files = search::render_search(site, dates, search, unchanged);

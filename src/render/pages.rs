@@ -32,6 +32,10 @@ struct SiteContext<'a> {
     /// Open Graph locale (`ar_AR`).
     locale: String,
     direction: crate::config::Direction,
+    /// The sections, in menu order, with their pages.
+    sections: Vec<LinkContext>,
+    /// Which feed formats are written: `{atom: bool, rss: bool}`.
+    feeds: serde_json::Value,
 }
 
 /// The page being rendered, as `page`.
@@ -73,6 +77,14 @@ pub struct Summary<'a> {
     pub summary: Option<&'a str>,
     /// Byline.
     pub author: Option<&'a str>,
+    /// Each name of the byline with its page.
+    pub authors: Vec<LinkContext>,
+    /// The section with its page.
+    pub section: Option<LinkContext>,
+    /// RFC 3339 time of the last update.
+    pub updated: Option<String>,
+    /// Not yet due at the build's clock (shown only with `--future`).
+    pub scheduled: bool,
     /// Source.
     pub source: Option<&'a str>,
     /// Topics with their page URLs.
@@ -88,6 +100,10 @@ pub(crate) struct Listing {
     pub(crate) path: String,
     /// Articles (indices, newest first).
     pub(crate) members: Vec<usize>,
+    /// Whether the listing has its own feed (`{path}atom.xml`).
+    pub(crate) feed: bool,
+    /// What an author page shows of its author (bio, photo, links).
+    profile: Option<serde_json::Value>,
 }
 
 /// Shared, precomputed data for rendering.
@@ -95,6 +111,8 @@ struct Renderer<'a> {
     site: &'a Site,
     theme: &'a Theme,
     dates: DateFormat,
+    /// The site's time zone, for times of day.
+    zone: Option<chrono_tz::Tz>,
     base_path: &'a str,
     site_context: SiteContext<'a>,
     /// Site path of each article, base path included.
@@ -142,13 +160,15 @@ struct Planned {
 enum Job {
     Article(usize),
     Listing(usize, Page),
+    ListingFeed(usize, feeds::FeedFormat),
     Topic(usize, Page),
     TopicsIndex,
-    TopicFeed(usize),
-    SiteFeed,
+    TopicFeed(usize, feeds::FeedFormat),
+    SiteFeed(feeds::FeedFormat),
     ReadAlso(Page),
     ReadAlsoJson,
     Archive,
+    Corrections,
     Tags,
     NotFound,
     Search,
@@ -209,6 +229,15 @@ pub fn render_pages(
             url: format!("{}topics/{}/", base_path, t.slug),
         })
         .collect();
+    let sections = crate::link::sections::sections(&config.sections, &site.articles);
+    let section_of = crate::link::sections::section_of(&sections, site.articles.len());
+    let section_links: Vec<LinkContext> = sections
+        .iter()
+        .map(|s| LinkContext {
+            name: s.name.clone(),
+            url: format!("{}sections/{}/", base_path, s.slug),
+        })
+        .collect();
     let summaries: Vec<Summary> = site
         .articles
         .iter()
@@ -217,8 +246,21 @@ pub fn render_pages(
             title: &a.title,
             url: urls[i].clone(),
             date: a.date_string(),
-            summary: a.summary.as_deref(),
+            summary: a.lede.as_deref(),
             author: a.author.as_deref(),
+            authors: a
+                .authors
+                .iter()
+                .map(|name| (name, crate::link::authors::slug_for(name, &config.authors)))
+                .filter(|(_, slug)| !slug.is_empty())
+                .map(|(name, slug)| LinkContext {
+                    name: name.clone(),
+                    url: format!("{base_path}authors/{slug}/"),
+                })
+                .collect(),
+            section: section_of[i].map(|s| section_links[s].clone()),
+            updated: a.updated.map(|d| d.to_rfc3339()),
+            scheduled: site.schedule.is_scheduled(a),
             source: a.source.as_deref(),
             topics: site.links[i].topics.iter().map(|&t| topic_links[t].clone()).collect(),
         })
@@ -228,6 +270,7 @@ pub fn render_pages(
         site,
         theme,
         dates,
+        zone: config.zone(),
         base_path,
         site_context: SiteContext {
             title: &config.title,
@@ -237,6 +280,11 @@ pub fn render_pages(
             language: &config.language,
             locale: meta::og_locale(&config.language),
             direction: config.direction,
+            sections: section_links.clone(),
+            feeds: serde_json::json!({
+                "atom": config.feeds.contains(&feeds::FeedFormat::Atom),
+                "rss": config.feeds.contains(&feeds::FeedFormat::Rss),
+            }),
         },
         urls,
         summaries,
@@ -245,6 +293,8 @@ pub fn render_pages(
             theme.fingerprint,
             serde_json::to_string(config).unwrap_or_default(),
             env!("CARGO_PKG_VERSION"),
+            // The menu, on every page: which sections have articles.
+            &section_links,
         )),
         read_also_prints: Vec::new(),
         summary_prints,
@@ -361,12 +411,28 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
                     listing.kind,
                     &listing.heading,
                     &listing.description,
+                    listing.profile.as_ref().map(|p| p.to_string()),
                     page,
                     paginator(r, &listing.path, pages, page),
                     prints,
                 ))),
                 job: Job::Listing(l, page),
             });
+        }
+        if listing.feed {
+            let newest: Vec<u64> = listing
+                .members
+                .iter()
+                .take(feeds::FEED_ENTRIES)
+                .map(|&i| r.summary_prints[i])
+                .collect();
+            for &format in &site.config.feeds {
+                plan.push(Planned {
+                    path: feeds::feed_path(&listing.path, format),
+                    fingerprint: Some(hash_of((base, &listing.heading, &listing.description, &newest))),
+                    job: Job::ListingFeed(l, format),
+                });
+            }
         }
     }
     // A topic page shows its timeline and related topics: any change to the topic renders all its pages.
@@ -399,11 +465,13 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
                 job: Job::Topic(t, page),
             });
         }
-        plan.push(Planned {
-            path: format!("topics/{slug}/atom.xml"),
-            fingerprint: Some(topic_prints[t]),
-            job: Job::TopicFeed(t),
-        });
+        for &format in &site.config.feeds {
+            plan.push(Planned {
+                path: feeds::feed_path(&format!("topics/{slug}/"), format),
+                fingerprint: Some(topic_prints[t]),
+                job: Job::TopicFeed(t, format),
+            });
+        }
     }
     plan.push(Planned {
         path: "topics/index.html".into(),
@@ -416,11 +484,13 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         .take(feeds::FEED_ENTRIES)
         .map(|&i| r.summary_prints[i])
         .collect();
-    plan.push(Planned {
-        path: "atom.xml".into(),
-        fingerprint: Some(hash_of((base, newest))),
-        job: Job::SiteFeed,
-    });
+    for &format in &site.config.feeds {
+        plan.push(Planned {
+            path: feeds::feed_path("", format),
+            fingerprint: Some(hash_of((base, &newest))),
+            job: Job::SiteFeed(format),
+        });
+    }
     let n = site.articles.len();
     let read_also_prints = &r.read_also_prints;
     let pages = Pages::new(n, per_page);
@@ -442,7 +512,12 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         .filter(|l| l.kind == "tag")
         .map(|l| (l.path.as_str(), &l.heading, l.members.len()))
         .collect();
+    let corrected: Vec<(u64, &Vec<crate::article::Correction>)> = corrected(site)
+        .into_iter()
+        .map(|i| (r.summary_prints[i], &site.articles[i].corrections))
+        .collect();
     for (path, job, fingerprint) in [
+        ("corrections/index.html", Job::Corrections, hash_of((base, corrected))),
         (READ_ALSO_JSON, Job::ReadAlsoJson, hash_of((base, read_also_prints))),
         ("archive/index.html", Job::Archive, hash_of((base, months))),
         ("tags/index.html", Job::Tags, hash_of((base, tags))),
@@ -511,34 +586,52 @@ fn render_job(
         Job::Listing(l, page) => quiet(render_listing(r, &listings[l], page)),
         Job::Topic(t, page) => quiet(render_topic(r, members, t, page)),
         Job::TopicsIndex => quiet(render_topics_index(r, members)),
-        Job::TopicFeed(t) => {
+        Job::TopicFeed(t, format) => {
             let topic = &config.topics[t];
-            quiet(feeds::atom(
+            let page_path = format!("topics/{}/", topic.slug);
+            quiet(feeds::feed(
                 site,
                 &FeedSpec {
                     title: &format!("{} — {}", topic.name, config.title),
                     subtitle: &topic.description,
-                    feed_path: format!("topics/{}/atom.xml", topic.slug),
-                    page_path: format!("topics/{}/", topic.slug),
+                    feed_path: feeds::feed_path(&page_path, format),
+                    page_path,
                     members: &members[t],
                 },
+                format,
             ))
         }
-        Job::SiteFeed => quiet(feeds::atom(
+        Job::ListingFeed(l, format) => {
+            let listing = &listings[l];
+            quiet(feeds::feed(
+                site,
+                &FeedSpec {
+                    title: &format!("{} — {}", listing.heading, config.title),
+                    subtitle: listing.description.as_deref().unwrap_or_default(),
+                    feed_path: feeds::feed_path(&listing.path, format),
+                    page_path: listing.path.clone(),
+                    members: &listing.members,
+                },
+                format,
+            ))
+        }
+        Job::SiteFeed(format) => quiet(feeds::feed(
             site,
             &FeedSpec {
                 title: &config.title,
                 subtitle: &config.description,
-                feed_path: "atom.xml".into(),
+                feed_path: feeds::feed_path("", format),
                 page_path: String::new(),
                 members: &listings[0].members,
             },
+            format,
         )),
         Job::ReadAlso(page) => quiet(render_read_also(r, page)),
         // Rendered apart, with the entries kept from the last render.
         Job::ReadAlsoJson => Ok((read_also_json(r, &FxHashMap::default()).0, Vec::new())),
         Job::Archive => quiet(render_archive_index(r)),
         Job::Tags => quiet(render_tags_index(r, listings)),
+        Job::Corrections => quiet(render_corrections(r)),
         Job::NotFound => quiet(r.render(
             "404.html",
             "404.html",
@@ -575,6 +668,22 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         source: Option<&'a str>,
         original_url: Option<&'a str>,
         category: Option<&'a str>,
+        /// The section with its page (the kicker).
+        section: Option<&'a LinkContext>,
+        /// Each author with their page.
+        authors: &'a [LinkContext],
+        /// The publication time as shown, with the time of day when known.
+        date_shown: Option<String>,
+        /// RFC 3339 time of the last update.
+        updated: Option<String>,
+        /// The update time as shown.
+        updated_shown: Option<String>,
+        /// Not yet due: a preview (`--future`).
+        scheduled: bool,
+        /// When it is due, as shown.
+        release_shown: Option<String>,
+        /// Corrections, newest first, each with `date`, `date_shown`, `text`.
+        corrections: Vec<serde_json::Value>,
         tags: Vec<LinkContext>,
         topics: &'a [LinkContext],
         body_html: String,
@@ -623,6 +732,25 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
             .as_deref()
             .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
         category: article.category.as_deref(),
+        section: r.summaries[index].section.as_ref(),
+        authors: &r.summaries[index].authors,
+        date_shown: article.date.map(|d| r.dates.moment(&d, article.timed, r.zone)),
+        updated: article.updated.map(|d| d.to_rfc3339()),
+        scheduled: r.summaries[index].scheduled,
+        release_shown: article.release_time().map(|d| r.dates.moment(&d, true, r.zone)),
+        updated_shown: article.updated.map(|d| r.dates.moment(&d, article.timed, r.zone)),
+        corrections: article
+            .corrections
+            .iter()
+            .rev()
+            .map(|c| {
+                serde_json::json!({
+                    "date": c.date.to_rfc3339(),
+                    "date_shown": r.dates.moment(&c.date, true, r.zone),
+                    "text": c.text,
+                })
+            })
+            .collect(),
         tags: article
             .tags
             .iter()
@@ -663,6 +791,8 @@ pub(crate) fn listings(site: &Site, dates: &DateFormat) -> Vec<Listing> {
         description: Some(site.config.description.clone()).filter(|d| !d.is_empty()),
         path: String::new(),
         members: all,
+        feed: false,
+        profile: None,
     }];
     let mut years: BTreeMap<i32, BTreeMap<u32, Vec<usize>>> = BTreeMap::new();
     for (i, article) in site.articles.iter().enumerate() {
@@ -684,6 +814,8 @@ pub(crate) fn listings(site: &Site, dates: &DateFormat) -> Vec<Listing> {
             description: None,
             path: format!("{year:04}/"),
             members,
+            feed: false,
+            profile: None,
         });
         for (month, members) in months.iter().rev() {
             listings.push(Listing {
@@ -692,6 +824,8 @@ pub(crate) fn listings(site: &Site, dates: &DateFormat) -> Vec<Listing> {
                 description: None,
                 path: format!("{year:04}/{month:02}/"),
                 members: members.clone(),
+                feed: false,
+                profile: None,
             });
         }
     }
@@ -715,6 +849,36 @@ pub(crate) fn listings(site: &Site, dates: &DateFormat) -> Vec<Listing> {
             description: None,
             path: format!("tags/{slug}/"),
             members,
+            feed: false,
+            profile: None,
+        });
+    }
+    for section in crate::link::sections::sections(&site.config.sections, &site.articles) {
+        listings.push(Listing {
+            kind: "section",
+            heading: section.name,
+            description: Some(section.description).filter(|d| !d.is_empty()),
+            path: format!("sections/{}/", section.slug),
+            members: section.members,
+            feed: true,
+            profile: None,
+        });
+    }
+    for author in crate::link::authors::authors(&site.config.authors, &site.articles) {
+        let def = author.def.unwrap_or_default();
+        listings.push(Listing {
+            kind: "author",
+            description: Some(def.bio.clone()).filter(|d| !d.is_empty()),
+            profile: Some(serde_json::json!({
+                "name": author.name,
+                "photo": def.photo,
+                "url": def.url.as_deref().filter(|u| u.starts_with("http://") || u.starts_with("https://")),
+                "links": def.links.iter().filter(|u| u.starts_with("http://") || u.starts_with("https://")).collect::<Vec<_>>(),
+            })),
+            heading: author.name,
+            path: format!("authors/{}/", author.slug),
+            members: author.members,
+            feed: true,
         });
     }
     listings
@@ -740,16 +904,19 @@ fn render_listing(r: &Renderer, listing: &Listing, page: Page) -> Result<OutputF
     let articles: Vec<&Summary> = members.iter().map(|&i| &r.summaries[i]).collect();
     let path = page_path(&listing.path, page);
     let title = page_title(r, &listing.heading, page);
+    let feed_url = listing.feed.then(|| format!("{}{}atom.xml", r.base_path, listing.path));
     r.render(
         "list.html",
         &path,
         format!("the {} listing /{}", listing.kind, listing.path),
         serde_json::json!({
             "site": &r.site_context,
-            "page": r.page(title, &path, listing.kind, None),
+            "page": r.page(title, &path, listing.kind, feed_url.clone()),
             "listing": {
                 "heading": listing.heading,
                 "description": listing.description,
+                "feed_url": feed_url,
+                "profile": listing.profile,
                 "articles": articles,
                 "paginator": paginator(r, &listing.path, pages, page),
             },
@@ -812,6 +979,48 @@ fn render_tags_index(r: &Renderer, listings: &[Listing]) -> Result<OutputFile> {
             "site": &r.site_context,
             "page": r.page("الوسوم".into(), "tags/", "tags", None),
             "terms": { "heading": "الوسوم", "items": items },
+        }),
+    )
+}
+
+/// The corrected articles, most recently corrected first (ties in site order).
+pub(crate) fn corrected(site: &Site) -> Vec<usize> {
+    let mut list: Vec<usize> = (0..site.articles.len())
+        .filter(|&i| !site.articles[i].corrections.is_empty())
+        .collect();
+    list.sort_by_key(|&i| std::cmp::Reverse(site.articles[i].corrections.iter().map(|c| c.date.timestamp()).max()));
+    list
+}
+
+/// `/corrections/`: every corrected article with its corrections, newest
+/// correction first (what the Trust Project asks a news site to publish).
+fn render_corrections(r: &Renderer) -> Result<OutputFile> {
+    let entries: Vec<serde_json::Value> = corrected(r.site)
+        .into_iter()
+        .map(|i| {
+            let corrections: Vec<serde_json::Value> = r.site.articles[i]
+                .corrections
+                .iter()
+                .rev()
+                .map(|c| {
+                    serde_json::json!({
+                        "date": c.date.to_rfc3339(),
+                        "date_shown": r.dates.moment(&c.date, true, r.zone),
+                        "text": c.text,
+                    })
+                })
+                .collect();
+            serde_json::json!({ "article": &r.summaries[i], "corrections": corrections })
+        })
+        .collect();
+    r.render(
+        "corrections.html",
+        "corrections/",
+        "the corrections page".into(),
+        serde_json::json!({
+            "site": &r.site_context,
+            "page": r.page("التصحيحات".into(), "corrections/", "corrections", None),
+            "corrections": entries,
         }),
     )
 }

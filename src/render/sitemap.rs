@@ -107,9 +107,17 @@ pub fn entries(site: &Site) -> Vec<Entry> {
         lastmod: newest_in_topics,
     });
     paginated(&mut entries, "read-also/", site.articles.len(), newest_of_all);
+    let corrected = crate::render::pages::corrected(site);
+    entries.push(Entry {
+        path: "corrections/".into(),
+        lastmod: corrected
+            .iter()
+            .filter_map(|&i| site.articles[i].corrections.iter().map(|c| c.date).max())
+            .max(),
+    });
     entries.extend(site.articles.iter().map(|article| Entry {
         path: article.path().to_string(),
-        lastmod: article.date,
+        lastmod: article.updated.max(article.date),
     }));
     entries
 }
@@ -166,6 +174,9 @@ pub fn sitemaps(base_url: &str, entries: &[Entry], limits: SitemapLimits) -> Vec
         index.push_str("  </sitemap>\n");
         files.push(file(path, body));
     }
+    index.push_str("  <sitemap>\n    <loc>");
+    index.push_str(&xml_escape(&absolute_url(base_url, NEWS_SITEMAP)));
+    index.push_str("</loc>\n  </sitemap>\n");
     index.push_str("</sitemapindex>\n");
     files.push(OutputFile {
         path: "sitemap.xml".into(),
@@ -174,6 +185,72 @@ pub fn sitemaps(base_url: &str, entries: &[Entry], limits: SitemapLimits) -> Vec
     });
     files
 }
+
+/// Path of the Google News sitemap.
+pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
+
+/// How far back the news sitemap reaches from the build's clock: Google
+/// News reads articles of the last two days from it.
+pub const NEWS_WINDOW_HOURS: i64 = 48;
+
+/// `/news-sitemap.xml` in Google's news sitemap format: the articles
+/// published in the [`NEWS_WINDOW_HOURS`] before the build's clock, newest
+/// first, each with the publication's name and language, its date and its
+/// headline. Empty (a valid `urlset`) when nothing is that recent.
+pub fn news_sitemap(site: &Site) -> OutputFile {
+    let config = &site.config;
+    let now = site.schedule.now;
+    let since = now - chrono::Duration::hours(NEWS_WINDOW_HOURS);
+    let language = config
+        .language
+        .split(['-', '_'])
+        .next()
+        .filter(|l| !l.is_empty())
+        .unwrap_or("ar")
+        .to_ascii_lowercase();
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"{NAMESPACE}\" xmlns:news=\"{NEWS_NAMESPACE}\">\n"
+    );
+    // Articles are newest first: stop at the first one older than the window.
+    for article in &site.articles {
+        let Some(date) = article.date else { break };
+        if date < since {
+            break;
+        }
+        if date > now {
+            continue; // a preview's future article (--future) is not news yet
+        }
+        xml.push_str("  <url>\n    <loc>");
+        xml.push_str(&xml_escape(&absolute_url(&config.base_url, article.path())));
+        xml.push_str("</loc>\n    <news:news>\n      <news:publication>\n");
+        xml.push_str(&format!(
+            "        <news:name>{}</news:name>\n",
+            xml_escape(&config.title)
+        ));
+        xml.push_str(&format!(
+            "        <news:language>{}</news:language>\n",
+            xml_escape(&language)
+        ));
+        xml.push_str("      </news:publication>\n");
+        xml.push_str(&format!(
+            "      <news:publication_date>{}</news:publication_date>\n",
+            date.to_rfc3339()
+        ));
+        xml.push_str(&format!(
+            "      <news:title>{}</news:title>\n",
+            xml_escape(&article.title)
+        ));
+        xml.push_str("    </news:news>\n  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    OutputFile {
+        path: NEWS_SITEMAP.into(),
+        bytes: xml.into_bytes(),
+        origin: "the news sitemap /news-sitemap.xml".into(),
+    }
+}
+
+const NEWS_NAMESPACE: &str = "http://www.google.com/schemas/sitemap-news/0.9";
 
 /// `robots.txt` from the theme's `robots.txt` template (a site may replace
 /// it with its own `templates/robots.txt`), which gets `site` and
@@ -184,6 +261,7 @@ pub fn robots(site: &Site, theme: &Theme) -> Result<OutputFile> {
         serde_json::json!({
             "site": { "title": &site.config.title, "base_url": &site.config.base_url },
             "sitemap_url": absolute_url(&site.config.base_url, "sitemap.xml"),
+            "news_sitemap_url": absolute_url(&site.config.base_url, NEWS_SITEMAP),
         }),
     )?;
     Ok(OutputFile {

@@ -20,6 +20,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../../templates/macros.html")),
     ("article.html", include_str!("../../templates/article.html")),
     ("list.html", include_str!("../../templates/list.html")),
+    ("corrections.html", include_str!("../../templates/corrections.html")),
     ("archive.html", include_str!("../../templates/archive.html")),
     ("terms.html", include_str!("../../templates/terms.html")),
     ("topics.html", include_str!("../../templates/topics.html")),

@@ -219,7 +219,7 @@ proptest! {
         let (other, _) = load::parse_article(&file("other.md"), "---\ntitle: عنوان\ndate: 2022-12-01\n---\nنص.\n")
             .expect("fixed article");
         let config = SiteConfig { unsafe_html, ..SiteConfig::default() };
-        let site = arshif::link::assemble(config, vec![std::sync::Arc::new(article), std::sync::Arc::new(other)], false).expect("two URLs");
+        let site = arshif::link::assemble(config, vec![std::sync::Arc::new(article), std::sync::Arc::new(other)], false, arshif::link::Schedule::at(chrono::Utc::now().fixed_offset(), true)).expect("two URLs");
         let resolver = LinkResolver::new(&site.articles);
         let url_of = |i: usize| format!("/{}", site.articles[i].path());
         let rendered = render_body(&site, &resolver, 0, &url_of).unwrap();
