@@ -168,6 +168,16 @@ fn a_wordpress_export_becomes_a_site_whose_old_addresses_still_work() {
         summit_page.contains("<h1>قمة الرياض تبحث الأمن الإقليمي</h1>"),
         "{summit_page}"
     );
+    // The featured image, under the headline, with its alt text and
+    // caption; the photo copied with --media is published.
+    let lead = between(&summit_page, "<figure class=\"lead-photo\">", "</figure>");
+    assert!(
+        lead.contains("<img src=\"/uploads/2016/07/summit.jpg\" alt=\"القادة في القاعة\" fetchpriority=\"high\">"),
+        "{summit_page}"
+    );
+    assert!(lead.contains("<figcaption>"), "{lead}");
+    assert!(lead.contains("القادة قبيل الجلسة الافتتاحية"), "{lead}");
+    assert!(site.public().join("uploads/2016/07/summit.jpg").is_file());
     // [caption] → a figure with its caption; HTML paragraphs and line breaks kept.
     let main = main_of(&summit_page);
     assert!(main.contains("<figure>"), "{main}");

@@ -54,7 +54,7 @@ pub fn claim_output(output: &Path, known: bool, force: bool) -> Result<()> {
             output.display()
         )));
     }
-    if known || force || output.join(OUTPUT_MARKER).is_file() {
+    if known || force || output.join(OUTPUT_MARKER).is_file() || built_before_the_marker(output) {
         return Ok(());
     }
     let mut listing = std::fs::read_dir(output).map_err(|err| Error::io(output, err))?;
@@ -67,6 +67,18 @@ pub fn claim_output(output: &Path, known: bool, force: bool) -> Result<()> {
          what is in it",
         output.display()
     )))
+}
+
+/// True for an output of a version before the marker: its home page names
+/// arshif as its generator (the default theme's `<meta name="generator">`).
+fn built_before_the_marker(output: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4096];
+    let read = std::fs::File::open(output.join("index.html")).and_then(|mut file| file.read(&mut head));
+    read.is_ok_and(|n| {
+        let needle = b"<meta name=\"generator\" content=\"arshif";
+        head[..n].windows(needle.len()).any(|w| w == needle)
+    })
 }
 
 /// Puts right what a killed build left beside `output`: a staging folder
@@ -188,6 +200,18 @@ mod tests {
         assert!(refused.contains("--force"), "{refused}");
         assert!(claim_output(&folder, false, true).is_ok(), "--force");
         assert!(claim_output(&folder, true, false).is_ok(), "named by the cache");
+        // An output of an earlier version, without the marker.
+        std::fs::write(
+            folder.join("index.html"),
+            "<!doctype html><html><head><meta name=\"generator\" content=\"arshif\">",
+        )
+        .unwrap();
+        assert!(
+            claim_output(&folder, false, false).is_ok(),
+            "an earlier version's output"
+        );
+        std::fs::write(folder.join("index.html"), "<!doctype html><p>someone's page</p>").unwrap();
+        assert!(claim_output(&folder, false, false).is_err(), "someone's home page");
         std::fs::write(folder.join(OUTPUT_MARKER), OUTPUT_MARKER_TEXT).unwrap();
         assert!(claim_output(&folder, false, false).is_ok(), "marked");
         let file = dir.path().join("file");
