@@ -653,6 +653,22 @@ fn render_job(
     }
 }
 
+/// An article's corrections as templates get them, newest first: the
+/// article page and `/corrections/` show the same values.
+fn corrections_shown(r: &Renderer, article: &Article) -> Vec<serde_json::Value> {
+    article
+        .corrections
+        .iter()
+        .rev()
+        .map(|c| {
+            serde_json::json!({
+                "date": c.date.to_rfc3339(),
+                "date_shown": r.dates.moment(&c.date, true, r.zone),
+                "text": c.text,
+            })
+        })
+        .collect()
+}
 fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnostic>)> {
     #[derive(Serialize)]
     struct ArticleContext<'a> {
@@ -739,18 +755,7 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         scheduled: r.summaries[index].scheduled,
         release_shown: article.release_time().map(|d| r.dates.moment(&d, true, r.zone)),
         updated_shown: article.updated.map(|d| r.dates.moment(&d, article.timed, r.zone)),
-        corrections: article
-            .corrections
-            .iter()
-            .rev()
-            .map(|c| {
-                serde_json::json!({
-                    "date": c.date.to_rfc3339(),
-                    "date_shown": r.dates.moment(&c.date, true, r.zone),
-                    "text": c.text,
-                })
-            })
-            .collect(),
+        corrections: corrections_shown(r, article),
         tags: article
             .tags
             .iter()
@@ -998,18 +1003,7 @@ fn render_corrections(r: &Renderer) -> Result<OutputFile> {
     let entries: Vec<serde_json::Value> = corrected(r.site)
         .into_iter()
         .map(|i| {
-            let corrections: Vec<serde_json::Value> = r.site.articles[i]
-                .corrections
-                .iter()
-                .rev()
-                .map(|c| {
-                    serde_json::json!({
-                        "date": c.date.to_rfc3339(),
-                        "date_shown": r.dates.moment(&c.date, true, r.zone),
-                        "text": c.text,
-                    })
-                })
-                .collect();
+            let corrections = corrections_shown(r, &r.site.articles[i]);
             serde_json::json!({ "article": &r.summaries[i], "corrections": corrections })
         })
         .collect();

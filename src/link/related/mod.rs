@@ -913,9 +913,9 @@ impl RowTable {
     }
 }
 
-/// The dot product of two rows sorted by term (their cosine: rows are unit vectors).
-#[cfg(test)]
-fn sparse_cosine(a: &Row, b: &Row) -> f32 {
+/// The dot product of two sparse vectors sorted by term (the cosine of
+/// two rows, which are unit vectors).
+pub(crate) fn sparse_cosine(a: &[(Term, f32)], b: &[(Term, f32)]) -> f32 {
     let (mut i, mut j, mut sum) = (0, 0, 0.0);
     while i < a.len() && j < b.len() {
         match a[i].0.cmp(&b[j].0) {

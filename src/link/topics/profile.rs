@@ -42,26 +42,10 @@ pub struct Held {
 /// Sparse vector: (term, weight) sorted by term.
 type Sparse = Vec<(u32, f32)>;
 
-fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                sum += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    sum
-}
-
 /// Cosine of `row` (unit length) with the centroid `sum` (a sum of unit
 /// rows), leaving `row` out of it when it is one of them.
 fn similarity(row: &Row, sum: &Sparse, sum_norm2: f32, member: bool) -> f32 {
-    let d = dot(row, sum);
+    let d = crate::link::related::sparse_cosine(row, sum);
     let (d, n2) = if member {
         (d - 1.0, sum_norm2 - 2.0 * d + 1.0)
     } else {
