@@ -5,6 +5,16 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// A topic slug named in front matter, with the line it is on, so that a
+/// message about it (an unknown slug) points at that line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct TopicRef {
+    /// The slug as written.
+    pub slug: String,
+    /// 1-based line in the file: the list item's, or the key's for `topics: [a, b]`.
+    pub line: usize,
+}
+
 /// One article of the archive, as read from its file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Article {
@@ -48,9 +58,9 @@ pub struct Article {
     /// Free tags from front matter.
     pub tags: Vec<String>,
     /// Topic slugs the front matter names.
-    pub topics: Vec<String>,
+    pub topics: Vec<TopicRef>,
     /// Topic slugs the front matter removes from the automatic assignment.
-    pub topics_exclude: Vec<String>,
+    pub topics_exclude: Vec<TopicRef>,
     /// Left out of the build unless `--drafts`.
     pub draft: bool,
     /// Old URLs that should redirect here.

@@ -5,7 +5,7 @@
 //! bytes changed. `serve` keeps the same state in memory.
 
 use crate::article::Article;
-use crate::diagnostic::{Diagnostic, Severity, KINDS};
+use crate::diagnostic::{Diagnostic, Kind, Severity};
 use crate::error::{Error, Result};
 use crate::link::related::RelatedState;
 use crate::render::search::SearchIndex;
@@ -24,7 +24,7 @@ use std::time::SystemTime;
 const STATE_FILE: &str = "state.bin";
 
 /// Changes whenever the cache's layout or what it means changes.
-const FORMAT: &str = concat!("arshif-cache-14/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("arshif-cache-15/", env!("CARGO_PKG_VERSION"));
 
 /// The lock file inside the cache folder: builds that share a cache take
 /// turns ([`lock`]).
@@ -37,7 +37,7 @@ pub struct StoredDiagnostic {
     /// As text: a file name need not be UTF-8, the cache's encoding must.
     file: String,
     line: Option<usize>,
-    kind: String,
+    kind: Kind,
     message: String,
 }
 
@@ -47,24 +47,20 @@ impl From<&Diagnostic> for StoredDiagnostic {
             severity: d.severity,
             file: d.file.to_string_lossy().into_owned(),
             line: d.line,
-            kind: d.kind.to_string(),
+            kind: d.kind.clone(),
             message: d.message.clone(),
         }
     }
 }
 
 impl StoredDiagnostic {
-    /// Back to a diagnostic (an unknown kind, from another version, becomes "unreadable").
+    /// Back to a diagnostic.
     pub fn restore(&self) -> Diagnostic {
         Diagnostic {
             severity: self.severity,
             file: PathBuf::from(&self.file),
             line: self.line,
-            kind: KINDS
-                .iter()
-                .map(|(k, _)| *k)
-                .find(|k| *k == self.kind)
-                .unwrap_or("unreadable"),
+            kind: self.kind.clone(),
             message: self.message.clone(),
         }
     }

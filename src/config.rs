@@ -1,6 +1,6 @@
 //! The site configuration, `site.yaml` at the site root.
 
-use crate::diagnostic::{yaml_error_parts, Diagnostic};
+use crate::diagnostic::{yaml_error_parts, Diagnostic, Kind};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -167,10 +167,24 @@ impl SiteConfig {
         let text = match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => text,
-                Err(_) => return Err(Diagnostic::error(&path, None, "config", "site.yaml is not valid UTF-8")),
+                Err(_) => {
+                    return Err(Diagnostic::error(
+                        &path,
+                        None,
+                        Kind::Config,
+                        "site.yaml is not valid UTF-8",
+                    ))
+                }
             },
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(SiteConfig::default()),
-            Err(err) => return Err(Diagnostic::error(&path, None, "config", format!("cannot read: {err}"))),
+            Err(err) => {
+                return Err(Diagnostic::error(
+                    &path,
+                    None,
+                    Kind::Config,
+                    format!("cannot read: {err}"),
+                ))
+            }
         };
         Self::parse(&text, &path)
     }
@@ -185,19 +199,19 @@ impl SiteConfig {
             return Err(Diagnostic::error(
                 path,
                 Some(line),
-                "config",
+                Kind::Config,
                 format!("brackets nested more than {MAX_NESTING} deep: no setting needs that"),
             ));
         }
         let config: SiteConfig = serde_yaml::from_str(text).map_err(|err| {
             let (message, line) = yaml_error_parts(&err, 0);
-            Diagnostic::error(path, line, "config", message)
+            Diagnostic::error(path, line, Kind::Config, message)
         })?;
         config.validated(path, text)
     }
 
     fn validated(mut self, path: &Path, text: &str) -> Result<SiteConfig, Diagnostic> {
-        let problem = |message: String| Diagnostic::error(path, None, "config", message);
+        let problem = |message: String| Diagnostic::error(path, None, Kind::Config, message);
         // Shown on every page: cleaned as headlines are (control characters
         // removed, bidirectional controls balanced).
         for value in [&mut self.title, &mut self.description, &mut self.language] {
@@ -210,7 +224,7 @@ impl SiteConfig {
                 return Err(Diagnostic::error(
                     path,
                     line_of_slug(text, &topic.slug),
-                    "config",
+                    Kind::Config,
                     format!(
                         "topic `{}` has an empty slug: its page would replace /topics/index.html",
                         topic.name
@@ -230,7 +244,7 @@ impl SiteConfig {
                 return Err(Diagnostic::error(
                     path,
                     text.lines().position(|l| l.starts_with("timezone:")).map(|at| at + 1),
-                    "config",
+                    Kind::Config,
                     format!("timezone `{zone}` is not an IANA time zone name (such as Asia/Beirut or UTC)"),
                 ));
             }

@@ -24,15 +24,99 @@ pub struct Diagnostic {
     pub file: PathBuf,
     /// 1-based line in that file, when the problem has one.
     pub line: Option<usize>,
-    /// A short stable identifier (`front-matter`, `duplicate-url`, …) for CI tools.
-    pub kind: &'static str,
+    /// What kind of problem it is, with the values tools need (a link's
+    /// target, a front matter key), so that nothing has to parse `message`.
+    pub kind: Kind,
     /// What is wrong and, where possible, what to do about it.
     pub message: String,
 }
 
+/// Declares [`Kind`], its stable names and what each means, from one list,
+/// so that a kind cannot be added without a name and a meaning.
+macro_rules! kinds {
+    ($( $(#[$doc:meta])* $variant:ident $({ $($(#[$field_doc:meta])* $field:ident : $ty:ty),* $(,)? })? => $name:literal, $meaning:literal; )*) => {
+        /// The kind of a [`Diagnostic`]. Each has a stable name (see
+        /// [`Kind::name`]) that CI scripts match on and `arshif check
+        /// --allow` takes; some carry the values the problem is about.
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+        pub enum Kind {
+            $( $(#[$doc])* $variant $({ $($(#[$field_doc])* $field: $ty),* })?, )*
+        }
+
+        impl Kind {
+            /// The stable name: `front-matter`, `broken-link`, …
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Kind::$variant { .. } => $name, )*
+                }
+            }
+        }
+
+        /// Every kind's name with what it means, in the order `check --help` lists them.
+        pub const KINDS: &[(&str, &str)] = &[ $( ($name, $meaning), )* ];
+    };
+}
+
+kinds! {
+    /// site.yaml is invalid.
+    Config => "config", "site.yaml is invalid (syntax, unknown key, wrong type, bad topic rule)";
+    /// A file or folder cannot be read.
+    Unreadable => "unreadable", "a file or folder cannot be read";
+    /// A symbolic link leads out of content/.
+    SymlinkOutside => "symlink-outside", "a symbolic link in content/ leads out of it (skipped)";
+    /// A file name that is not UTF-8.
+    FileName => "file-name", "a file name is not valid UTF-8 (skipped)";
+    /// A file that is not UTF-8.
+    Encoding => "encoding", "a file is not UTF-8, or needed converting";
+    /// A text article without a headline.
+    Empty => "empty", "a text article has no headline";
+    /// Front matter missing or invalid.
+    FrontMatter => "front-matter", "a Markdown article's front matter is missing or invalid";
+    /// No URL can be made.
+    Slug => "slug", "no URL can be made for an article";
+    /// An article without a date.
+    Undated => "undated", "an article has no date";
+    /// Two pages for one URL.
+    DuplicateUrl => "duplicate-url", "two articles (or pages) would be written to one URL";
+    /// A bad alias.
+    Alias => "alias", "an alias leaves the site, or takes the address of another page or alias";
+    /// A Markdown link to an article that does not exist.
+    BrokenLink {
+        /// The link's destination as written.
+        target: String,
+    } => "broken-link", "a Markdown link names an article that is not in content/";
+    /// A read-also reference that matches no article.
+    UnresolvedReadAlso => "unresolved-read-also", "a read-also reference matches no article";
+    /// Front matter names a topic site.yaml lacks.
+    UnknownTopic {
+        /// The front matter key: `topics` or `topics_exclude`.
+        key: String,
+        /// The slug it names.
+        slug: String,
+    } => "unknown-topic", "front matter names a topic site.yaml does not define";
+    /// A rule match held back from a topic page.
+    TopicBorderline => "topic-borderline", "a topic rule matches an article far from the topic's profile: held back from the topic page";
+    /// A category without a section.
+    UnmappedSection => "unmapped-section", "an article's `category` is not in `sections:` of site.yaml (its page is named by the key)";
+    /// A template error.
+    Template => "template", "a template does not compile or fails to render";
+    /// A headline empty once cleaned.
+    Title => "title", "a headline is empty once control characters are removed";
+    /// A `url:` that is not http(s).
+    Url => "url", "`url:` is not an absolute http(s) address (not linked)";
+    /// A file that changed while being read.
+    Changed => "changed", "a file kept changing while the build read it";
+    /// A file that disappeared.
+    Vanished => "vanished", "a file disappeared between discovery and reading (skipped)";
+    /// A special file in content/.
+    NotAFile => "not-a-file", "a pipe, device or socket in content/ (skipped)";
+    /// The cache could not be used.
+    Cache => "cache", "the build cache was damaged or from another version (not used; everything rebuilt)";
+}
+
 impl Diagnostic {
     /// An error in `file`.
-    pub fn error(file: &Path, line: Option<usize>, kind: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(file: &Path, line: Option<usize>, kind: Kind, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.to_path_buf(),
@@ -43,7 +127,7 @@ impl Diagnostic {
     }
 
     /// A warning about `file`.
-    pub fn warning(file: &Path, line: Option<usize>, kind: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(file: &Path, line: Option<usize>, kind: Kind, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, line, kind, message)
@@ -74,63 +158,6 @@ impl fmt::Display for Diagnostic {
             None => write!(f, "{file}: {label}: {message}"),
         }
     }
-}
-
-/// Every `kind` a [`Diagnostic`] can have, with what it means. These strings
-/// are stable: CI scripts match on them and `arshif check --allow` takes them.
-pub const KINDS: &[(&str, &str)] = &[
-    (
-        "config",
-        "site.yaml is invalid (syntax, unknown key, wrong type, bad topic rule)",
-    ),
-    ("unreadable", "a file or folder cannot be read"),
-    (
-        "symlink-outside",
-        "a symbolic link in content/ leads out of it (skipped)",
-    ),
-    ("file-name", "a file name is not valid UTF-8 (skipped)"),
-    ("encoding", "a file is not UTF-8, or needed converting"),
-    ("empty", "a text article has no headline"),
-    (
-        "front-matter",
-        "a Markdown article's front matter is missing or invalid",
-    ),
-    ("slug", "no URL can be made for an article"),
-    ("undated", "an article has no date"),
-    ("duplicate-url", "two articles (or pages) would be written to one URL"),
-    (
-        "alias",
-        "an alias leaves the site, or takes the address of another page or alias",
-    ),
-    (
-        "broken-link",
-        "a Markdown link names an article that is not in content/",
-    ),
-    ("unresolved-read-also", "a read-also reference matches no article"),
-    ("unknown-topic", "front matter names a topic site.yaml does not define"),
-    (
-        "topic-borderline",
-        "a topic rule matches an article far from the topic's profile: held back from the topic page",
-    ),
-    (
-        "unmapped-section",
-        "an article's `category` is not in `sections:` of site.yaml (its page is named by the key)",
-    ),
-    ("template", "a template does not compile or fails to render"),
-    ("title", "a headline is empty once control characters are removed"),
-    ("url", "`url:` is not an absolute http(s) address (not linked)"),
-    ("changed", "a file kept changing while the build read it"),
-    ("vanished", "a file disappeared between discovery and reading (skipped)"),
-    ("not-a-file", "a pipe, device or socket in content/ (skipped)"),
-    (
-        "cache",
-        "the build cache was damaged or from another version (not used; everything rebuilt)",
-    ),
-];
-
-/// Whether `kind` is one of [`KINDS`].
-pub fn is_known_kind(kind: &str) -> bool {
-    KINDS.iter().any(|(k, _)| *k == kind)
 }
 
 /// The text with control and bidirectional control characters escaped.
@@ -195,63 +222,28 @@ mod tests {
         assert!(!message.contains(&format!("line {yaml_line} ")), "{message}");
     }
 
-    /// Every kind written in the sources (the third argument of
-    /// `Diagnostic::error` / `Diagnostic::warning`) is listed in [`KINDS`].
     #[test]
-    fn every_kind_in_the_sources_is_listed() {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut found = Vec::new();
-        for entry in walkdir::WalkDir::new(&src).sort_by_file_name() {
-            let entry = entry.unwrap();
-            if entry.path().extension().is_none_or(|e| e != "rs") || entry.path().ends_with("diagnostic.rs") {
-                continue;
-            }
-            let text = std::fs::read_to_string(entry.path()).unwrap();
-            for call in ["Diagnostic::error(", "Diagnostic::warning("] {
-                for (start, _) in text.match_indices(call) {
-                    let args = call_arguments(&text[start + call.len()..]);
-                    if let Some(kind) = args.get(2) {
-                        found.push((entry.path().display().to_string(), kind.trim().to_string()));
-                    }
-                }
-            }
-        }
-        assert!(found.len() > 10, "the scan found too few calls: {found:?}");
-        for (file, kind) in found {
-            let kind = kind.trim_matches('"');
-            assert!(is_known_kind(kind), "{file}: kind `{kind}` is not in diagnostic::KINDS");
-        }
-    }
-
-    /// The top-level comma-separated arguments of a call, up to its closing parenthesis.
-    fn call_arguments(text: &str) -> Vec<&str> {
-        let mut args = Vec::new();
-        let (mut depth, mut start, mut in_string) = (0usize, 0usize, false);
-        let mut previous = ' ';
-        for (i, c) in text.char_indices() {
-            match c {
-                '"' if previous != '\\' => in_string = !in_string,
-                _ if in_string => {}
-                '(' | '[' | '{' => depth += 1,
-                ')' | ']' | '}' if depth == 0 => {
-                    args.push(&text[start..i]);
-                    break;
-                }
-                ')' | ']' | '}' => depth -= 1,
-                ',' if depth == 0 => {
-                    args.push(&text[start..i]);
-                    start = i + 1;
-                }
-                _ => {}
-            }
-            previous = c;
-        }
-        args
+    fn every_kind_has_a_distinct_name_and_a_meaning() {
+        let mut names: Vec<&str> = KINDS.iter().map(|(name, _)| *name).collect();
+        assert!(KINDS
+            .iter()
+            .all(|(name, meaning)| !name.is_empty() && !meaning.is_empty()));
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), KINDS.len());
+        let target = Kind::BrokenLink { target: "x.md".into() };
+        assert_eq!(target.name(), "broken-link");
+        assert!(KINDS.iter().any(|(name, _)| *name == target.name()));
     }
 
     #[test]
     fn control_characters_cannot_forge_lines() {
-        let d = Diagnostic::warning(Path::new("content/a\nb\u{1b}[31m.md"), Some(2), "x", "`t\u{202e}`");
+        let d = Diagnostic::warning(
+            Path::new("content/a\nb\u{1b}[31m.md"),
+            Some(2),
+            Kind::Empty,
+            "`t\u{202e}`",
+        );
         assert_eq!(d.to_string(), "content/a\\u{a}b\\u{1b}[31m.md:2: warning: `t\\u{202e}`");
     }
 

@@ -5,7 +5,7 @@ use crate::analyse;
 use crate::article::{Article, Body};
 use crate::cache::{self, nanos, CacheDamage, CachedFile, Manifest, SavedState, StoredDiagnostic};
 use crate::config::SiteConfig;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};
 use crate::link::related::{RelatedState, Tuning};
 use crate::link::topics::TopicMatcher;
@@ -239,7 +239,7 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState, walked: Opti
             Error::Invalid(vec![Diagnostic::error(
                 Path::new("--base-url"),
                 None,
-                "config",
+                Kind::Config,
                 message,
             )])
         })?;
@@ -707,7 +707,7 @@ fn build_from(
                 prepared.warnings.push(Diagnostic::warning(
                     dir,
                     None,
-                    "cache",
+                    Kind::Cache,
                     format!("the cache was not used: {damage}; everything is built again, and the cache written anew"),
                 ));
             }

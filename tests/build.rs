@@ -843,7 +843,8 @@ fn markdown_links_are_rewritten_and_made_safe() {
     assert_eq!(
         warnings[0],
         format!(
-            "{}: warning: link to `missing.md` matches no article in content/",
+            "{}:8: warning: link to `missing.md` matches no article in content/: name an existing file \
+             (relative to this article or to content/) or slug, or remove the link",
             site.path("content/2022/a.md")
         )
     );

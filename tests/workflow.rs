@@ -286,7 +286,17 @@ fn check_json_lines_hold_every_field() {
         let object = problem.as_object().expect("a JSON object");
         let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
         keys.sort_unstable();
-        assert_eq!(keys, ["file", "kind", "line", "message", "severity"]);
+        // Every line has the five common fields; some kinds add the values
+        // they are about, so that no tool has to parse the message.
+        let extra: &[&str] = match problem["kind"].as_str() {
+            Some("unknown-topic") => &["key", "slug"],
+            Some("broken-link") => &["target"],
+            _ => &[],
+        };
+        let mut expected = vec!["file", "kind", "line", "message", "severity"];
+        expected.extend_from_slice(extra);
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
         let file = problem["file"].as_str().expect("file is text");
         assert!(file.starts_with("content/") && site.root.join(file).is_file(), "{file}");
         assert!(problem["line"].is_null() || problem["line"].as_u64().is_some_and(|l| l >= 1));
@@ -299,6 +309,13 @@ fn check_json_lines_hold_every_field() {
         ["unknown-topic", "undated", "broken-link"],
         "sorted by file, then line"
     );
+    assert_eq!(
+        (problems[0]["key"].as_str(), problems[0]["slug"].as_str()),
+        (Some("topics"), Some("nope"))
+    );
+    assert_eq!(problems[0]["line"], 4, "the line of `topics:`");
+    assert_eq!(problems[2]["target"], "nothing.md");
+    assert_eq!(problems[2]["line"], 5, "the line of the link");
     // The summary goes to standard error, keeping standard output pure JSON lines.
     assert!(
         run.stderr.contains("check: 0 errors and 3 warnings in 2 articles"),

@@ -3,19 +3,16 @@
 
 use crate::Verbosity;
 use anyhow::bail;
-use arshif::article::Body;
 use arshif::config::{SiteConfig, CONFIG_FILE};
-use arshif::diagnostic::{Diagnostic, KINDS};
+use arshif::diagnostic::{Diagnostic, Kind, KINDS};
 use arshif::error::Error;
-use arshif::link::Site;
 use arshif::load::{self, CONTENT_DIR};
 use arshif::pipeline::{self, BuildOptions, Timings};
 use arshif::render::dates::DateFormat;
-use arshif::render::markdown::link_lines;
 use arshif::render::theme::{template_diagnostic, Theme};
 use arshif::write;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -69,7 +66,9 @@ fn after_help() -> String {
     text
 }
 
-/// One problem as `--format json` prints it.
+/// One problem as `--format json` prints it: the kind's name, and the
+/// values some kinds carry (a broken link's `target`, an unknown topic's
+/// `key` and `slug`).
 #[derive(Serialize)]
 struct JsonProblem<'a> {
     file: String,
@@ -77,6 +76,12 @@ struct JsonProblem<'a> {
     kind: &'a str,
     severity: arshif::diagnostic::Severity,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slug: Option<&'a str>,
 }
 
 /// What the check found.
@@ -102,10 +107,10 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     let (problems, accepted): (Vec<Diagnostic>, Vec<Diagnostic>) = findings
         .problems
         .into_iter()
-        .partition(|p| p.is_error() || !allowed.contains(p.kind));
+        .partition(|p| p.is_error() || !allowed.contains(p.kind.name()));
     for problem in &problems {
         match args.format {
-            Format::Text => println!("{problem} [{}]", problem.kind),
+            Format::Text => println!("{problem} [{}]", problem.kind.name()),
             Format::Json => println!("{}", json_line(problem, &args.root)?),
         }
     }
@@ -157,12 +162,20 @@ fn json_line(problem: &Diagnostic, root: &Path) -> anyhow::Result<String> {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/");
+    let (target, key, slug) = match &problem.kind {
+        Kind::BrokenLink { target } => (Some(target.as_str()), None, None),
+        Kind::UnknownTopic { key, slug } => (None, Some(key.as_str()), Some(slug.as_str())),
+        _ => (None, None, None),
+    };
     Ok(serde_json::to_string(&JsonProblem {
         file,
         line: problem.line,
-        kind: problem.kind,
+        kind: problem.kind.name(),
         severity: problem.severity,
         message: &problem.message,
+        target,
+        key,
+        slug,
     })?)
 }
 
@@ -218,7 +231,6 @@ fn inspect(root: &Path, drafts: bool) -> anyhow::Result<Findings> {
         Err(err) => return Err(err.into()),
     }
     problems.append(&mut prepared.warnings);
-    add_lines(&prepared.site, &mut problems);
     Ok(Findings {
         problems: sorted(problems),
         stopped,
@@ -232,7 +244,7 @@ fn inspect(root: &Path, drafts: bool) -> anyhow::Result<Findings> {
 fn stopped_early(err: Error, options: &BuildOptions) -> anyhow::Result<Findings> {
     let mut problems = Vec::new();
     let stopped = match err {
-        Error::Invalid(mut found) if found.iter().any(|p| p.kind == "config") => {
+        Error::Invalid(mut found) if found.iter().any(|p| p.kind == Kind::Config) => {
             problems.append(&mut found);
             let defaults = SiteConfig::default();
             let dates = DateFormat {
@@ -246,7 +258,7 @@ fn stopped_early(err: Error, options: &BuildOptions) -> anyhow::Result<Findings>
             "site.yaml has errors: the articles were read, but duplicate URLs, topics, read-also references, \
              links and pages were not checked; fix site.yaml and run check again"
         }
-        Error::Invalid(mut found) if found.iter().any(|p| p.kind == "duplicate-url") => {
+        Error::Invalid(mut found) if found.iter().any(|p| p.kind == Kind::DuplicateUrl) => {
             problems.append(&mut found);
             "duplicate URLs stop the linking: topics, read-also references, links and pages were not checked; \
              fix the URLs and run check again"
@@ -293,111 +305,8 @@ fn load_problems(options: &BuildOptions) -> Vec<Diagnostic> {
 /// By file, then line; the same problem reported twice is listed once.
 fn sorted(mut problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     problems.sort_by(|a, b| {
-        (&a.file, a.line, a.severity, a.kind, &a.message).cmp(&(&b.file, b.line, b.severity, b.kind, &b.message))
+        (&a.file, a.line, a.severity, &a.kind, &a.message).cmp(&(&b.file, b.line, b.severity, &b.kind, &b.message))
     });
     problems.dedup();
     problems
-}
-
-/// Gives a line to the problems that the stages report without one (broken
-/// links, unknown topics), and tells what to do about a broken link.
-fn add_lines(site: &Site, problems: &mut [Diagnostic]) {
-    let by_file: HashMap<&Path, usize> = site
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.file.as_path(), i))
-        .collect();
-    let mut links: HashMap<usize, Vec<(String, usize)>> = HashMap::new();
-    let mut seen: HashMap<(usize, String), usize> = HashMap::new();
-    for problem in problems.iter_mut().filter(|p| p.line.is_none()) {
-        let Some(&index) = by_file.get(problem.file.as_path()) else {
-            continue;
-        };
-        match problem.kind {
-            "broken-link" => {
-                let Some(destination) = problem
-                    .message
-                    .strip_prefix("link to `")
-                    .and_then(|m| m.rsplit_once("` matches"))
-                    .map(|(d, _)| d.to_string())
-                else {
-                    continue;
-                };
-                let lines = links.entry(index).or_insert_with(|| {
-                    match arshif::load::reload_body(&site.articles[index]).as_deref() {
-                        Ok(Body::Markdown { source, first_line }) => link_lines(source, *first_line),
-                        _ => Vec::new(),
-                    }
-                });
-                let nth = seen.entry((index, destination.clone())).or_default();
-                problem.line = lines
-                    .iter()
-                    .filter(|(d, _)| *d == destination)
-                    .nth(*nth)
-                    .map(|(_, l)| *l);
-                *nth += 1;
-                problem.message.push_str(
-                    ": name an existing file (relative to this article or to content/) or slug, or remove the link",
-                );
-            }
-            "unknown-topic" => {
-                let parts = problem.message.strip_prefix('`').and_then(|m| {
-                    let (key, rest) = m.split_once("` names `")?;
-                    let (slug, _) = rest.split_once('`')?;
-                    Some((key.to_string(), slug.to_string()))
-                });
-                if let Some((key, slug)) = parts {
-                    problem.line = std::fs::read_to_string(&problem.file)
-                        .ok()
-                        .and_then(|text| front_matter_line(&text, &key, &slug));
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// The line (1-based) of `value` under the front matter key `key`: the
-/// key's own line for `key: [a, b]`, the list item's line below it, or the
-/// key's line when the value cannot be found.
-fn front_matter_line(text: &str, key: &str, value: &str) -> Option<usize> {
-    let names = |part: &str| {
-        part.split([',', '[', ']'])
-            .map(|item| item.trim().trim_start_matches("- ").trim().trim_matches(['"', '\'']))
-            .any(|item| item == value)
-    };
-    let front: Vec<&str> = text.lines().skip(1).take_while(|l| l.trim_end() != "---").collect();
-    let key_index = front.iter().position(|l| {
-        l.strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-    })?;
-    let own = front[key_index].split_once(':').map_or("", |(_, rest)| rest);
-    if names(own) {
-        return Some(key_index + 2);
-    }
-    let item = front[key_index + 1..]
-        .iter()
-        .take_while(|l| l.starts_with([' ', '\t', '-']))
-        .position(|l| names(l));
-    Some(match item {
-        Some(offset) => key_index + 1 + offset + 2,
-        None => key_index + 2,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn topic_lines_in_front_matter() {
-        let text = "---\ntitle: x\ntopics: [a, b]\ntopics_exclude:\n  - c\n  - d\n---\nd\n";
-        assert_eq!(front_matter_line(text, "topics", "b"), Some(3));
-        assert_eq!(front_matter_line(text, "topics_exclude", "d"), Some(6));
-        assert_eq!(front_matter_line(text, "topics_exclude", "zz"), Some(4));
-        assert_eq!(front_matter_line(text, "tags", "a"), None);
-        let quoted = "---\ntitle: x\ntopics: [\"a-b\", 'c']\n---\n";
-        assert_eq!(front_matter_line(quoted, "topics", "c"), Some(3));
-    }
 }

@@ -99,7 +99,7 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         listed += 1;
         // Front matter can put an article on a topic or take it off; the
         // topic's profile can hold a rule match back as borderline.
-        let excluded = article.topics_exclude.iter().any(|t| t == &args.slug);
+        let excluded = article.topics_exclude.iter().any(|t| t.slug == args.slug);
         let note = match (on, why.matched) {
             (true, false) => "  [front matter: topics]",
             (false, true) if excluded => "  [front matter: topics_exclude]",

@@ -4,7 +4,7 @@
 
 use crate::article::Article;
 use crate::config::SiteConfig;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use std::sync::Arc;
 
 /// The whole archive after linking: what rendering needs, as plain data.
@@ -94,7 +94,7 @@ pub fn assemble(
             problems.push(Diagnostic::error(
                 &article.file,
                 None,
-                "duplicate-url",
+                Kind::DuplicateUrl,
                 format!(
                     "same URL /{} as {}: give one of them another `slug:`",
                     article.path(),

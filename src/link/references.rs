@@ -4,7 +4,7 @@
 //! failing those by the closest headline above a similarity threshold.
 
 use crate::analyse::normalise::normalise;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::link::paths::LinkResolver;
 use crate::link::Site;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -96,7 +96,7 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
                 None => warnings.push(Diagnostic::warning(
                     &article.file,
                     Some(reference.line),
-                    "unresolved-read-also",
+                    Kind::UnresolvedReadAlso,
                     format!(
                         "«اقرأ أيضاً: {}» matches no article's headline or slug; it is shown as plain text: write the headline or slug of an article in content/, or link its file",
                         reference.text

@@ -4,7 +4,7 @@
 //! gets a page, named by the key, and a warning.
 
 use crate::article::Article;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -139,7 +139,7 @@ pub fn unmapped_warnings(definitions: &BTreeMap<String, SectionDef>, articles: &
             Diagnostic::warning(
                 &articles[index].file,
                 None,
-                "unmapped-section",
+                Kind::UnmappedSection,
                 format!(
                     "category `{key}` ({count} article{}) is not in `sections:` of site.yaml: its page /sections/{}/ is named by the key; add `{key}: {{name: …}}` there",
                     if count == 1 { "" } else { "s" },

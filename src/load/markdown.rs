@@ -1,7 +1,7 @@
 //! Markdown articles: YAML front matter between `---` lines, then Markdown.
 
 use crate::analyse::normalise::strip_read_also;
-use crate::article::{ReadAlsoRef, RefOrigin};
+use crate::article::{ReadAlsoRef, RefOrigin, TopicRef};
 use crate::diagnostic::yaml_error_parts;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde_yaml::{Mapping, Value};
@@ -57,10 +57,10 @@ pub struct FrontMatter {
     pub category: Option<String>,
     /// `tags`.
     pub tags: Vec<String>,
-    /// `topics`.
-    pub topics: Vec<String>,
-    /// `topics_exclude`.
-    pub topics_exclude: Vec<String>,
+    /// `topics`, each slug with its line.
+    pub topics: Vec<TopicRef>,
+    /// `topics_exclude`, each slug with its line.
+    pub topics_exclude: Vec<TopicRef>,
     /// `slug`, with its line.
     pub slug: Option<(String, usize)>,
     /// `draft`.
@@ -197,8 +197,8 @@ fn read_front_matter(yaml: &str) -> Result<FrontMatter, LineError> {
             "category" => front.category = text(value)?,
             "slug" => front.slug = text(value)?.map(|slug| (slug, line)),
             "tags" => front.tags = list(value)?,
-            "topics" => front.topics = list(value)?,
-            "topics_exclude" => front.topics_exclude = list(value)?,
+            "topics" => front.topics = topic_refs(yaml, &key, line, list(value)?),
+            "topics_exclude" => front.topics_exclude = topic_refs(yaml, &key, line, list(value)?),
             "aliases" => front.aliases = list(value)?.into_iter().map(|alias| (alias, line)).collect(),
             "read_also" => {
                 front.read_also = list(value)?
@@ -231,6 +231,40 @@ fn read_front_matter(yaml: &str) -> Result<FrontMatter, LineError> {
         .trim()
         .to_string();
     Ok(front)
+}
+
+/// The slugs of a `topics`-like key, each with its line: the list item's
+/// below the key, or the key's own line for `key: [a, b]` (and when the
+/// item cannot be found, e.g. in YAML written some other way).
+fn topic_refs(yaml: &str, key: &str, key_line: usize, slugs: Vec<String>) -> Vec<TopicRef> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let names = |part: &str, slug: &str| {
+        part.split([',', '[', ']'])
+            .map(|item| item.trim().trim_start_matches("- ").trim().trim_matches(['"', '\'']))
+            .any(|item| item == slug)
+    };
+    // `key_line` counts from the file's first line, the `---` above the YAML.
+    let key_index = key_line.saturating_sub(2);
+    let own = lines
+        .get(key_index)
+        .and_then(|l| l.strip_prefix(key))
+        .map_or("", |rest| rest.trim_start().trim_start_matches(':'));
+    let items: Vec<&str> = lines
+        .iter()
+        .skip(key_index + 1)
+        .take_while(|l| l.starts_with([' ', '\t', '-']))
+        .copied()
+        .collect();
+    slugs
+        .into_iter()
+        .map(|slug| {
+            let line = match items.iter().position(|l| names(l, &slug)) {
+                Some(offset) if !names(own, &slug) => key_line + 1 + offset,
+                _ => key_line,
+            };
+            TopicRef { slug, line }
+        })
+        .collect()
 }
 
 /// `corrections:` as a list of `{date: …, text: …}` entries.
@@ -396,6 +430,18 @@ pub fn scan_body(body: &str, first_line: usize) -> BodyScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn topic_slugs_keep_their_lines() {
+        let lines = |text: &str, exclude: bool| {
+            let front = parse(text).unwrap().front;
+            let refs = if exclude { front.topics_exclude } else { front.topics };
+            refs.into_iter().map(|r| (r.slug, r.line)).collect::<Vec<_>>()
+        };
+        let text = "---\ntitle: x\ntopics: [a, b]\ntopics_exclude:\n  - c\n  - \"d\"\n---\nd\n";
+        assert_eq!(lines(text, false), [("a".into(), 3), ("b".into(), 3)]);
+        assert_eq!(lines(text, true), [("c".into(), 5), ("d".into(), 6)]);
+    }
 
     #[test]
     fn reads_known_and_extra_keys() {

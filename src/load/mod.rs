@@ -8,7 +8,7 @@ pub mod slug;
 pub mod text;
 
 use crate::article::{Article, Body};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use rayon::prelude::*;
 use std::collections::BTreeSet;
@@ -83,7 +83,7 @@ pub fn discover(content_dir: &Path, skip: &[PathBuf]) -> (Vec<SourceFile>, Vec<D
                         err.io_error().map_or_else(|| err.to_string(), |e| e.to_string())
                     )
                 };
-                warnings.push(Diagnostic::warning(&path, None, "unreadable", message));
+                warnings.push(Diagnostic::warning(&path, None, Kind::Unreadable, message));
                 continue;
             }
         };
@@ -106,7 +106,7 @@ pub fn discover(content_dir: &Path, skip: &[PathBuf]) -> (Vec<SourceFile>, Vec<D
                 warnings.push(Diagnostic::warning(
                     entry.path(),
                     None,
-                    "symlink-outside",
+                    Kind::SymlinkOutside,
                     "symbolic link leads out of content/: skipped",
                 ));
             }
@@ -122,7 +122,7 @@ pub fn discover(content_dir: &Path, skip: &[PathBuf]) -> (Vec<SourceFile>, Vec<D
             warnings.push(Diagnostic::warning(
                 entry.path(),
                 None,
-                "not-a-file",
+                Kind::NotAFile,
                 "not a regular file (a pipe, socket or device): skipped",
             ));
             continue;
@@ -135,7 +135,7 @@ pub fn discover(content_dir: &Path, skip: &[PathBuf]) -> (Vec<SourceFile>, Vec<D
                 warnings.push(Diagnostic::warning(
                     entry.path(),
                     None,
-                    "file-name",
+                    Kind::FileName,
                     format!("file name is not valid UTF-8: read as `{lossy}`; rename the file"),
                 ));
                 lossy
@@ -268,7 +268,7 @@ pub fn read_source(file: &SourceFile) -> Result<Source, Vec<Diagnostic>> {
             problems.push(Diagnostic::warning(
                 path,
                 None,
-                "changed",
+                Kind::Changed,
                 "the file changed while it was being read: build again to use its final text",
             ));
             bytes
@@ -277,7 +277,7 @@ pub fn read_source(file: &SourceFile) -> Result<Source, Vec<Diagnostic>> {
             return Err(vec![Diagnostic::warning(
                 path,
                 None,
-                "vanished",
+                Kind::Vanished,
                 "the file disappeared while the build was reading content/: skipped",
             )]);
         }
@@ -285,7 +285,7 @@ pub fn read_source(file: &SourceFile) -> Result<Source, Vec<Diagnostic>> {
             return Err(vec![Diagnostic::error(
                 path,
                 None,
-                "unreadable",
+                Kind::Unreadable,
                 format!("cannot read: {err}"),
             )]);
         }
@@ -309,12 +309,12 @@ pub fn parse_source(file: &SourceFile, source: Source) -> (Option<Article>, Vec<
     let decoded = match decode::decode(bytes) {
         Ok(decoded) => decoded,
         Err(message) => {
-            problems.push(Diagnostic::error(path, None, "encoding", message));
+            problems.push(Diagnostic::error(path, None, Kind::Encoding, message));
             return (None, problems);
         }
     };
     if let Some(note) = decoded.note {
-        problems.push(Diagnostic::warning(path, None, "encoding", note));
+        problems.push(Diagnostic::warning(path, None, Kind::Encoding, note));
     }
     match parse_article(file, &decoded.text) {
         Ok((mut article, mut warnings)) => {
@@ -342,13 +342,13 @@ pub fn reload_body(article: &Article) -> Result<std::borrow::Cow<'_, Body>, Diag
         Diagnostic::error(
             path,
             None,
-            "changed",
+            Kind::Changed,
             "the file changed while the build was running: build again",
         )
     };
     let bytes = std::fs::read(path).map_err(|err| match err.kind() {
         std::io::ErrorKind::NotFound => changed(),
-        _ => Diagnostic::error(path, None, "unreadable", format!("cannot read: {err}")),
+        _ => Diagnostic::error(path, None, Kind::Unreadable, format!("cannot read: {err}")),
     })?;
     if crate::hash_bytes(&bytes) != article.source_hash {
         return Err(changed());
@@ -470,7 +470,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
                 Diagnostic::error(
                     path,
                     None,
-                    "empty",
+                    Kind::Empty,
                     "the file is empty: a text article needs a headline line",
                 )
             })?;
@@ -481,8 +481,8 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             article.read_also = parsed.read_also;
         }
         Format::Markdown => {
-            let parsed =
-                markdown::parse(text).map_err(|err| Diagnostic::error(path, err.line, "front-matter", err.message))?;
+            let parsed = markdown::parse(text)
+                .map_err(|err| Diagnostic::error(path, err.line, Kind::FrontMatter, err.message))?;
             let front = parsed.front;
             if let Some((date, line)) = &front.date {
                 article.timed = has_time(date);
@@ -490,7 +490,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
                     Diagnostic::error(
                         path,
                         Some(*line),
-                        "front-matter",
+                        Kind::FrontMatter,
                         format!(
                             "`date: {date}` is not a date of the years 1 to 9999; write YYYY-MM-DD or RFC 3339 (2022-12-29T14:00:00+03:00)"
                         ),
@@ -514,7 +514,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
                     Diagnostic::error(
                         path,
                         Some(line),
-                        "front-matter",
+                        Kind::FrontMatter,
                         format!("`{key}: {text}` is not a date of the years 1 to 9999; write YYYY-MM-DD or RFC 3339 (2022-12-29T14:00:00+03:00)"),
                     )
                 })
@@ -540,7 +540,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
                     Err(why) => warnings.push(Diagnostic::warning(
                         path,
                         Some(line),
-                        "url",
+                        Kind::Url,
                         format!("`url: {url}` is not linked: {why}"),
                     )),
                 }
@@ -571,7 +571,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         return Err(Diagnostic::error(
             path,
             None,
-            "title",
+            Kind::Title,
             "the headline is empty once control characters are removed: give the article a readable title",
         ));
     }
@@ -582,14 +582,14 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             warnings.push(Diagnostic::warning(
                 path,
                 Some(line),
-                "slug",
+                Kind::Slug,
                 format!("`slug: {asked}` has no letters or digits: the URL is made from the headline"),
             ));
         } else if asked.contains(['/', '\\', '%']) || asked.contains("..") || asked.chars().any(char::is_control) {
             warnings.push(Diagnostic::warning(
                 path,
                 Some(line),
-                "slug",
+                Kind::Slug,
                 format!(
                     "`slug: {asked}` is a URL segment, not a path: the URL uses `{}`",
                     article.slug
@@ -604,7 +604,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         return Err(Diagnostic::error(
             path,
             slug_source.1,
-            "slug",
+            Kind::Slug,
             format!(
                 "cannot make a URL from `{}`: give the article a `slug:` with letters or digits",
                 slug_source.0
@@ -616,7 +616,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         warnings.push(Diagnostic::warning(
             path,
             None,
-            "undated",
+            Kind::Undated,
             "article has no date: it is listed after dated ones; add `date:` or a YYYY-MM-DD- file name prefix",
         ));
     }
@@ -735,9 +735,9 @@ mod tests {
             // Changed or gone since the build read it: an error naming the file.
             std::fs::write(&file.path, format!("{text}فقرة جديدة.\n")).expect("write");
             let problem = reload_body(&cached).expect_err("changed file");
-            assert_eq!((problem.kind, &problem.file), ("changed", &file.path));
+            assert_eq!((&problem.kind, &problem.file), (&Kind::Changed, &file.path));
             std::fs::remove_file(&file.path).expect("remove");
-            assert_eq!(reload_body(&cached).expect_err("removed file").kind, "changed");
+            assert_eq!(reload_body(&cached).expect_err("removed file").kind, Kind::Changed);
         }
     }
 
@@ -820,7 +820,7 @@ mod tests {
         let (article, warnings) = parse_article(&file, "عنوان\n").unwrap();
         assert_eq!(article.path(), "articles/x/");
         assert_eq!(warnings.len(), 1);
-        assert_eq!(warnings[0].kind, "undated");
+        assert_eq!(warnings[0].kind, Kind::Undated);
     }
 
     #[test]

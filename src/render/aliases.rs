@@ -8,7 +8,7 @@
 //! another page (or another article's alias) already writes.
 
 use crate::config::Direction;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};
 use crate::link::Site;
 use crate::render::feeds::absolute_url;
@@ -42,7 +42,7 @@ pub fn render_aliases(site: &Site, generated: &[(String, String)]) -> Result<Vec
         Diagnostic::error(
             file,
             alias_line(file, alias),
-            "alias",
+            Kind::Alias,
             format!("alias `{alias}` {message}"),
         )
     };

@@ -17,7 +17,7 @@ pub mod search;
 pub mod sitemap;
 pub mod theme;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};
 use crate::link::Site;
 use theme::Theme;
@@ -233,7 +233,7 @@ pub fn render_site(
             Diagnostic::error(
                 std::path::Path::new(owners.first().copied().unwrap_or(&pair[0].0)),
                 None,
-                "duplicate-url",
+                Kind::DuplicateUrl,
                 format!(
                     "writes /{} which {} writes too: change a slug",
                     pair[0].0,

@@ -1,14 +1,14 @@
 //! The pages of the site and the data each template gets.
 
-use crate::article::Article;
-use crate::diagnostic::Diagnostic;
+use crate::article::{Article, Body};
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::Result;
 use crate::link::paths::LinkResolver;
 use crate::link::Site;
 use crate::load::slug::sanitise;
 use crate::render::dates::DateFormat;
 use crate::render::feeds::{self, FeedSpec};
-use crate::render::markdown::{render_body_with, text_of};
+use crate::render::markdown::{link_lines, render_body_with, text_of};
 use crate::render::paginate::{page_path, Page, Pages, Paginator};
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
@@ -717,18 +717,7 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
     // text) for both the body and the description.
     let text = text_of(article)?;
     let body = render_body_with(site, &r.resolver, index, &url_of, &text);
-    let warnings = body
-        .broken_links
-        .iter()
-        .map(|dest| {
-            Diagnostic::warning(
-                &article.file,
-                None,
-                "broken-link",
-                format!("link to `{dest}` matches no article in content/"),
-            )
-        })
-        .collect();
+    let warnings = broken_link_warnings(article, &text, &body.broken_links);
     let titled = |i: usize| TitledLink {
         title: &site.articles[i].title,
         url: &r.urls[i],
@@ -785,6 +774,38 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         }),
     )?;
     Ok((file, warnings))
+}
+
+/// A warning for each broken link of an article's body, at the link's line:
+/// the n-th broken link to a destination is the n-th link written to it.
+fn broken_link_warnings(article: &Article, text: &Body, broken: &[String]) -> Vec<Diagnostic> {
+    if broken.is_empty() {
+        return Vec::new();
+    }
+    // Found again only when there is something to report: the body's
+    // renderer does not track source positions.
+    let links = match text {
+        Body::Markdown { source, first_line } => link_lines(source, *first_line),
+        _ => Vec::new(),
+    };
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+    broken
+        .iter()
+        .map(|target| {
+            let nth = seen.entry(target.as_str()).or_default();
+            let line = links.iter().filter(|(d, _)| d == target).nth(*nth).map(|(_, l)| *l);
+            *nth += 1;
+            Diagnostic::warning(
+                &article.file,
+                line,
+                Kind::BrokenLink { target: target.clone() },
+                format!(
+                    "link to `{target}` matches no article in content/: name an existing file (relative to this \
+                     article or to content/) or slug, or remove the link"
+                ),
+            )
+        })
+        .collect()
 }
 
 /// Every paginated article list: home, years, months, tags.

@@ -3,7 +3,7 @@
 //! XML templates, `robots.txt`, `theme.css`), and the
 //! filters templates can use (`date_ar`, `bdi`, `num`).
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};
 use crate::render::dates::DateFormat;
 use crate::render::html::{escape, isolate};
@@ -158,12 +158,12 @@ pub fn template_diagnostic(root: &Path, name: &str, message: &str) -> Diagnostic
     }
     if own {
         text.push_str("; fix the template, or compare it with the default theme (`arshif init DIR --with-templates`)");
-        Diagnostic::error(&site_file, line, "template", text)
+        Diagnostic::error(&site_file, line, Kind::Template, text)
     } else {
         text.push_str(
             "; the default theme failed: check the data it was given, or override the template in templates/",
         );
-        Diagnostic::error(Path::new(name), line, "template", text)
+        Diagnostic::error(Path::new(name), line, Kind::Template, text)
     }
 }
 
@@ -250,7 +250,7 @@ mod tests {
         );
         assert_eq!(problem.file, dir.path().join("templates/a.html"));
         assert_eq!(problem.line, Some(2));
-        assert_eq!(problem.kind, "template");
+        assert_eq!(problem.kind, Kind::Template);
         let default = template_diagnostic(dir.path(), "base.html", "Failed to render 'base.html'");
         assert_eq!(default.file, Path::new("base.html"));
         assert_eq!(default.line, None);

@@ -16,9 +16,9 @@ pub mod suggest;
 
 use crate::analyse::keywords::Keywords;
 use crate::analyse::tokens::{Analyser, Analysis};
-use crate::article::Article;
+use crate::article::{Article, TopicRef};
 use crate::config::TopicDef;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use matching::Score;
 use rayon::prelude::*;
 use rules::{Compiled, Compiler};
@@ -110,16 +110,16 @@ pub fn assign(
         .map(|article| {
             let mut warnings = Vec::new();
             let mut assigned = matcher.matching(&article.analysis);
-            for slug in &article.topics {
-                match by_slug.get(slug.as_str()) {
+            for named in &article.topics {
+                match by_slug.get(named.slug.as_str()) {
                     Some(&topic) => assigned.push(topic),
-                    None => warnings.push(unknown_topic(article, slug, "topics")),
+                    None => warnings.push(unknown_topic(article, named, "topics")),
                 }
             }
-            for slug in &article.topics_exclude {
-                match by_slug.get(slug.as_str()) {
+            for named in &article.topics_exclude {
+                match by_slug.get(named.slug.as_str()) {
                     Some(topic) => assigned.retain(|t| t != topic),
-                    None => warnings.push(unknown_topic(article, slug, "topics_exclude")),
+                    None => warnings.push(unknown_topic(article, named, "topics_exclude")),
                 }
             }
             assigned.sort_unstable();
@@ -138,11 +138,15 @@ pub fn assign(
     (assigned, warnings)
 }
 
-fn unknown_topic(article: &Article, slug: &str, key: &str) -> Diagnostic {
+fn unknown_topic(article: &Article, named: &TopicRef, key: &str) -> Diagnostic {
+    let slug = &named.slug;
     Diagnostic::warning(
         &article.file,
-        None,
-        "unknown-topic",
+        Some(named.line),
+        Kind::UnknownTopic {
+            key: key.to_string(),
+            slug: slug.clone(),
+        },
         format!("`{key}` names `{slug}`, which site.yaml does not define: add it to `topics:` or fix the slug"),
     )
 }

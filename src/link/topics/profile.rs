@@ -13,7 +13,7 @@
 
 use super::matching::Score;
 use super::TopicMatcher;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::link::related::model::Row;
 use crate::link::Site;
 use std::collections::BTreeMap;
@@ -125,7 +125,7 @@ pub fn hold_borderline(site: &mut Site, matcher: &TopicMatcher, rows: &[&Row]) -
         let threshold = HOLD_FRACTION * own[own.len() / 2];
         for &(i, _) in &matched {
             let article = &site.articles[i];
-            if confident.binary_search(&i).is_ok() || article.topics.iter().any(|t| t == &def.slug) {
+            if confident.binary_search(&i).is_ok() || article.topics.iter().any(|t| t.slug == def.slug) {
                 continue;
             }
             let s = similarity(rows[i], &sum, norm2, false);
@@ -150,7 +150,7 @@ pub fn diagnostic(site: &Site, held: &Held) -> Diagnostic {
     Diagnostic::warning(
         &article.file,
         None,
-        "topic-borderline",
+        Kind::TopicBorderline,
         format!(
             "the rule of topic `{slug}` matches, but the text is far from the topic's other articles (similarity {:.3}, under {:.3}): held back from the topic page; name the topic in `topics:` to publish it, or tighten the rule",
             held.similarity, held.threshold

@@ -5,7 +5,7 @@
 use crate::analyse::keywords::{Keywords, Place};
 use crate::analyse::tokens::Analyser;
 use crate::config::{Rule, CONFIG_FILE};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -184,5 +184,5 @@ impl Compiler<'_> {
 }
 
 fn config_error(message: String) -> Diagnostic {
-    Diagnostic::error(Path::new(CONFIG_FILE), None, "config", message)
+    Diagnostic::error(Path::new(CONFIG_FILE), None, Kind::Config, message)
 }
