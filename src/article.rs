@@ -160,7 +160,7 @@ impl Article {
     }
 
     /// The headline, normalised for comparison (from the analysis when it ran).
-    pub fn normalised_title(&self) -> std::borrow::Cow<'_, str> {
+    pub(crate) fn normalised_title(&self) -> std::borrow::Cow<'_, str> {
         if self.analysis.headline.is_empty() && !self.title.is_empty() {
             std::borrow::Cow::Owned(crate::analyse::normalise::normalise(&self.title))
         } else {
@@ -169,7 +169,7 @@ impl Article {
     }
 
     /// The site path of an article with this date and slug.
-    pub fn path_of(date: Option<&DateTime<FixedOffset>>, slug: &str) -> String {
+    pub(crate) fn path_of(date: Option<&DateTime<FixedOffset>>, slug: &str) -> String {
         match date {
             Some(date) => format!("{:04}/{:02}/{}/", date.year(), date.month(), slug),
             None => format!("articles/{slug}/"),
@@ -177,12 +177,12 @@ impl Article {
     }
 
     /// When the article may first appear: `publish_at`, else its date.
-    pub fn release_time(&self) -> Option<DateTime<FixedOffset>> {
+    pub(crate) fn release_time(&self) -> Option<DateTime<FixedOffset>> {
         self.publish_at.or(self.date)
     }
 
     /// The date as RFC 3339 text, for templates and feeds.
-    pub fn date_string(&self) -> Option<String> {
+    pub(crate) fn date_string(&self) -> Option<String> {
         self.date.map(|d| d.to_rfc3339())
     }
 }

@@ -55,7 +55,7 @@ impl From<&Diagnostic> for StoredDiagnostic {
 
 impl StoredDiagnostic {
     /// Back to a diagnostic.
-    pub fn restore(&self) -> Diagnostic {
+    pub(crate) fn restore(&self) -> Diagnostic {
         Diagnostic {
             severity: self.severity,
             file: PathBuf::from(&self.file),
@@ -142,7 +142,7 @@ pub struct SavedState {
 
 /// Why a cache was not used (the build is then a full one).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CacheDamage {
+pub(crate) enum CacheDamage {
     /// Written by another version of arshif, or not a cache at all.
     #[error("it was written by another version of arshif, or is not an arshif cache")]
     OtherFormat,
@@ -180,7 +180,7 @@ enum Part {
 }
 
 /// Nanoseconds since the epoch of a time (0 when before it).
-pub fn nanos(time: SystemTime) -> i128 {
+pub(crate) fn nanos(time: SystemTime) -> i128 {
     time.duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.as_nanos() as i128)
         .unwrap_or(0)
@@ -295,7 +295,7 @@ impl<'a> Head<'a> {
 /// Takes the cache folder's lock, waiting while another build holds it
 /// (`waiting` is called once if so): builds that share a cache, into one
 /// output or two, run one after the other.
-pub fn lock(dir: &Path, waiting: impl FnOnce(&Path)) -> Result<crate::write::Lock> {
+pub(crate) fn lock(dir: &Path, waiting: impl FnOnce(&Path)) -> Result<crate::write::Lock> {
     if std::fs::symlink_metadata(dir).is_ok_and(|m| !m.is_dir()) {
         return Err(Error::Refused(format!(
             "the cache folder {} is not a folder: remove it, or pass --cache DIR or --no-cache",
@@ -310,7 +310,7 @@ impl SavedState {
     /// gives an empty state; a damaged, cut short or another version's one
     /// gives an empty state and what is wrong with it. The build is then a
     /// full one, never a wrong one.
-    pub fn load(dir: &Path) -> (SavedState, Option<CacheDamage>) {
+    pub(crate) fn load(dir: &Path) -> (SavedState, Option<CacheDamage>) {
         match SavedState::read(dir) {
             Ok(state) => (state, None),
             Err(None) => (SavedState::default(), None),
@@ -465,7 +465,7 @@ impl SavedState {
     /// yet, then the state file naming them (replaced atomically: a build
     /// that stops half way leaves the previous state whole), then removes
     /// the part files no longer named.
-    pub fn save(&mut self, dir: &Path) -> Result<()> {
+    pub(crate) fn save(&mut self, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|err| Error::io(dir, err))?;
         // Parts this state was read from or last saved, still there.
         let on_disk = |part: &StoredPart| {

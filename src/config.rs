@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// File name of the configuration inside the site folder.
-pub const CONFIG_FILE: &str = "site.yaml";
+pub(crate) const CONFIG_FILE: &str = "site.yaml";
 
 /// Everything `site.yaml` can say. A missing file means all defaults.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -162,7 +162,7 @@ pub enum Rule {
 impl SiteConfig {
     /// Reads `site.yaml` from `root`; a missing or empty file gives defaults.
     /// Errors name the file, the key and the line.
-    pub fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
+    pub(crate) fn load(root: &Path) -> Result<SiteConfig, Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
@@ -190,7 +190,7 @@ impl SiteConfig {
     }
 
     /// Parses configuration text; `path` is only used in messages.
-    pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Diagnostic> {
+    pub(crate) fn parse(text: &str, path: &Path) -> Result<SiteConfig, Diagnostic> {
         let text = text.trim_start_matches('\u{feff}');
         if text.trim().is_empty() {
             return Ok(SiteConfig::default());
@@ -269,18 +269,18 @@ impl SiteConfig {
     }
 
     /// Replaces the base URL (from `--base-url`), with the same checks as the file.
-    pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
+    pub(crate) fn set_base_url(&mut self, url: &str) -> Result<(), String> {
         self.base_url = normalise_base_url(url)?;
         Ok(())
     }
 
     /// The time zone times of day are shown in (checked when loaded).
-    pub fn zone(&self) -> Option<chrono_tz::Tz> {
+    pub(crate) fn zone(&self) -> Option<chrono_tz::Tz> {
         self.timezone.as_deref().and_then(|zone| zone.parse().ok())
     }
 
     /// The path part of the base URL, ending with `/`: what every link starts with.
-    pub fn base_path(&self) -> &str {
+    pub(crate) fn base_path(&self) -> &str {
         let after_scheme = self.base_url.find("://").map(|i| i + 3).unwrap_or(0);
         match self.base_url[after_scheme..].find('/') {
             Some(i) => &self.base_url[after_scheme + i..],

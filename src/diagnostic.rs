@@ -45,7 +45,7 @@ macro_rules! kinds {
 
         impl Kind {
             /// The stable name: `front-matter`, `broken-link`, …
-            pub fn name(&self) -> &'static str {
+            pub(crate) fn name(&self) -> &'static str {
                 match self {
                     $( Kind::$variant { .. } => $name, )*
                 }
@@ -53,7 +53,7 @@ macro_rules! kinds {
         }
 
         /// Every kind's name with what it means, in the order `check --help` lists them.
-        pub const KINDS: &[(&str, &str)] = &[ $( ($name, $meaning), )* ];
+        pub(crate) const KINDS: &[(&str, &str)] = &[ $( ($name, $meaning), )* ];
     };
 }
 
@@ -116,7 +116,7 @@ kinds! {
 
 impl Diagnostic {
     /// An error in `file`.
-    pub fn error(file: &Path, line: Option<usize>, kind: Kind, message: impl Into<String>) -> Self {
+    pub(crate) fn error(file: &Path, line: Option<usize>, kind: Kind, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             file: file.to_path_buf(),
@@ -127,7 +127,7 @@ impl Diagnostic {
     }
 
     /// A warning about `file`.
-    pub fn warning(file: &Path, line: Option<usize>, kind: Kind, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(file: &Path, line: Option<usize>, kind: Kind, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, line, kind, message)
@@ -135,7 +135,7 @@ impl Diagnostic {
     }
 
     /// True for errors, false for warnings.
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 }
@@ -180,7 +180,7 @@ fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 /// Turns a serde_yaml error into a message and a line, shifting every line
 /// number by `line_offset` (front matter starts below the opening `---`),
 /// so that no position in the message is relative to the YAML alone.
-pub fn yaml_error_parts(err: &serde_yaml::Error, line_offset: usize) -> (String, Option<usize>) {
+pub(crate) fn yaml_error_parts(err: &serde_yaml::Error, line_offset: usize) -> (String, Option<usize>) {
     let text = err.to_string();
     let line = err.location().map(|loc| loc.line() + line_offset);
     // serde_yaml ends with " at line L column C", which we print as file:LINE.

@@ -5,19 +5,22 @@
 //! (topics, related articles, references), [`render`] turns it into pages
 //! and [`write`] puts them on disk atomically. [`pipeline`] runs the stages.
 
+#![warn(missing_docs, unreachable_pub)]
+
 pub mod analyse;
-pub mod article;
-pub mod cache;
+pub(crate) mod article;
+pub(crate) mod cache;
+pub mod cmd;
 pub mod config;
-pub mod diagnostic;
-pub mod error;
-pub mod import;
+pub(crate) mod diagnostic;
+pub(crate) mod error;
+pub(crate) mod import;
 pub mod link;
 pub mod load;
 pub mod pipeline;
-pub mod postings;
+pub(crate) mod postings;
 pub mod render;
-pub mod write;
+pub(crate) mod write;
 
 /// Hash of some bytes (FxHash): how the cache and the output manifest tell
 /// whether an article file, an output file or a cache part changed. Fast, not

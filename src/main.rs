@@ -1,6 +1,5 @@
-//! The `arshif` command line: one module per command under `cmd/`.
-
-mod cmd;
+//! The `arshif` binary: the allocator, then the command line in
+//! [`arshif::cmd`].
 
 /// The allocator. A build allocates and frees millions of small strings
 /// and vectors on every thread; with glibc's malloc that was 13% of a full
@@ -11,79 +10,6 @@ mod cmd;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand};
-use std::process::ExitCode;
-
-/// أرشيف (arshif): builds a fast right-to-left archive site from a folder of Arabic news articles.
-#[derive(Parser)]
-#[command(
-    name = "arshif",
-    version,
-    propagate_version = true,
-    after_help = "Examples:\n  arshif init my-archive\n  arshif new \"العنوان\" --root my-archive\n  \
-                  arshif check --root my-archive\n  arshif build --root my-archive\n\n\
-                  `arshif COMMAND --help` tells more, with examples."
-)]
-struct Cli {
-    /// Print only errors.
-    #[arg(short, long, global = true)]
-    quiet: bool,
-    /// Print more: stage timings with -v.
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    verbose: u8,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    Build(cmd::build::Args),
-    Check(cmd::check::Args),
-    Import(cmd::import::Args),
-    Serve(cmd::serve::Args),
-    New(cmd::new::Args),
-    Init(cmd::init::Args),
-    Topics(cmd::topics::Args),
-}
-
-/// How loud the commands are.
-#[derive(Debug, Clone, Copy)]
-pub struct Verbosity {
-    /// Only errors.
-    pub quiet: bool,
-    /// Extra detail level.
-    pub verbose: u8,
-}
-
-/// Stack of each worker thread, where pages are rendered. Tera renders
-/// macros by recursion with no depth limit of its own: a deep (or endless)
-/// recursive macro in a site's template overflowed the default 2 MB and
-/// aborted the process. 64 MB is address space, used only as deep as a
-/// template goes; an endless recursion still ends the process.
-const WORKER_STACK: usize = 64 << 20;
-
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    // Fails only if a pool exists already, and then that one is used.
-    let _ = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK).build_global();
-    let verbosity = Verbosity {
-        quiet: cli.quiet,
-        verbose: cli.verbose,
-    };
-    let result = match cli.command {
-        Command::Build(args) => cmd::build::run(args, verbosity),
-        Command::Check(args) => cmd::check::run(args, verbosity),
-        Command::Import(args) => cmd::import::run(args, verbosity),
-        Command::Serve(args) => cmd::serve::run(args, verbosity),
-        Command::New(args) => cmd::new::run(args, verbosity),
-        Command::Init(args) => cmd::init::run(args, verbosity),
-        Command::Topics(args) => cmd::topics::run(args, verbosity),
-    };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+fn main() -> std::process::ExitCode {
+    arshif::cmd::main()
 }

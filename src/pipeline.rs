@@ -23,10 +23,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Name of the folder copied as is into the output.
-pub const STATIC_DIR: &str = "static";
+pub(crate) const STATIC_DIR: &str = "static";
 
 /// Name of the content folder (re-exported for the commands).
-pub const CONTENT_DIR_NAME: &str = CONTENT_DIR;
+pub(crate) const CONTENT_DIR_NAME: &str = CONTENT_DIR;
 
 /// What to build and how.
 #[derive(Debug, Clone)]
@@ -61,10 +61,10 @@ pub struct BuildOptions {
 }
 
 /// Name of the default cache folder inside the site root.
-pub const CACHE_DIR: &str = ".arshif-cache";
+pub(crate) const CACHE_DIR: &str = ".arshif-cache";
 
 /// A walk of `content/`: the article files, and the warnings it gave.
-pub type Walk = (Vec<SourceFile>, Vec<Diagnostic>);
+pub(crate) type Walk = (Vec<SourceFile>, Vec<Diagnostic>);
 
 /// What one build hands the next: the state the cache folder holds, and,
 /// in `serve`, the session's memory. Both are plain values; a build reads
@@ -101,7 +101,7 @@ pub struct Session {
 /// to a gigabyte at 280k articles), for a second parse of each file. Up
 /// to it, a full build also keeps its search index to the end, for the
 /// cache (about 2 KB an article).
-pub const TEXTS_IN_MEMORY_UP_TO: usize = 100_000;
+pub(crate) const TEXTS_IN_MEMORY_UP_TO: usize = 100_000;
 
 impl BuildOptions {
     /// Options for `root` with the default output `root/public` and cache `root/.arshif-cache`.
@@ -129,7 +129,7 @@ pub struct Progress(Option<Arc<dyn Fn(&'static str) + Send + Sync>>);
 
 impl Progress {
     /// A progress hook calling `report` at the start of every stage.
-    pub fn new(report: impl Fn(&'static str) + Send + Sync + 'static) -> Self {
+    pub(crate) fn new(report: impl Fn(&'static str) + Send + Sync + 'static) -> Self {
         Progress(Some(Arc::new(report)))
     }
 }
@@ -227,7 +227,7 @@ fn analysis_print(config: &SiteConfig) -> u64 {
 /// [`prepare`], reusing what `state` holds from the previous build and
 /// leaving in it what the next one can reuse; `walked` is a walk of
 /// `content/` made beside the cache's reading.
-pub fn prepare_with(options: &BuildOptions, state: &mut BuildState, walked: Option<Walk>) -> Result<Prepared> {
+pub(crate) fn prepare_with(options: &BuildOptions, state: &mut BuildState, walked: Option<Walk>) -> Result<Prepared> {
     let mut timings = Timings(Vec::new(), options.progress.clone());
     let root = &options.root;
     if !root.is_dir() {
@@ -523,7 +523,7 @@ fn load_cached(
 }
 
 /// Renders a prepared site into files, all of them, without writing them.
-pub fn render(prepared: &mut Prepared) -> Result<Vec<OutputFile>> {
+pub(crate) fn render(prepared: &mut Prepared) -> Result<Vec<OutputFile>> {
     let rendered = prepared.timings.time("render", || {
         render::render_site(
             &prepared.site,
@@ -557,7 +557,7 @@ fn walk(options: &BuildOptions) -> Walk {
 
 /// [`build`], calling `waiting` if another build holds the output's lock
 /// or the cache's.
-pub fn build_waiting(options: &BuildOptions, waiting: impl Fn(&Path)) -> Result<BuildReport> {
+pub(crate) fn build_waiting(options: &BuildOptions, waiting: impl Fn(&Path)) -> Result<BuildReport> {
     check_locations(options)?;
     let _output_lock = write::lock_output(&options.output, &waiting)?;
     let _cache_lock = match &options.cache {

@@ -22,11 +22,11 @@ use std::ops::Range;
 /// core's cache. On the 28k-article archive, ranges four times as large
 /// made grouping the search index's ranges cost twice the CPU, and four
 /// times smaller made the merge cost more than the ranges gained.
-pub const RANGE_POSTINGS: usize = 1 << 16;
+pub(crate) const RANGE_POSTINGS: usize = 1 << 16;
 
 /// Contiguous ranges of documents, each holding about `target` postings
 /// (a document is never split), from each document's number of postings.
-pub fn ranges(sizes: impl IntoIterator<Item = usize>, target: usize) -> Vec<Range<usize>> {
+pub(crate) fn ranges(sizes: impl IntoIterator<Item = usize>, target: usize) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
     let (mut start, mut held, mut end) = (0, 0, 0);
     for size in sizes {
@@ -45,7 +45,7 @@ pub fn ranges(sizes: impl IntoIterator<Item = usize>, target: usize) -> Vec<Rang
 }
 
 /// Gathers one range's postings, given in document order.
-pub struct Builder<K, P> {
+pub(crate) struct Builder<K, P> {
     /// Each key's number, in order of first appearance.
     numbers: FxHashMap<K, u32>,
     /// The keys by number.
@@ -58,14 +58,14 @@ pub struct Builder<K, P> {
 
 /// One range's postings grouped by key: the keys sorted, each with the
 /// span of `postings` holding its postings in document order.
-pub struct Grouped<K, P> {
+pub(crate) struct Grouped<K, P> {
     keys: Vec<(K, Range<usize>)>,
     postings: Vec<P>,
 }
 
 impl<K: Hash + Eq + Ord + Copy, P: Copy + Default> Builder<K, P> {
     /// A builder for about `postings` postings.
-    pub fn with_capacity(postings: usize) -> Self {
+    pub(crate) fn with_capacity(postings: usize) -> Self {
         Builder {
             // News text holds fewer distinct terms than a quarter of its
             // postings: the table is seldom grown.
@@ -77,7 +77,7 @@ impl<K: Hash + Eq + Ord + Copy, P: Copy + Default> Builder<K, P> {
     }
 
     /// Adds a posting of `key`, after every posting added before.
-    pub fn push(&mut self, key: K, posting: P) {
+    pub(crate) fn push(&mut self, key: K, posting: P) {
         let number = *self.numbers.entry(key).or_insert_with(|| {
             self.keys.push(key);
             self.counts.push(0);
@@ -90,7 +90,7 @@ impl<K: Hash + Eq + Ord + Copy, P: Copy + Default> Builder<K, P> {
     }
 
     /// The postings grouped by key.
-    pub fn finish(self) -> Grouped<K, P> {
+    pub(crate) fn finish(self) -> Grouped<K, P> {
         let Builder {
             numbers,
             keys,
@@ -126,7 +126,7 @@ impl<K: Hash + Eq + Ord + Copy, P: Copy + Default> Builder<K, P> {
 /// Every key of `parts` (ranges in document order) with all its postings,
 /// those of earlier ranges first, in key order. The key space is cut into
 /// pieces merged in parallel.
-pub fn merge<K: Ord + Copy + Send + Sync, P: Copy + Send + Sync>(parts: &[Grouped<K, P>]) -> Vec<(K, Vec<P>)> {
+pub(crate) fn merge<K: Ord + Copy + Send + Sync, P: Copy + Send + Sync>(parts: &[Grouped<K, P>]) -> Vec<(K, Vec<P>)> {
     // Pieces' bounds from the keys of the largest range, which samples the
     // key space best.
     let pieces = rayon::current_num_threads() * 4;

@@ -5,7 +5,7 @@
 
 mod common;
 
-use arshif::render::search::query_terms;
+use arshif::analyse::search_terms::query_terms;
 use common::*;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};

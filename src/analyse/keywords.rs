@@ -16,11 +16,11 @@ use rustc_hash::{FxHashMap, FxHasher};
 use std::hash::Hasher;
 
 /// Weights of a mention in the headline, lede and body.
-pub const TITLE_MENTION: u32 = 3;
+pub(crate) const TITLE_MENTION: u32 = 3;
 /// See [`TITLE_MENTION`].
-pub const LEDE_MENTION: u32 = 2;
+pub(crate) const LEDE_MENTION: u32 = 2;
 /// See [`TITLE_MENTION`].
-pub const BODY_MENTION: u32 = 1;
+pub(crate) const BODY_MENTION: u32 = 1;
 
 /// Letters a word keeps after a bare preposition (ب ل ك) is removed; shorter
 /// words keep it, so "بكين" stays "بكين" while "لروسيا" becomes "روسيا".
@@ -40,7 +40,7 @@ pub enum Place {
 
 impl Place {
     /// Weight of one mention here.
-    pub fn weight(self) -> u32 {
+    pub(crate) fn weight(self) -> u32 {
         match self {
             Place::Headline => TITLE_MENTION,
             Place::Lede => LEDE_MENTION,
@@ -49,7 +49,7 @@ impl Place {
     }
 
     /// The name rules use for it (`in: [headline, lede, body]`).
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Place::Headline => "headline",
             Place::Lede => "lede",
@@ -72,7 +72,7 @@ pub struct Hit {
 
 /// Weighted mentions of one phrase in an article.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Mentions {
+pub(crate) struct Mentions {
     /// In the headline and lede.
     pub lead: u32,
     /// In the body.
@@ -81,14 +81,14 @@ pub struct Mentions {
 
 impl Mentions {
     /// Both together.
-    pub fn total(&self) -> u32 {
+    pub(crate) fn total(&self) -> u32 {
         self.lead + self.body
     }
 }
 
 /// One word of text, as matching sees it.
 #[derive(Debug, Clone, Copy)]
-pub struct WordKey<'a> {
+pub(crate) struct WordKey<'a> {
     /// Stem term.
     pub stem: Term,
     /// Hash of the folded light form.
@@ -101,7 +101,7 @@ pub struct WordKey<'a> {
 
 impl<'a> WordKey<'a> {
     /// The key of one word (folded for stemming) with its stem term.
-    pub fn new(word: &'a str, stem: Term) -> Self {
+    pub(crate) fn new(word: &'a str, stem: Term) -> Self {
         let (light_text, definite) = light_form_and_article(word);
         WordKey {
             stem,
@@ -125,7 +125,7 @@ struct KeywordWord {
 
 /// Removes proclitics: an optional conjunction (و ف), then an article (ال,
 /// or ال behind ب ك ل) or a bare preposition before a long enough word.
-pub fn light_form(word: &str) -> &str {
+pub(crate) fn light_form(word: &str) -> &str {
     light_form_and_article(word).0
 }
 
@@ -173,7 +173,7 @@ fn starts_with_folded(text: &str, prefix: &str) -> bool {
 
 /// The keyword phrases of a site, compiled.
 #[derive(Debug, Default)]
-pub struct Keywords {
+pub(crate) struct Keywords {
     phrases: Vec<Vec<KeywordWord>>,
     by_first_light: FxHashMap<u64, Vec<usize>>,
     by_first_stem: FxHashMap<Term, Vec<usize>>,
@@ -182,7 +182,7 @@ pub struct Keywords {
 impl Keywords {
     /// Compiles a phrase and returns its index (the same index for a phrase
     /// added twice). A phrase of stop words only is refused with its text.
-    pub fn add(&mut self, phrase: &str, analyser: &mut Analyser) -> Result<usize, String> {
+    pub(crate) fn add(&mut self, phrase: &str, analyser: &mut Analyser) -> Result<usize, String> {
         let light = normalise_with(phrase, fold_char_for_stemming);
         let words: Vec<KeywordWord> = light
             .split(' ')
@@ -217,20 +217,15 @@ impl Keywords {
         Ok(index)
     }
 
-    /// Number of phrases compiled.
-    pub fn len(&self) -> usize {
-        self.phrases.len()
-    }
-
     /// True when there is nothing to spot.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.phrases.is_empty()
     }
 
     /// Every mention in a field: (word position, phrase), in order. At
     /// each position only the longest matching phrase is credited, so
     /// overlapping keywords ("الروس", "الروسي") do not count one word twice.
-    pub fn spot(&self, words: &[WordKey]) -> Vec<(usize, usize)> {
+    pub(crate) fn spot(&self, words: &[WordKey]) -> Vec<(usize, usize)> {
         let mut found = Vec::new();
         if self.phrases.is_empty() {
             return found;

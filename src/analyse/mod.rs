@@ -2,28 +2,17 @@
 //! and keyword mentions, computed once per article and shared by topics,
 //! related articles and search.
 
-pub mod keywords;
+pub(crate) mod keywords;
 pub mod normalise;
 pub mod search_terms;
 pub mod tokens;
 
 use crate::article::Article;
 use keywords::{Hit, Keywords, Place};
-use rayon::prelude::*;
 use tokens::{Analyser, Analysis, Field};
 
-/// Analyses every article in parallel: fills `Article::analysis` and frees
-/// the plain text it was computed from.
-pub fn analyse_all(articles: &mut [Article], keywords: &Keywords) {
-    articles
-        .par_iter_mut()
-        .for_each_init(Analyser::new, |analyser, article| {
-            analyse(analyser, keywords, article);
-        });
-}
-
 /// Analyses one article with a (reused) analyser.
-pub fn analyse(analyser: &mut Analyser, keywords: &Keywords, article: &mut Article) {
+pub(crate) fn analyse(analyser: &mut Analyser, keywords: &Keywords, article: &mut Article) {
     let spot = !keywords.is_empty();
     let title = analyser.field(&article.title, spot);
     let summary = article.summary.as_deref().unwrap_or_default();

@@ -11,7 +11,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// changed), `None` to drop it (diacritics, tatweel, invisible controls).
 /// Separators come back as `' '`.
 #[inline]
-pub fn fold_char(c: char) -> Option<char> {
+pub(crate) fn fold_char(c: char) -> Option<char> {
     match c {
         'ى' | 'ی' | 'ې' => Some('ي'),
         'ة' | 'ۀ' | 'ە' => Some('ه'),
@@ -26,7 +26,7 @@ pub fn fold_char(c: char) -> Option<char> {
 /// (ة and ى for endings, hamza forms for telling the conjunction و from a
 /// root و); [`fold_stem`] folds them after stemming.
 #[inline]
-pub fn fold_char_for_stemming(c: char) -> Option<char> {
+pub(crate) fn fold_char_for_stemming(c: char) -> Option<char> {
     match c {
         'أ' | 'إ' | 'آ' | 'ؤ' | 'ئ' => Some(c),
         'ٱ' | 'ٲ' | 'ٳ' => Some('ا'),
@@ -68,7 +68,7 @@ fn fold_char_common(c: char) -> Option<char> {
 }
 
 /// Folds the characters a stemmer kept (ة→ه, ى→ي) so stems match normalised text.
-pub fn fold_stem(stem: &str) -> String {
+pub(crate) fn fold_stem(stem: &str) -> String {
     stem.chars().filter_map(fold_char).collect()
 }
 
@@ -83,7 +83,7 @@ pub fn normalise(text: &str) -> String {
 /// stemmer (hamza seats, ى, ة) as [`fold_char`] does. Analysis needs both
 /// forms of every article; this spares a second pass of Unicode
 /// normalisation over the text (unit test: equal to [`normalise`]).
-pub fn refold_for_matching(stemming_form: &str) -> String {
+pub(crate) fn refold_for_matching(stemming_form: &str) -> String {
     stemming_form
         .chars()
         .map(|c| match c {
@@ -98,7 +98,7 @@ pub fn refold_for_matching(stemming_form: &str) -> String {
 }
 
 /// [`normalise`] with another character fold (see [`fold_char_for_stemming`]).
-pub fn normalise_with(text: &str, fold: fn(char) -> Option<char>) -> String {
+pub(crate) fn normalise_with(text: &str, fold: fn(char) -> Option<char>) -> String {
     let mut out = String::with_capacity(text.len());
     let push = |c: char, out: &mut String| {
         if let Some(folded) = fold(c) {
@@ -131,7 +131,7 @@ const READ_ALSO: &str = "اقرا ايضا";
 
 /// If `line` starts with "اقرأ أيضاً" in any hamza, alef or diacritic
 /// spelling (with or without a colon), returns what follows it, trimmed.
-pub fn strip_read_also(line: &str) -> Option<&str> {
+pub(crate) fn strip_read_also(line: &str) -> Option<&str> {
     let mut expected = READ_ALSO.chars().peekable();
     let mut rest_at = None;
     let mut last_was_space = false;

@@ -16,11 +16,11 @@ use serde::{Deserialize, Serialize};
 
 /// Weight of a term in the headline, in the lede, and the cap on the count
 /// of its mentions in the body: a posting's weight is the sum.
-pub const TITLE_WEIGHT: u8 = 6;
+pub(crate) const TITLE_WEIGHT: u8 = 6;
 /// See [`TITLE_WEIGHT`].
-pub const LEDE_WEIGHT: u8 = 3;
+pub(crate) const LEDE_WEIGHT: u8 = 3;
 /// See [`TITLE_WEIGHT`].
-pub const BODY_CAP: u8 = 6;
+pub(crate) const BODY_CAP: u8 = 6;
 
 /// An article's index terms with their weights, sorted by term: kept as one
 /// string and one byte array rather than a string per term, because every
@@ -37,12 +37,13 @@ pub struct SearchTerms {
 
 impl SearchTerms {
     /// The terms of an article's headline, lede and body text.
-    pub fn of(title: &str, lede: &str, body: &str) -> Self {
+    #[cfg(test)]
+    pub(crate) fn of(title: &str, lede: &str, body: &str) -> Self {
         SearchTerms::of_normalised([normalise(title), normalise(lede), normalise(body)])
     }
 
     /// [`SearchTerms::of`] the three fields already [`normalise`]d.
-    pub fn of_normalised(fields: [String; 3]) -> Self {
+    pub(crate) fn of_normalised(fields: [String; 3]) -> Self {
         let mut counts: FxHashMap<&str, [u32; 3]> = FxHashMap::default();
         for (field, text) in fields.iter().enumerate() {
             for term in terms_of(text) {
@@ -75,7 +76,7 @@ impl SearchTerms {
     }
 
     /// (term, weight) pairs, sorted by term.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, u8)> {
         self.text
             .split(' ')
             .filter(|t| !t.is_empty())
@@ -84,17 +85,18 @@ impl SearchTerms {
 
     /// A hash of the terms and their weights, computed with them: tells
     /// whether an article's postings in the search index are still right.
-    pub fn print(&self) -> u64 {
+    pub(crate) fn print(&self) -> u64 {
         self.print
     }
 
     /// Number of terms.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.weights.len()
     }
 
     /// True when the article has no index term.
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.weights.is_empty()
     }
 }
@@ -112,7 +114,7 @@ fn print_of(text: &str, weights: &[u8]) -> u64 {
 /// The index terms of already [`normalise`]d text, in order, repeats
 /// included: words that are not stop words, in their light form, of two
 /// letters or more.
-pub fn terms_of(normalised: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn terms_of(normalised: &str) -> impl Iterator<Item = &str> {
     normalised
         .split(' ')
         .filter(|word| !word.is_empty() && !is_stop_word(word))

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 /// bytes instead of 16 halve that memory; an archive's few hundred
 /// thousand stems give a handful of collisions, which merge two rare
 /// terms and move no list measurably.
-pub type Term = u32;
+pub(crate) type Term = u32;
 
 /// What analysis keeps of one article: the weighted frequency of each term
 /// (headline ×3, lede ×2, body ×1) and the keyword mentions of the topic
@@ -38,7 +38,7 @@ pub struct Analysis {
 }
 
 /// Hash of an article's weights (terms and the bits of their weights).
-pub fn weights_print(weights: &[(Term, f32)]) -> u64 {
+pub(crate) fn weights_print(weights: &[(Term, f32)]) -> u64 {
     let mut hasher = FxHasher::default();
     for &(term, weight) in weights {
         hasher.write_u32(term);
@@ -48,14 +48,14 @@ pub fn weights_print(weights: &[(Term, f32)]) -> u64 {
 }
 
 /// Field weights of term frequency.
-pub const TITLE_WEIGHT: f32 = 3.0;
+pub(crate) const TITLE_WEIGHT: f32 = 3.0;
 /// See [`TITLE_WEIGHT`].
-pub const LEDE_WEIGHT: f32 = 2.0;
+pub(crate) const LEDE_WEIGHT: f32 = 2.0;
 /// See [`TITLE_WEIGHT`].
-pub const BODY_WEIGHT: f32 = 1.0;
+pub(crate) const BODY_WEIGHT: f32 = 1.0;
 
 /// Weighted term frequencies of the three fields, sorted by term.
-pub fn weigh(title: &[Term], lede: &[Term], body: &[Term]) -> Vec<(Term, f32)> {
+pub(crate) fn weigh(title: &[Term], lede: &[Term], body: &[Term]) -> Vec<(Term, f32)> {
     let mut tf: FxHashMap<Term, f32> = FxHashMap::default();
     for (terms, weight) in [(title, TITLE_WEIGHT), (lede, LEDE_WEIGHT), (body, BODY_WEIGHT)] {
         for &term in terms {
@@ -74,7 +74,7 @@ fn stop_words() -> &'static FxHashSet<&'static str> {
 
 /// True for a function word that carries no topic (the word as
 /// [`normalise`](crate::analyse::normalise::normalise) writes it).
-pub fn is_stop_word(word: &str) -> bool {
+pub(crate) fn is_stop_word(word: &str) -> bool {
     stop_words().contains(word)
 }
 
@@ -88,7 +88,7 @@ pub fn stop_word_list() -> impl Iterator<Item = &'static str> {
 }
 
 /// Hashes a stem to its term id.
-pub fn term_of(stem: &str) -> Term {
+pub(crate) fn term_of(stem: &str) -> Term {
     let mut hasher = FxHasher::default();
     hasher.write(stem.as_bytes());
     hasher.write_u8(0xff);
@@ -98,7 +98,7 @@ pub fn term_of(stem: &str) -> Term {
 }
 
 /// One analysed field: terms, and where requested the words behind them.
-pub struct Field {
+pub(crate) struct Field {
     /// The text folded for stemming.
     pub text: String,
     /// Terms in order.
@@ -109,7 +109,7 @@ pub struct Field {
 
 impl Field {
     /// Keyword-matching keys of the words (requires `keep_words`).
-    pub fn keys(&self) -> Vec<crate::analyse::keywords::WordKey<'_>> {
+    pub(crate) fn keys(&self) -> Vec<crate::analyse::keywords::WordKey<'_>> {
         self.words
             .iter()
             .zip(&self.terms)
@@ -120,7 +120,7 @@ impl Field {
 
 /// Turns text into terms. Keeps a cache of words already stemmed: news
 /// text repeats its vocabulary, and stemming is the costly part.
-pub struct Analyser {
+pub(crate) struct Analyser {
     stemmer: Stemmer,
     cache: FxHashMap<String, Option<Term>>,
 }
@@ -133,7 +133,7 @@ impl Default for Analyser {
 
 impl Analyser {
     /// A fresh analyser with an empty cache.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Analyser {
             stemmer: Stemmer::create(Algorithm::Arabic),
             cache: FxHashMap::default(),
@@ -141,13 +141,14 @@ impl Analyser {
     }
 
     /// The terms of `text`, in order, stop words left out.
-    pub fn terms(&mut self, text: &str) -> Vec<Term> {
+    #[cfg(test)]
+    pub(crate) fn terms(&mut self, text: &str) -> Vec<Term> {
         self.field(text, false).terms
     }
 
     /// Analyses one field: its terms, and with `keep_words` its normalised
     /// text and the words behind each term (for keyword spotting).
-    pub fn field(&mut self, text: &str, keep_words: bool) -> Field {
+    pub(crate) fn field(&mut self, text: &str, keep_words: bool) -> Field {
         let light = normalise_with(text, fold_char_for_stemming);
         let mut terms = Vec::with_capacity(light.len() / 6);
         let mut words = Vec::new();
@@ -173,7 +174,7 @@ impl Analyser {
     }
 
     /// The term of one word (already folded for stemming), or `None` for a stop word.
-    pub fn term(&mut self, word: &str) -> Option<Term> {
+    pub(crate) fn term(&mut self, word: &str) -> Option<Term> {
         if let Some(&cached) = self.cache.get(word) {
             return cached;
         }
@@ -183,7 +184,7 @@ impl Analyser {
     }
 
     /// The stem of one word as a string (for tests and debugging), `None` for a stop word.
-    pub fn stem(&self, word: &str) -> Option<String> {
+    pub(crate) fn stem(&self, word: &str) -> Option<String> {
         let folded: String = word.chars().filter_map(fold_char).collect();
         if folded.is_empty() || stop_words().contains(folded.as_str()) {
             return None;

@@ -1,8 +1,8 @@
 //! `arshif build`: the site folder in, the archive site out.
 
-use crate::Verbosity;
+use super::Verbosity;
+use crate::pipeline::{self, BuildOptions};
 use anyhow::Context;
-use arshif::pipeline::{self, BuildOptions};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,7 +17,7 @@ use std::process::ExitCode;
 ///
 /// Example: arshif build --root my-archive --base-url https://news.example.org/
 #[derive(clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The site folder, holding site.yaml, content/ (المقالات), templates/ and static/.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -50,14 +50,14 @@ pub struct Args {
 }
 
 /// `--now` as a time: the forms `date:` accepts in front matter.
-pub fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
-    arshif::load::parse_date(text)
+pub(super) fn parse_now(text: &str) -> Result<chrono::DateTime<chrono::FixedOffset>, String> {
+    crate::load::parse_date(text)
         .ok_or_else(|| format!("`{text}` is not a time: write RFC 3339 (2023-01-05T08:00:00+03:00) or YYYY-MM-DD"))
 }
 
 impl Args {
     /// The pipeline options these arguments ask for.
-    pub fn options(&self) -> BuildOptions {
+    pub(super) fn options(&self) -> BuildOptions {
         let mut options = BuildOptions::new(&self.root);
         if let Some(output) = &self.output {
             options.output = output.clone();
@@ -77,7 +77,7 @@ impl Args {
 }
 
 /// Runs the build and prints warnings and the summary line.
-pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let options = args.options();
     let quiet = verbosity.quiet;

@@ -1,16 +1,16 @@
 //! `arshif check`: everything a build validates, with nothing written. For
 //! editors before they push and for CI, which gates on the exit status.
 
-use crate::Verbosity;
+use super::Verbosity;
+use crate::config::{SiteConfig, CONFIG_FILE};
+use crate::diagnostic::{Diagnostic, Kind, KINDS};
+use crate::error::Error;
+use crate::load::{self, CONTENT_DIR};
+use crate::pipeline::{self, BuildOptions, Timings};
+use crate::render::dates::DateFormat;
+use crate::render::theme::{template_diagnostic, Theme};
+use crate::write;
 use anyhow::bail;
-use arshif::config::{SiteConfig, CONFIG_FILE};
-use arshif::diagnostic::{Diagnostic, Kind, KINDS};
-use arshif::error::Error;
-use arshif::load::{self, CONTENT_DIR};
-use arshif::pipeline::{self, BuildOptions, Timings};
-use arshif::render::dates::DateFormat;
-use arshif::render::theme::{template_diagnostic, Theme};
-use arshif::write;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -27,7 +27,7 @@ const CANNOT_RUN: u8 = 2;
 /// articles, unknown topics and template errors are all reported at once.
 #[derive(clap::Args)]
 #[command(after_help = after_help())]
-pub struct Args {
+pub(super) struct Args {
     /// The site folder, holding site.yaml, content/, templates/ and static/.
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -46,7 +46,7 @@ pub struct Args {
 
 /// How `check` prints problems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(super) enum Format {
     /// One line a problem, `file:line: severity: message [kind]`.
     Text,
     /// One JSON object a line, for CI annotations.
@@ -74,7 +74,7 @@ struct JsonProblem<'a> {
     file: String,
     line: Option<usize>,
     kind: &'a str,
-    severity: arshif::diagnostic::Severity,
+    severity: crate::diagnostic::Severity,
     message: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     target: Option<&'a str>,
@@ -95,7 +95,7 @@ struct Findings {
 }
 
 /// Runs the check, prints the problems and returns 0, 1 or 2.
-pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     let findings = match inspect(&args.root, args.drafts) {
         Ok(findings) => findings,
         Err(err) => {

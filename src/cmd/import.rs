@@ -1,12 +1,12 @@
 //! `arshif import`: a CMS export (JSON lines or a WordPress export) becomes
-//! Markdown articles. The work is in `arshif::import`; this is the edge:
+//! Markdown articles. The work is in `crate::import`; this is the edge:
 //! arguments, the progress bar, the closing summary.
 
-use crate::Verbosity;
+use super::Verbosity;
+use crate::import::dates::DateOrder;
+use crate::import::summary::{Count, Location, Report};
+use crate::import::{detect, jsonl, wxr, Format, Settings};
 use anyhow::{bail, Context};
-use arshif::import::dates::DateOrder;
-use arshif::import::summary::{Count, Location, Report};
-use arshif::import::{detect, jsonl, wxr, Format, Settings};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -29,7 +29,7 @@ use std::process::ExitCode;
 ///
 /// Example: arshif import wordpress.xml.gz --media ~/backup/wp-content/uploads
 #[derive(clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The export file (.jsonl[.gz] or a WordPress .xml[.gz]).
     pub export: PathBuf,
     /// The site folder.
@@ -63,7 +63,7 @@ pub struct Args {
 
 /// `--date-order`.
 #[derive(Clone, Copy, clap::ValueEnum)]
-pub enum DateOrderArg {
+pub(super) enum DateOrderArg {
     /// Day first: 14/07/2016.
     Dmy,
     /// Month first: 07/14/2016.
@@ -71,7 +71,7 @@ pub enum DateOrderArg {
 }
 
 /// Runs the import and prints the closing summary. Exits 1 when a file could not be written.
-pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     for field in &args.without {
         if !jsonl::FIELDS.contains(&field.as_str()) || field == "title" || field == "body" {
             bail!("--without {field}: can leave out one of id, date, summary, author, source, outlet, url, category, tags");

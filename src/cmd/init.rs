@@ -1,12 +1,12 @@
 //! `arshif init`: a new archive that builds as it is.
 
+use super::Verbosity;
 use crate::cmd::new::{today, write_new};
-use crate::Verbosity;
+use crate::config::CONFIG_FILE;
+use crate::load::CONTENT_DIR;
+use crate::pipeline::STATIC_DIR;
+use crate::render::theme::{DEFAULT_CSS, DEFAULT_TEMPLATES, TEMPLATES_DIR};
 use anyhow::{bail, Context};
-use arshif::config::CONFIG_FILE;
-use arshif::load::CONTENT_DIR;
-use arshif::pipeline::STATIC_DIR;
-use arshif::render::theme::{DEFAULT_CSS, DEFAULT_TEMPLATES, TEMPLATES_DIR};
 use chrono::Datelike;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,7 +25,7 @@ const WELCOME: &str = include_str!("init/welcome.md");
 #[command(after_help = "Examples:\n  arshif init my-archive\n  \
 arshif init my-archive --with-templates    # to customise the theme\n\n\
 Then: arshif build --root my-archive")]
-pub struct Args {
+pub(super) struct Args {
     /// The folder to create.
     pub dir: PathBuf,
     /// Also copy the default theme (every template and theme.css) into DIR/templates/ for customising.
@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 /// Creates the archive and says what to do next.
-pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     let dir = &args.dir;
     if dir.exists() {
         if !dir.is_dir() {
@@ -86,7 +86,7 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arshif::config::SiteConfig;
+    use crate::config::SiteConfig;
     use std::path::Path;
 
     /// The commented-out topics, with their `# ` removed.
@@ -107,7 +107,7 @@ mod tests {
     fn the_new_site_yaml_parses_and_has_no_topics() {
         let config = SiteConfig::parse(SITE_YAML, Path::new(CONFIG_FILE)).unwrap();
         assert!(config.topics.is_empty());
-        assert_eq!(config.direction, arshif::config::Direction::Rtl);
+        assert_eq!(config.direction, crate::config::Direction::Rtl);
     }
 
     #[test]
@@ -124,7 +124,7 @@ mod tests {
     #[test]
     fn the_example_article_parses() {
         let text = WELCOME.replace("{{date}}", "2024-05-01");
-        let parsed = arshif::load::markdown::parse(&text).unwrap();
+        let parsed = crate::load::markdown::parse(&text).unwrap();
         assert!(!parsed.front.draft);
         assert_eq!(parsed.front.date.map(|(d, _)| d).as_deref(), Some("2024-05-01"));
     }

@@ -1,10 +1,10 @@
 //! `arshif new`: a new article's file, its front matter filled in.
 
-use crate::Verbosity;
+use super::Verbosity;
+use crate::config::CONFIG_FILE;
+use crate::load::slug::sanitise;
+use crate::load::CONTENT_DIR;
 use anyhow::{bail, Context};
-use arshif::config::CONFIG_FILE;
-use arshif::load::slug::sanitise;
-use arshif::load::CONTENT_DIR;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 use std::io::Write;
@@ -23,7 +23,7 @@ The article is a draft: `arshif build --drafts` shows it; delete `draft: true` t
 Examples:\n  arshif new \"بوتين وشي يلتقيان في موسكو\"\n  \
 arshif new \"قمة: «شراكة بلا حدود»\" --date 2023-03-20 --slug putin-xi-moscow --root my-archive"
 )]
-pub struct Args {
+pub(super) struct Args {
     /// The headline (العنوان), in quotes.
     pub title: String,
     /// Publication date, YYYY-MM-DD [default: today, local time].
@@ -52,7 +52,7 @@ struct FrontMatter<'a> {
 }
 
 /// The text of a new article: front matter, then an empty body.
-pub fn article_text(title: &str, date: NaiveDate) -> anyhow::Result<String> {
+pub(super) fn article_text(title: &str, date: NaiveDate) -> anyhow::Result<String> {
     let front = FrontMatter {
         title,
         date: date.format("%Y-%m-%d").to_string(),
@@ -64,12 +64,12 @@ pub fn article_text(title: &str, date: NaiveDate) -> anyhow::Result<String> {
 }
 
 /// Today's date where the command runs.
-pub fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
 /// Writes the article and prints its path.
-pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     let title = args.title.trim();
     if title.is_empty() {
         bail!("the title is empty: give the headline in quotes, e.g. arshif new \"العنوان\"");
@@ -112,7 +112,7 @@ pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
 }
 
 /// Writes a file that must not exist yet, creating its folder.
-pub fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
+pub(super) fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
@@ -147,7 +147,7 @@ mod tests {
             "a\\b {c} [d] &e *f | >g",
         ] {
             let text = article_text(title, date).unwrap();
-            let parsed = arshif::load::markdown::parse(&text).unwrap();
+            let parsed = crate::load::markdown::parse(&text).unwrap();
             assert_eq!(parsed.front.title, title, "{text}");
             assert_eq!(parsed.front.date.map(|(d, _)| d).as_deref(), Some("2023-03-20"));
             assert!(parsed.front.draft);

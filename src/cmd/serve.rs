@@ -12,11 +12,11 @@
 //! loopback address, and `arshif build` run during or after `serve` must
 //! give the production site.
 
-use crate::Verbosity;
+use super::Verbosity;
+use crate::link::related::RelatedState;
+use crate::pipeline::{self, BuildOptions, BuildState, Session, CACHE_DIR, STATIC_DIR};
+use crate::render::theme::TEMPLATES_DIR;
 use anyhow::Context;
-use arshif::link::related::RelatedState;
-use arshif::pipeline::{self, BuildOptions, BuildState, Session, CACHE_DIR, STATIC_DIR};
-use arshif::render::theme::TEMPLATES_DIR;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, StatusCode, Uri};
@@ -38,7 +38,7 @@ use tokio::sync::broadcast;
 ///
 /// Example: arshif serve --root my-archive --port 8080
 #[derive(clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The site folder. The preview is written to ROOT/.arshif-cache/serve/,
     /// never to the output folder of `arshif build`.
     #[arg(long, default_value = ".")]
@@ -58,7 +58,7 @@ pub struct Args {
 }
 
 /// Where the preview is written, inside the site's cache folder.
-pub const PREVIEW_DIR: &str = "serve";
+pub(super) const PREVIEW_DIR: &str = "serve";
 
 /// Path of the live-reload event stream (server-sent events).
 const EVENTS_PATH: &str = "/__arshif/events";
@@ -81,7 +81,7 @@ enum Notice {
 }
 
 /// Runs the server until interrupted.
-pub fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     let listener = std::net::TcpListener::bind(SocketAddr::new(args.bind, args.port)).with_context(|| {
         format!(
             "cannot listen on {}:{}: is another server using the port? try --port",
@@ -184,7 +184,7 @@ fn watch(
         .iter()
         .map(|dir| canonical(root.join(dir)))
         .collect();
-    let config_file = canonical(root.join(arshif::config::CONFIG_FILE));
+    let config_file = canonical(root.join(crate::config::CONFIG_FILE));
     // Only changes to the sources count: reading them (access events), the
     // output (even inside content/), the cache, the lock and editors'
     // hidden swap files do not.
@@ -426,13 +426,13 @@ async fn serve_file(shared: &Shared, file: &Path, status: StatusCode) -> Respons
 fn error_overlay(error: &str) -> String {
     format!(
         "<pre id=\"arshif-error\" style=\"position:fixed;inset:auto 0 0 0;max-block-size:50vh;overflow:auto;margin:0;padding:1rem;background:#7a1f1f;color:#fff;direction:ltr;text-align:start;white-space:pre-wrap;z-index:99999\">arshif: the last edit does not build (the page shows the last good site)\n\n{}</pre>",
-        arshif::render::html::escape(error)
+        crate::render::html::escape(error)
     )
 }
 
 /// The request path as a relative path inside the output folder, or `None`
 /// when it tries to leave it (`..`, also percent-encoded; NUL; backslash).
-pub fn safe_relative_path(request: &str) -> Option<PathBuf> {
+pub(super) fn safe_relative_path(request: &str) -> Option<PathBuf> {
     let decoded = percent_decode(request)?;
     if decoded.contains('\0') || decoded.contains('\\') {
         return None;
@@ -465,7 +465,7 @@ fn percent_decode(text: &str) -> Option<String> {
     if malformed {
         return None;
     }
-    String::from_utf8(arshif::link::paths::percent_decode_bytes(text)).ok()
+    String::from_utf8(crate::link::paths::percent_decode_bytes(text)).ok()
 }
 
 #[cfg(test)]

@@ -3,11 +3,11 @@
 //! where, score against the threshold); `suggest` proposes the running
 //! stories the archive has no topic for, each with a draft rule.
 
-use crate::Verbosity;
+use super::Verbosity;
+use crate::link::topics::suggest::{self, SuggestOptions};
+use crate::link::topics::{explain, TopicMatcher};
+use crate::pipeline::{self, BuildOptions};
 use anyhow::{bail, Context};
-use arshif::link::topics::suggest::{self, SuggestOptions};
-use arshif::link::topics::{explain, TopicMatcher};
-use arshif::pipeline::{self, BuildOptions};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,7 +17,7 @@ use std::process::ExitCode;
 #[command(
     after_help = "Examples:\n  arshif topics explain russia-china\n  arshif topics explain karabakh --all --root my-archive\n"
 )]
-pub struct Args {
+pub(super) struct Args {
     #[command(subcommand)]
     command: TopicsCommand,
 }
@@ -63,7 +63,7 @@ struct ExplainArgs {
 }
 
 /// Runs `arshif topics`.
-pub fn run(args: Args, _verbosity: Verbosity) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: Args, _verbosity: Verbosity) -> anyhow::Result<ExitCode> {
     match args.command {
         TopicsCommand::Explain(args) => run_explain(args),
         TopicsCommand::Suggest(args) => run_suggest(args),

@@ -4,7 +4,7 @@ use super::dates::ImportDate;
 
 /// An imported article: the front matter values and the Markdown body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Article {
+pub(crate) struct Article {
     /// Headline.
     pub title: String,
     /// URL segment and file name (already made safe by `load::slug::sanitise`).
@@ -37,7 +37,7 @@ pub struct Article {
 
 /// A featured photo (`image`, `image_alt`, `image_caption` in front matter).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FeaturedImage {
+pub(crate) struct FeaturedImage {
     /// Address: `/uploads/…` once copied into the site, else the remote URL.
     pub url: String,
     /// Alternative text.
@@ -49,7 +49,7 @@ pub struct FeaturedImage {
 impl Article {
     /// The address the build gives the article (`/{yyyy}/{mm}/{slug}/`), to
     /// leave out an alias equal to it.
-    pub fn url_path(&self) -> String {
+    pub(crate) fn url_path(&self) -> String {
         match self.date {
             Some(date) => format!("/{:04}/{:02}/{}/", date.year(), date.month(), self.slug),
             None => format!("/articles/{}/", self.slug),

@@ -4,7 +4,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone
 
 /// Which number comes first in an ambiguous `NN/NN/YYYY` date.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum DateOrder {
+pub(crate) enum DateOrder {
     /// Day first (`14/07/2016`): what Arabic and European exports write.
     #[default]
     Dmy,
@@ -14,7 +14,7 @@ pub enum DateOrder {
 
 /// A date read from an export: a calendar day alone, or a moment with its offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ImportDate {
+pub(crate) enum ImportDate {
     /// Only a day was given: written `YYYY-MM-DD`.
     Day(NaiveDate),
     /// A moment: written in RFC 3339 with its offset.
@@ -23,7 +23,7 @@ pub enum ImportDate {
 
 impl ImportDate {
     /// The calendar year, for the `{yyyy}/` folder.
-    pub fn year(&self) -> i32 {
+    pub(crate) fn year(&self) -> i32 {
         match self {
             ImportDate::Day(day) => day.year(),
             ImportDate::Moment(moment) => moment.year(),
@@ -31,7 +31,7 @@ impl ImportDate {
     }
 
     /// The month (1–12), for the article's `/{yyyy}/{mm}/` address.
-    pub fn month(&self) -> u32 {
+    pub(crate) fn month(&self) -> u32 {
         match self {
             ImportDate::Day(day) => day.month(),
             ImportDate::Moment(moment) => moment.month(),
@@ -39,7 +39,7 @@ impl ImportDate {
     }
 
     /// The text written as `date:` (or `updated:`): a form `load::parse_date` reads.
-    pub fn to_front_matter(&self) -> String {
+    pub(crate) fn to_front_matter(self) -> String {
         match self {
             ImportDate::Day(day) => day.format("%Y-%m-%d").to_string(),
             ImportDate::Moment(moment) => moment.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -49,7 +49,7 @@ impl ImportDate {
 
 /// Why a date could not be used.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum DateError {
+pub(crate) enum DateError {
     /// No known form matched.
     #[error("date `{0}` is in no form import reads (RFC 3339, YYYY-MM-DD HH:MM:SS, YYYY-MM-DDTHHMMSS, DD/MM/YYYY, RFC 2822, Unix seconds)")]
     Unreadable(String),
@@ -60,7 +60,7 @@ pub enum DateError {
 
 /// Reads a date in any of the forms exports use. `order` settles `NN/NN/YYYY`
 /// when both numbers could be a month; `31/01/2020` is read day first either way.
-pub fn parse(text: &str, order: DateOrder) -> Result<ImportDate, DateError> {
+pub(crate) fn parse(text: &str, order: DateOrder) -> Result<ImportDate, DateError> {
     let text = text.trim();
     // Arabic exports may write `١٤/٠٧/٢٠١٦`.
     let western: String = text.chars().map(western_digit).collect();

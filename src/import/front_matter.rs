@@ -9,7 +9,7 @@ use serde::Serialize;
 /// import compares it with the file: equal means nobody edited the file, so
 /// it may be replaced (with `--update`); different means a hand edit, kept
 /// unless `--force`.
-pub const HASH_KEY: &str = "import_hash";
+pub(crate) const HASH_KEY: &str = "import_hash";
 
 #[derive(Serialize)]
 struct Front<'a> {
@@ -45,7 +45,7 @@ struct Front<'a> {
 }
 
 /// The whole file for an article, its last front matter line the hash.
-pub fn render(article: &Article) -> Result<String, ImportError> {
+pub(crate) fn render(article: &Article) -> Result<String, ImportError> {
     let image = article.image.as_ref();
     let front = Front {
         title: &article.title,
@@ -101,7 +101,7 @@ fn closing_fence(text: &str) -> Option<usize> {
 
 /// Who last wrote a file that is already there.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Provenance {
+pub(crate) enum Provenance {
     /// Import wrote it and nobody changed it since.
     Imported,
     /// Import wrote it, then someone edited it.
@@ -111,7 +111,7 @@ pub enum Provenance {
 }
 
 /// Tells whether an existing file is import's untouched output.
-pub fn provenance(existing: &str) -> Provenance {
+pub(crate) fn provenance(existing: &str) -> Provenance {
     let Some(end) = closing_fence(existing) else {
         return Provenance::NotImported;
     };

@@ -23,7 +23,7 @@ use std::cell::RefCell;
 const BREAK: char = '\u{E000}';
 
 /// How one body is converted.
-pub struct Options<'a> {
+pub(crate) struct Options<'a> {
     /// WordPress's `wpautop`: a blank line in the text ends a paragraph and a
     /// single newline is a line break. WordPress stores posts without `<p>`
     /// tags and adds them when showing a post; without this, a whole post
@@ -38,7 +38,7 @@ pub struct Options<'a> {
 /// break, heading, list, quote, table, image or `<a href`. Inline tags alone
 /// (`<b>`) do not count: a plain-text export may quote them, and `a < b` or
 /// `<<قال>>` are text.
-pub fn looks_like_html(text: &str) -> bool {
+pub(crate) fn looks_like_html(text: &str) -> bool {
     const TAGS: &[&str] = &[
         "p",
         "br",
@@ -76,7 +76,7 @@ pub fn looks_like_html(text: &str) -> bool {
 
 /// Converts an HTML body to Markdown: paragraphs, headings, lists, links,
 /// quotes, tables, code, and images (with a caption, as `<figure>`).
-pub fn html_to_markdown(html: &str, options: &mut Options) -> String {
+pub(crate) fn html_to_markdown(html: &str, options: &mut Options) -> String {
     let root = parse(html);
     let mut writer = Writer { options };
     let blocks = writer.blocks(&root, false);
@@ -92,7 +92,7 @@ pub fn html_to_markdown(html: &str, options: &mut Options) -> String {
 
 /// The text of an HTML fragment, tags removed and spaces collapsed: for
 /// front matter values such as an excerpt or a caption.
-pub fn html_to_text(html: &str) -> String {
+pub(crate) fn html_to_text(html: &str) -> String {
     if !html.contains('<') && !html.contains('&') {
         return collapse_spaces(html);
     }

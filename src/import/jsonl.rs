@@ -14,12 +14,12 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 /// The fields an export line may carry, by our names.
-pub const FIELDS: &[&str] = &[
+pub(crate) const FIELDS: &[&str] = &[
     "id", "title", "date", "summary", "author", "source", "outlet", "url", "category", "tags", "body",
 ];
 
 /// Imports a JSON-lines export (gzipped or not).
-pub fn import(path: &Path, settings: &Settings, progress: Progress) -> Result<Report, ImportError> {
+pub(crate) fn import(path: &Path, settings: &Settings, progress: Progress) -> Result<Report, ImportError> {
     settings.check_into()?;
     let mut reader = BufReader::with_capacity(1 << 16, open(path, progress)?);
     let mut sink = Sink::new(settings);
@@ -226,7 +226,7 @@ fn kind(value: &Value) -> &'static str {
 }
 
 /// Escapes a plain-text paragraph so Markdown shows it as written.
-pub fn escape_markdown(text: &str) -> String {
+pub(crate) fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for (i, c) in text.chars().enumerate() {
         let at_start = i == 0;

@@ -12,7 +12,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// Where an upload address went.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Placed {
+pub(crate) enum Placed {
     /// Copied (or already there): the new site address.
     Local(String),
     /// Not an upload, or not found in the media folder: the address is kept.
@@ -20,7 +20,7 @@ pub enum Placed {
 }
 
 /// Copies uploads once each and remembers where every address went.
-pub struct Media {
+pub(crate) struct Media {
     /// The copy of `wp-content/uploads`, when given.
     source: Option<PathBuf>,
     /// `ROOT/static/uploads`.
@@ -37,7 +37,7 @@ pub struct Media {
 
 impl Media {
     /// A photo mover for one import.
-    pub fn new(source: Option<PathBuf>, root: &Path, dry_run: bool) -> Media {
+    pub(crate) fn new(source: Option<PathBuf>, root: &Path, dry_run: bool) -> Media {
         Media {
             source,
             target: root.join("static").join("uploads"),
@@ -50,7 +50,7 @@ impl Media {
     }
 
     /// The address to write for `url`; `is_image` counts a kept remote address.
-    pub fn place(&mut self, url: &str, is_image: bool) -> String {
+    pub(crate) fn place(&mut self, url: &str, is_image: bool) -> String {
         let url = url.trim();
         if let Some(placed) = self.placed.get(url) {
             return match placed {

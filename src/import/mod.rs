@@ -6,17 +6,17 @@
 //! decides whether it may be written) and counts everything in a
 //! [`summary::Report`].
 
-pub mod article;
-pub mod dates;
-pub mod front_matter;
-pub mod html_to_markdown;
-pub mod jsonl;
-pub mod media;
-pub mod redirects;
-pub mod shortcodes;
-pub mod store;
-pub mod summary;
-pub mod wxr;
+pub(crate) mod article;
+pub(crate) mod dates;
+pub(crate) mod front_matter;
+pub(crate) mod html_to_markdown;
+pub(crate) mod jsonl;
+pub(crate) mod media;
+pub(crate) mod redirects;
+pub(crate) mod shortcodes;
+pub(crate) mod store;
+pub(crate) mod summary;
+pub(crate) mod wxr;
 
 use article::Article;
 use dates::DateOrder;
@@ -30,7 +30,7 @@ use summary::{Count, Location, Report};
 /// Why an import could not run at all (problems with single entries are
 /// counted in the [`Report`] instead).
 #[derive(Debug, thiserror::Error)]
-pub enum ImportError {
+pub(crate) enum ImportError {
     /// The export could not be opened or read.
     #[error("cannot read {path}: {source}")]
     Read {
@@ -67,7 +67,7 @@ pub enum ImportError {
 
 /// Everything an import is told.
 #[derive(Clone, Debug, Default)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// The site folder (`static/uploads/` and the redirect files go below it).
     pub root: PathBuf,
     /// Where the articles go (usually `ROOT/content`).
@@ -98,7 +98,7 @@ impl Settings {
     }
 
     /// Fails early when nothing could be written: `--into` is a file.
-    pub fn check_into(&self) -> Result<(), ImportError> {
+    pub(crate) fn check_into(&self) -> Result<(), ImportError> {
         if self.into.exists() && !self.into.is_dir() {
             return Err(ImportError::NotAFolder(self.into.clone()));
         }
@@ -118,11 +118,11 @@ impl Settings {
 }
 
 /// Told how far through the export file the import is, in bytes of the file as stored.
-pub type Progress<'a> = &'a dyn Fn(u64);
+pub(crate) type Progress<'a> = &'a dyn Fn(u64);
 
 /// The two export formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// One JSON object a line.
     JsonLines,
     /// A WordPress eXtended RSS export.
@@ -131,7 +131,7 @@ pub enum Format {
 
 /// Tells the format from the export's first bytes (after decompression),
 /// so a `.xml` renamed `.txt` or a gzipped export without `.gz` still works.
-pub fn detect(path: &Path) -> Result<Format, ImportError> {
+pub(crate) fn detect(path: &Path) -> Result<Format, ImportError> {
     let mut reader = BufReader::new(open(path, &|_| {})?);
     let head = reader.fill_buf().map_err(|source| ImportError::Read {
         path: path.to_path_buf(),
@@ -187,7 +187,7 @@ impl<R: Read> Read for Counting<'_, R> {
 }
 
 /// Files articles one by one and counts what happened.
-pub struct Sink<'s> {
+pub(crate) struct Sink<'s> {
     settings: &'s Settings,
     /// What happened so far.
     pub report: Report,
@@ -197,7 +197,7 @@ pub struct Sink<'s> {
 
 impl<'s> Sink<'s> {
     /// A sink for one import.
-    pub fn new(settings: &'s Settings) -> Sink<'s> {
+    pub(crate) fn new(settings: &'s Settings) -> Sink<'s> {
         Sink {
             settings,
             report: Report::default(),
@@ -210,7 +210,7 @@ impl<'s> Sink<'s> {
     /// (JSON lines, where the same id twice is the same article) the second
     /// one is a duplicate. Returns the article's new address when it is
     /// published there (for `?p=` rules).
-    pub fn add(&mut self, mut article: Article, location: Location, suffix: Option<&str>) -> Option<String> {
+    pub(crate) fn add(&mut self, mut article: Article, location: Location, suffix: Option<&str>) -> Option<String> {
         if article.slug.is_empty() {
             article.slug = crate::load::slug::sanitise(&article.title);
         }

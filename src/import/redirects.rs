@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 
 /// The first line of every file written here: a later import replaces a
 /// file that starts with it and leaves any other alone.
-pub const HEADER: &str = "# written by arshif import from a WordPress export: ?p=ID addresses";
+pub(crate) const HEADER: &str = "# written by arshif import from a WordPress export: ?p=ID addresses";
 
 /// One `?p=ID` address and the article address it now lives at.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct QueryRedirect {
+pub(crate) struct QueryRedirect {
     /// The WordPress post id.
     pub id: u64,
     /// The new address, e.g. `/2016/07/slug/`.
@@ -28,7 +28,7 @@ fn encoded(path: &str) -> String {
 }
 
 /// The files written, relative to the site folder.
-pub fn files(root: &Path) -> [(PathBuf, &'static str); 3] {
+pub(crate) fn files(root: &Path) -> [(PathBuf, &'static str); 3] {
     [
         (root.join("static").join("_redirects"), "netlify"),
         (root.join("redirects").join("nginx-wordpress-ids.conf"), "nginx"),
@@ -37,7 +37,7 @@ pub fn files(root: &Path) -> [(PathBuf, &'static str); 3] {
 }
 
 /// The text of one of [`files`], ids in ascending order.
-pub fn render(kind: &str, redirects: &[QueryRedirect]) -> String {
+pub(crate) fn render(kind: &str, redirects: &[QueryRedirect]) -> String {
     let mut sorted = redirects.to_vec();
     sorted.sort();
     sorted.dedup_by_key(|r| r.id);
@@ -81,7 +81,7 @@ pub fn render(kind: &str, redirects: &[QueryRedirect]) -> String {
 }
 
 /// Whether a file there may be replaced: absent, or written by import.
-pub fn replaceable(existing: &str) -> bool {
+pub(crate) fn replaceable(existing: &str) -> bool {
     existing.starts_with(HEADER) || existing.contains(&format!("\"_comment\": \"{}", HEADER.trim_start_matches("# ")))
 }
 

@@ -11,7 +11,7 @@ use super::html_to_markdown::{escape_html, html_to_text};
 
 /// An image a `[gallery]` shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GalleryImage {
+pub(crate) struct GalleryImage {
     /// Its address.
     pub url: String,
     /// Alternative text.
@@ -22,7 +22,7 @@ pub struct GalleryImage {
 
 /// What expanding did.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Expanded {
+pub(crate) struct Expanded {
     /// The HTML with shortcodes replaced.
     pub html: String,
     /// Names of unknown shortcodes removed, once per opening tag.
@@ -30,10 +30,10 @@ pub struct Expanded {
 }
 
 /// Looks up a gallery's images: by its `ids`, or (no `ids`) the post's own attachments.
-pub type GalleryLookup<'a> = &'a dyn Fn(Option<&[u64]>) -> Vec<GalleryImage>;
+pub(crate) type GalleryLookup<'a> = &'a dyn Fn(Option<&[u64]>) -> Vec<GalleryImage>;
 
 /// Expands the shortcodes of one post's content.
-pub fn expand(content: &str, gallery: GalleryLookup) -> Expanded {
+pub(crate) fn expand(content: &str, gallery: GalleryLookup) -> Expanded {
     let mut out = Expanded {
         html: String::with_capacity(content.len()),
         removed: Vec::new(),

@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// What to do with a file that is already there.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct Policy {
+pub(crate) struct Policy {
     /// Replace files import wrote and nobody edited (`--update`).
     pub update: bool,
     /// Replace any file (`--force`).
@@ -18,7 +18,7 @@ pub struct Policy {
 
 /// What happened to one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// No file was there: written.
     Written,
     /// Import's own untouched file, replaced with the new text.
@@ -36,7 +36,7 @@ pub enum Outcome {
 }
 
 /// Puts `text` at `path` as the policy allows.
-pub fn store(path: &Path, text: &str, policy: Policy) -> std::io::Result<Outcome> {
+pub(crate) fn store(path: &Path, text: &str, policy: Policy) -> std::io::Result<Outcome> {
     let existing = match std::fs::read(path) {
         Ok(bytes) => Some(bytes),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,

@@ -5,7 +5,7 @@ use std::fmt;
 
 /// A reason an export entry was counted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Count {
+pub(crate) enum Count {
     /// A new file was written.
     Written,
     /// A file import had written before was replaced (`--update`).
@@ -60,7 +60,7 @@ pub enum Count {
 
 impl Count {
     /// How the count is named in the closing summary.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Count::Written => "written",
             Count::Updated => "updated",
@@ -93,7 +93,7 @@ impl Count {
 
 /// Where in the export something was.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Location {
+pub(crate) enum Location {
     /// A line of a JSON-lines export (1-based).
     Line(usize),
     /// A WordPress post id.
@@ -114,7 +114,7 @@ impl fmt::Display for Location {
 
 /// One thing the user should look at.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
+pub(crate) struct Problem {
     /// Where it was.
     pub location: Location,
     /// Which count it is part of.
@@ -125,7 +125,7 @@ pub struct Problem {
 
 /// The closing summary of an import.
 #[derive(Debug, Default)]
-pub struct Report {
+pub(crate) struct Report {
     /// How many of each.
     pub counts: BTreeMap<Count, usize>,
     /// Every problem, in export order.
@@ -134,19 +134,19 @@ pub struct Report {
 
 impl Report {
     /// Counts one more of `count`.
-    pub fn add(&mut self, count: Count) {
+    pub(crate) fn add(&mut self, count: Count) {
         self.add_n(count, 1);
     }
 
     /// Counts `n` more of `count`.
-    pub fn add_n(&mut self, count: Count, n: usize) {
+    pub(crate) fn add_n(&mut self, count: Count, n: usize) {
         if n > 0 {
             *self.counts.entry(count).or_default() += n;
         }
     }
 
     /// Counts `count` and records where and why.
-    pub fn problem(&mut self, location: Location, count: Count, message: impl Into<String>) {
+    pub(crate) fn problem(&mut self, location: Location, count: Count, message: impl Into<String>) {
         self.add(count);
         self.problems.push(Problem {
             location,
@@ -156,12 +156,12 @@ impl Report {
     }
 
     /// How many of `count`.
-    pub fn get(&self, count: Count) -> usize {
+    pub(crate) fn get(&self, count: Count) -> usize {
         self.counts.get(&count).copied().unwrap_or(0)
     }
 
     /// The summary lines, `label: n`, in a fixed order.
-    pub fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         self.counts
             .iter()
             .map(|(count, n)| format!("  {}: {n}", count.label()))

@@ -69,12 +69,12 @@ struct Catalogue {
 
 /// The bytes of work an import of `path` reports to [`Progress`]: the file
 /// is read twice.
-pub fn work_total(path: &Path) -> u64 {
+pub(crate) fn work_total(path: &Path) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len()) * 2
 }
 
 /// Imports a WordPress export.
-pub fn import(path: &Path, settings: &Settings, progress: Progress) -> Result<Report, ImportError> {
+pub(crate) fn import(path: &Path, settings: &Settings, progress: Progress) -> Result<Report, ImportError> {
     settings.check_into()?;
     let size = work_total(path) / 2;
     let mut catalogue = Catalogue::default();

@@ -29,7 +29,7 @@ pub struct AuthorDef {
 
 /// One author of the site, as found in the bylines.
 #[derive(Debug, Clone)]
-pub struct Author {
+pub(crate) struct Author {
     /// The name as the first byline naming them writes it.
     pub name: String,
     /// URL segment.
@@ -43,7 +43,7 @@ pub struct Author {
 /// The names in a byline: `A و B` (the conjunction standing apart, as
 /// bylines write it) and `A and B` are two authors; any other text is one.
 /// The conjunction attached to a word (`وليد`) is part of the name.
-pub fn split_byline(byline: &str) -> Vec<String> {
+pub(crate) fn split_byline(byline: &str) -> Vec<String> {
     byline
         .split(" و ")
         .flat_map(|part| part.split(" and "))
@@ -54,7 +54,7 @@ pub fn split_byline(byline: &str) -> Vec<String> {
 }
 
 /// A byline of several names as pages show it: `A و B`, `A، B و C`.
-pub fn join_byline(names: &[String]) -> String {
+pub(crate) fn join_byline(names: &[String]) -> String {
     match names {
         [] => String::new(),
         [one] => one.clone(),
@@ -63,7 +63,7 @@ pub fn join_byline(names: &[String]) -> String {
 }
 
 /// The slug of `name`: the one `authors:` gives, else made from the name.
-pub fn slug_for(name: &str, definitions: &BTreeMap<String, AuthorDef>) -> String {
+pub(crate) fn slug_for(name: &str, definitions: &BTreeMap<String, AuthorDef>) -> String {
     definitions
         .get(name)
         .and_then(|def| def.slug.as_deref())
@@ -74,7 +74,7 @@ pub fn slug_for(name: &str, definitions: &BTreeMap<String, AuthorDef>) -> String
 
 /// The authors of `articles` (in site order), by slug; names that give the
 /// same slug share a page. Names without a slug get no page.
-pub fn authors(definitions: &BTreeMap<String, AuthorDef>, articles: &[Arc<Article>]) -> Vec<Author> {
+pub(crate) fn authors(definitions: &BTreeMap<String, AuthorDef>, articles: &[Arc<Article>]) -> Vec<Author> {
     let mut by_slug: BTreeMap<String, Author> = BTreeMap::new();
     for (index, article) in articles.iter().enumerate() {
         for name in &article.authors {

@@ -48,7 +48,7 @@ impl Schedule {
     }
 
     /// Whether an article is not yet due at this clock.
-    pub fn is_scheduled(&self, article: &Article) -> bool {
+    pub(crate) fn is_scheduled(&self, article: &Article) -> bool {
         article.release_time().is_some_and(|at| at > self.now)
     }
 }
@@ -125,7 +125,7 @@ pub fn assemble(
 
 /// Assigns topics to every article (rules and front matter). Returns the
 /// warnings (unknown topic slugs).
-pub fn link_topics(site: &mut Site, matcher: &topics::TopicMatcher) -> Vec<Diagnostic> {
+pub(crate) fn link_topics(site: &mut Site, matcher: &topics::TopicMatcher) -> Vec<Diagnostic> {
     let (assigned, warnings) = topics::assign(matcher, &site.config.topics, &site.articles);
     for (links, topics) in site.links.iter_mut().zip(assigned) {
         links.topics = topics;
@@ -133,17 +133,8 @@ pub fn link_topics(site: &mut Site, matcher: &topics::TopicMatcher) -> Vec<Diagn
     warnings
 }
 
-/// Computes every article's related list (text similarity, boosted by
-/// shared topics, tags and closeness in date).
-pub fn link_related(site: &mut Site, tuning: &related::Tuning) {
-    let lists = related::related(related_profiles(site), tuning);
-    for (links, list) in site.links.iter_mut().zip(lists) {
-        links.related = list;
-    }
-}
-
 /// The related stage's view of every article, in site order.
-pub fn related_profiles(site: &Site) -> Vec<related::Profile> {
+pub(crate) fn related_profiles(site: &Site) -> Vec<related::Profile> {
     site.articles
         .iter()
         .zip(&site.links)
@@ -154,7 +145,7 @@ pub fn related_profiles(site: &Site) -> Vec<related::Profile> {
 /// Resolves editors' read-also references, pins `read_also:` entries at the
 /// head of the related lists, and records backlinks. Returns warnings for
 /// references that match no article.
-pub fn link_references(site: &mut Site) -> Vec<Diagnostic> {
+pub(crate) fn link_references(site: &mut Site) -> Vec<Diagnostic> {
     let warnings = references::resolve(site);
     let k = site.config.related_count;
     references::pin(site, k);
@@ -163,7 +154,7 @@ pub fn link_references(site: &mut Site) -> Vec<Diagnostic> {
 
 impl Site {
     /// The articles of each topic (indices, newest first).
-    pub fn topic_members(&self) -> Vec<Vec<usize>> {
+    pub(crate) fn topic_members(&self) -> Vec<Vec<usize>> {
         let mut members = vec![Vec::new(); self.config.topics.len()];
         for (index, links) in self.links.iter().enumerate() {
             for &topic in &links.topics {
@@ -174,19 +165,19 @@ impl Site {
     }
 
     /// The older neighbour in the sorted list (shown as "السابق").
-    pub fn older(&self, index: usize) -> Option<usize> {
+    pub(crate) fn older(&self, index: usize) -> Option<usize> {
         (index + 1 < self.articles.len()).then_some(index + 1)
     }
 
     /// The newer neighbour in the sorted list (shown as "التالي").
-    pub fn newer(&self, index: usize) -> Option<usize> {
+    pub(crate) fn newer(&self, index: usize) -> Option<usize> {
         index.checked_sub(1)
     }
 }
 
-pub mod authors;
+pub(crate) mod authors;
 pub mod paths;
-pub mod references;
-pub mod related;
-pub mod sections;
-pub mod topics;
+pub(crate) mod references;
+pub(crate) mod related;
+pub(crate) mod sections;
+pub(crate) mod topics;

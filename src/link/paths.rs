@@ -43,7 +43,7 @@ impl<'a> LinkResolver<'a> {
 
     /// The article a link destination names, seen from the article at `from`.
     /// `None` for external links and for links that name no article.
-    pub fn resolve(&self, from: &str, destination: &str) -> Option<usize> {
+    pub(crate) fn resolve(&self, from: &str, destination: &str) -> Option<usize> {
         let target = destination.split(['#', '?']).next().unwrap_or_default();
         if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
             return None;
@@ -70,7 +70,7 @@ impl<'a> LinkResolver<'a> {
 }
 
 /// True when a link destination names an article file (`.md` or `.txt`).
-pub fn is_article_file(target: &str) -> bool {
+pub(crate) fn is_article_file(target: &str) -> bool {
     let path = target.split(['#', '?']).next().unwrap_or_default();
     !path.contains("://") && (path.ends_with(".md") || path.ends_with(".txt") || path.ends_with(".markdown"))
 }
@@ -95,7 +95,7 @@ fn percent_decode(text: &str) -> String {
 
 /// Decodes `%XX` escapes into bytes; a `%` not followed by two hex digits
 /// stays as it is. Shared by every place that reads a URL path.
-pub fn percent_decode_bytes(text: &str) -> Vec<u8> {
+pub(crate) fn percent_decode_bytes(text: &str) -> Vec<u8> {
     let hex = |b: u8| (b as char).to_digit(16);
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

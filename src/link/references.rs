@@ -11,10 +11,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Word overlap (Dice coefficient) a headline needs to count as the one
 /// an editor meant when it is not written exactly.
-pub const HEADLINE_SIMILARITY: f32 = 0.7;
+pub(crate) const HEADLINE_SIMILARITY: f32 = 0.7;
 
 /// Headlines of the archive, indexed for exact and approximate look-up.
-pub struct HeadlineIndex<'a> {
+pub(crate) struct HeadlineIndex<'a> {
     exact: FxHashMap<&'a str, usize>,
     /// Distinct words of each headline.
     lengths: Vec<usize>,
@@ -25,7 +25,7 @@ impl<'a> HeadlineIndex<'a> {
     /// Indexes headlines already [`normalise`]d (borrowed, not copied: it
     /// is built on every build over the whole archive); the first article
     /// (newest) wins a tie.
-    pub fn new(normalised: impl Iterator<Item = &'a str>) -> Self {
+    pub(crate) fn new(normalised: impl Iterator<Item = &'a str>) -> Self {
         let mut index = HeadlineIndex {
             exact: FxHashMap::default(),
             lengths: Vec::new(),
@@ -48,7 +48,7 @@ impl<'a> HeadlineIndex<'a> {
 
     /// The article whose headline is `text`, exactly (after normalisation)
     /// or else the most similar one at or above [`HEADLINE_SIMILARITY`].
-    pub fn find(&self, text: &str) -> Option<usize> {
+    pub(crate) fn find(&self, text: &str) -> Option<usize> {
         let normal = normalise(text);
         if let Some(&i) = self.exact.get(normal.as_str()) {
             return Some(i);
@@ -75,7 +75,7 @@ impl<'a> HeadlineIndex<'a> {
 /// Resolves every reference of the site, pins front-matter ones at the
 /// head of the related lists, and records backlinks. Unresolved references
 /// are warnings naming the file and line.
-pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
+pub(crate) fn resolve(site: &mut Site) -> Vec<Diagnostic> {
     let normalised: Vec<std::borrow::Cow<str>> = site.articles.iter().map(|a| a.normalised_title()).collect();
     let headlines = HeadlineIndex::new(normalised.iter().map(|h| &**h));
     let paths = LinkResolver::new(&site.articles);
@@ -117,7 +117,7 @@ pub fn resolve(site: &mut Site) -> Vec<Diagnostic> {
 
 /// Puts the articles an editor pinned with `read_also:` at the head of each
 /// related list (score 1), keeping the list's other entries after them.
-pub fn pin(site: &mut Site, k: usize) {
+pub(crate) fn pin(site: &mut Site, k: usize) {
     for (article, links) in site.articles.iter().zip(site.links.iter_mut()) {
         let pinned: Vec<usize> = article
             .read_also

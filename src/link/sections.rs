@@ -28,7 +28,7 @@ pub struct SectionDef {
 
 /// One section of the site, as found in the articles.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
+pub(crate) struct Section {
     /// The category key as the articles write it (the first, when several share a slug).
     pub key: String,
     /// URL segment.
@@ -47,7 +47,7 @@ pub struct Section {
 
 /// URL segment for a category key: camel case split at its humps
 /// (`internationalNews` → `international-news`), then [`crate::load::slug::sanitise`]d.
-pub fn slug_of_key(key: &str) -> String {
+pub(crate) fn slug_of_key(key: &str) -> String {
     let mut spaced = String::with_capacity(key.len() + 4);
     let mut previous_lower = false;
     for c in key.chars() {
@@ -73,7 +73,7 @@ fn slug_for(key: &str, definitions: &BTreeMap<String, SectionDef>) -> String {
 /// The sections of `articles` (in site order), menu order: mapped sections
 /// by `order` then name, then unmapped ones by key. Keys that give the same
 /// slug share one section. Articles whose key gives no slug have none.
-pub fn sections(definitions: &BTreeMap<String, SectionDef>, articles: &[Arc<Article>]) -> Vec<Section> {
+pub(crate) fn sections(definitions: &BTreeMap<String, SectionDef>, articles: &[Arc<Article>]) -> Vec<Section> {
     let mut by_slug: BTreeMap<String, Section> = BTreeMap::new();
     for (index, article) in articles.iter().enumerate() {
         let Some(key) = article.category.as_deref().map(str::trim).filter(|k| !k.is_empty()) else {
@@ -112,7 +112,7 @@ pub fn sections(definitions: &BTreeMap<String, SectionDef>, articles: &[Arc<Arti
 }
 
 /// For each article (same index), the position of its section in `sections`.
-pub fn section_of(sections: &[Section], count: usize) -> Vec<Option<usize>> {
+pub(crate) fn section_of(sections: &[Section], count: usize) -> Vec<Option<usize>> {
     let mut of = vec![None; count];
     for (s, section) in sections.iter().enumerate() {
         for &i in &section.members {
@@ -124,7 +124,10 @@ pub fn section_of(sections: &[Section], count: usize) -> Vec<Option<usize>> {
 
 /// A warning for each category key `sections:` does not map, at the first
 /// (newest) article using it: its page is named by the raw key.
-pub fn unmapped_warnings(definitions: &BTreeMap<String, SectionDef>, articles: &[Arc<Article>]) -> Vec<Diagnostic> {
+pub(crate) fn unmapped_warnings(
+    definitions: &BTreeMap<String, SectionDef>,
+    articles: &[Arc<Article>],
+) -> Vec<Diagnostic> {
     let mut first: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (index, article) in articles.iter().enumerate() {
         if let Some(key) = article.category.as_deref().map(str::trim).filter(|k| !k.is_empty()) {

@@ -23,7 +23,7 @@ const PDI: char = '\u{2069}';
 /// spaces, other control characters are removed, the ends are trimmed, and
 /// bidirectional controls are balanced (see [`balance_bidi`]), so that a
 /// headline can never reverse or re-embed the text that follows it on a page.
-pub fn display_text(text: &str) -> String {
+pub(crate) fn display_text(text: &str) -> String {
     let cleaned: String = text
         .chars()
         .filter_map(|c| match c {
@@ -43,7 +43,7 @@ pub fn display_text(text: &str) -> String {
 /// order. Matched pairs stay as the editor wrote them. A PDI closes the
 /// embeddings opened inside its isolate first, as the Unicode bidi
 /// algorithm does, but here explicitly.
-pub fn balance_bidi(text: &str) -> String {
+pub(crate) fn balance_bidi(text: &str) -> String {
     if !text
         .chars()
         .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
@@ -90,7 +90,7 @@ pub fn balance_bidi(text: &str) -> String {
 /// Checks an article's `url:` (its original address): only an absolute
 /// `http://` or `https://` address with a host is kept (the scheme is
 /// lowercased). The error says why any other value is not linked.
-pub fn original_url(url: &str) -> Result<String, String> {
+pub(crate) fn original_url(url: &str) -> Result<String, String> {
     let url = url.trim();
     let scheme_end = url.find("://").ok_or("it is not an http(s) address")?;
     let scheme = url[..scheme_end].to_ascii_lowercase();

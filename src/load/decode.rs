@@ -210,7 +210,7 @@ fn remove_control_characters(text: String) -> (String, Option<(usize, usize)>) {
 }
 
 /// Replaces CRLF and lone CR with LF; leaves the string alone when it has none.
-pub fn unify_line_endings(text: String) -> String {
+pub(crate) fn unify_line_endings(text: String) -> String {
     if !text.contains('\r') {
         return text;
     }

@@ -8,7 +8,7 @@ use serde_yaml::{Mapping, Value};
 use std::collections::BTreeMap;
 
 /// The Markdown extensions every stage parses with, so that load and render agree.
-pub fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
@@ -104,7 +104,7 @@ pub fn parse(text: &str) -> Result<ParsedMarkdown, LineError> {
 /// The body of a Markdown article and the line it starts on, without
 /// reading the front matter (`None` when it has none): what reading a
 /// text back at render needs, at a fraction of [`parse`]'s cost.
-pub fn body_only(text: &str) -> Option<(&str, usize)> {
+pub(crate) fn body_only(text: &str) -> Option<(&str, usize)> {
     split_front_matter(text).ok().map(|(_, body, line)| (body, line))
 }
 

@@ -1,10 +1,10 @@
 //! Loading: find the article files in `content/` and read each into an
 //! [`Article`]. Every broken file is reported, not only the first.
 
-pub mod clean;
+pub(crate) mod clean;
 pub mod decode;
 pub mod markdown;
-pub mod slug;
+pub(crate) mod slug;
 pub mod text;
 
 use crate::article::{Article, Body};
@@ -17,11 +17,11 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// Name of the content folder inside the site root.
-pub const CONTENT_DIR: &str = "content";
+pub(crate) const CONTENT_DIR: &str = "content";
 
 /// Largest article file read, in bytes: a bigger file is an error, not an
 /// attempt to hold it in memory.
-pub const MAX_ARTICLE_BYTES: u64 = 256 * 1024 * 1024;
+pub(crate) const MAX_ARTICLE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// The kinds of file that hold articles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,7 +155,11 @@ pub fn discover(content_dir: &Path, skip: &[PathBuf]) -> (Vec<SourceFile>, Vec<D
 /// on each edit of a large archive). Returns the content paths to read
 /// again, or `None` when a change cannot be applied this way (a folder, a
 /// symbolic link, a name that is not UTF-8): then walk with [`discover`].
-pub fn apply_changes(content_dir: &Path, files: &mut Vec<SourceFile>, changed: &[PathBuf]) -> Option<BTreeSet<String>> {
+pub(crate) fn apply_changes(
+    content_dir: &Path,
+    files: &mut Vec<SourceFile>,
+    changed: &[PathBuf],
+) -> Option<BTreeSet<String>> {
     let canonical_dir = content_dir.canonicalize().ok()?;
     let mut recheck = BTreeSet::new();
     for path in changed {
@@ -234,7 +238,7 @@ pub fn load_all(files: &[SourceFile]) -> (Vec<Article>, Vec<Diagnostic>) {
 /// diagnostics say why; warnings may come with a good article. A file that
 /// disappeared since it was found is skipped with a warning; one that kept
 /// changing while it was read is used as last read, with a warning.
-pub fn load_file(file: &SourceFile) -> (Option<Article>, Vec<Diagnostic>) {
+pub(crate) fn load_file(file: &SourceFile) -> (Option<Article>, Vec<Diagnostic>) {
     match read_source(file) {
         Ok(source) => parse_source(file, source),
         Err(problems) => (None, problems),
@@ -242,7 +246,7 @@ pub fn load_file(file: &SourceFile) -> (Option<Article>, Vec<Diagnostic>) {
 }
 
 /// An article file's bytes as read, before they are decoded and parsed.
-pub struct Source {
+pub(crate) struct Source {
     bytes: Vec<u8>,
     hash: u64,
     /// Warnings reading it gave (a file that kept changing).
@@ -252,14 +256,14 @@ pub struct Source {
 impl Source {
     /// The hash of the bytes: the `source_hash` of the article they make,
     /// so a cached article with the same one was made from the same file.
-    pub fn hash(&self) -> u64 {
+    pub(crate) fn hash(&self) -> u64 {
         self.hash
     }
 }
 
 /// Reads one article file (the first half of [`load_file`]); `Err` holds
 /// the diagnostics of a file that cannot be read.
-pub fn read_source(file: &SourceFile) -> Result<Source, Vec<Diagnostic>> {
+pub(crate) fn read_source(file: &SourceFile) -> Result<Source, Vec<Diagnostic>> {
     let path = &file.path;
     let mut problems = Vec::new();
     let bytes = match read_settled(path) {
@@ -299,7 +303,7 @@ pub fn read_source(file: &SourceFile) -> Result<Source, Vec<Diagnostic>> {
 
 /// Decodes and parses what [`read_source`] read into an article (the
 /// second half of [`load_file`]).
-pub fn parse_source(file: &SourceFile, source: Source) -> (Option<Article>, Vec<Diagnostic>) {
+pub(crate) fn parse_source(file: &SourceFile, source: Source) -> (Option<Article>, Vec<Diagnostic>) {
     let Source {
         bytes,
         hash,
@@ -333,7 +337,7 @@ pub fn parse_source(file: &SourceFile, source: Source) -> (Option<Article>, Vec<
 /// it came from the cache), read from its file again. The file must still
 /// hold the text the article was made from: a file changed since the
 /// build read it is an error (build again), never a page mixing the two.
-pub fn reload_body(article: &Article) -> Result<std::borrow::Cow<'_, Body>, Diagnostic> {
+pub(crate) fn reload_body(article: &Article) -> Result<std::borrow::Cow<'_, Body>, Diagnostic> {
     if !matches!(article.body, Body::Elsewhere) {
         return Ok(std::borrow::Cow::Borrowed(&article.body));
     }
@@ -675,7 +679,7 @@ fn has_time(text: &str) -> bool {
 /// Parses RFC 3339, `YYYY-MM-DD`, or a date and time without offset (taken
 /// as UTC), in the years 1 to 9999: a year outside them is no news date,
 /// and would give a folder like `content/-044/` and URLs of other lengths.
-pub fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
+pub(crate) fn parse_date(text: &str) -> Option<DateTime<FixedOffset>> {
     use chrono::Datelike;
     parse_any_date(text).filter(|date| (1..=9999).contains(&date.year()))
 }

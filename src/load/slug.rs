@@ -9,7 +9,7 @@ const MAX_SLUG_CHARS: usize = 80;
 /// (diacritics and tatweel dropped, Latin lowercased), everything else
 /// becomes `-`, runs of `-` collapse and none lead or trail. The result can
 /// never hold `/`, `.` or `..`, so it can never leave its folder.
-pub fn sanitise(text: &str) -> String {
+pub(crate) fn sanitise(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.chars() {
         let keep = if c.is_alphanumeric() {
@@ -48,7 +48,7 @@ pub fn sanitise(text: &str) -> String {
 
 /// Splits a `YYYY-MM-DD-` prefix off a file stem: the date and the rest
 /// (`0000-` is no date: years run from 1).
-pub fn split_date_prefix(stem: &str) -> (Option<chrono::NaiveDate>, &str) {
+pub(crate) fn split_date_prefix(stem: &str) -> (Option<chrono::NaiveDate>, &str) {
     let (date, rest) = split_any_date_prefix(stem);
     match date.filter(|d| chrono::Datelike::year(d) >= 1) {
         Some(date) => (Some(date), rest),

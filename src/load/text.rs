@@ -69,7 +69,7 @@ fn looks_like_subheading(line: &str) -> bool {
 }
 
 /// The text of the blocks for analysis, one paragraph a line.
-pub fn plain_text(blocks: &[TextBlock]) -> String {
+pub(crate) fn plain_text(blocks: &[TextBlock]) -> String {
     let mut text = String::new();
     for block in blocks {
         if let TextBlock::Paragraph(line) | TextBlock::Subheading(line) = block {

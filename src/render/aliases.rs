@@ -24,7 +24,7 @@ const MAX_SEGMENT_BYTES: usize = 255;
 /// the site's other files (path, what writes it): an alias that would replace one of them, or
 /// that another article also claims, is an error naming both. Every
 /// problem is reported, not only the first.
-pub fn render_aliases(site: &Site, generated: &[(String, String)]) -> Result<Vec<OutputFile>> {
+pub(crate) fn render_aliases(site: &Site, generated: &[(String, String)]) -> Result<Vec<OutputFile>> {
     let taken: BTreeMap<&str, &str> = generated
         .iter()
         .rev()
@@ -119,7 +119,7 @@ fn folder_clash(path: &str, files: &BTreeMap<&str, &str>, folders: &BTreeSet<&st
 
 /// The file (below the output folder) an alias is written to, or why it
 /// cannot be one. Percent escapes are decoded first, so `%2e%2e` is `..`.
-pub fn output_path(alias: &str, base_url: &str) -> std::result::Result<String, String> {
+pub(crate) fn output_path(alias: &str, base_url: &str) -> std::result::Result<String, String> {
     let raw = alias.trim();
     let outside = "leaves the site's folder: write a path of this site, such as /old/path/";
     if raw.is_empty() {

@@ -44,7 +44,7 @@ pub struct DateFormat {
 
 impl DateFormat {
     /// The month's name, 1-based; empty for a month out of range.
-    pub fn month_name(&self, month: u32) -> &'static str {
+    pub(crate) fn month_name(&self, month: u32) -> &'static str {
         let names = match self.style {
             DateStyle::Levantine => &LEVANTINE,
             DateStyle::Gregorian => &GREGORIAN,
@@ -53,7 +53,7 @@ impl DateFormat {
     }
 
     /// "29 كانون الأول/ديسمبر 2022" (the date as written, in its own offset).
-    pub fn day(&self, date: &DateTime<FixedOffset>) -> String {
+    pub(crate) fn day(&self, date: &DateTime<FixedOffset>) -> String {
         self.number(&format!(
             "{} {} {}",
             date.day(),
@@ -66,7 +66,7 @@ impl DateFormat {
     /// gave one (`timed`), the time of day, both in `zone` when given (else
     /// in the date's own offset). A date without a time stays the day as
     /// written: moved into a zone west of UTC, midnight would be the day before.
-    pub fn moment(&self, date: &DateTime<FixedOffset>, timed: bool, zone: Option<chrono_tz::Tz>) -> String {
+    pub(crate) fn moment(&self, date: &DateTime<FixedOffset>, timed: bool, zone: Option<chrono_tz::Tz>) -> String {
         if !timed {
             return self.day(date);
         }
@@ -82,12 +82,12 @@ impl DateFormat {
     }
 
     /// "كانون الأول/ديسمبر 2022".
-    pub fn month(&self, year: i32, month: u32) -> String {
+    pub(crate) fn month(&self, year: i32, month: u32) -> String {
         self.number(&format!("{} {}", self.month_name(month), year))
     }
 
     /// Writes the ASCII digits of `text` in the site's digits.
-    pub fn number(&self, text: &str) -> String {
+    pub(crate) fn number(&self, text: &str) -> String {
         match self.digits {
             Digits::Western => text.to_string(),
             Digits::ArabicIndic => text

@@ -10,13 +10,13 @@ use crate::render::markdown::text_of;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// Longest description taken from the text (in characters, before `…`).
-pub const EXCERPT_CHARS: usize = 300;
+pub(crate) const EXCERPT_CHARS: usize = 300;
 
 /// The article's lede, or the first paragraph of its text (without markup,
 /// whitespace collapsed, cut to [`EXCERPT_CHARS`]). `None` when the article
 /// has neither. Fails only when the text had to be read again from a file
 /// that changed since (see `load::reload_body`).
-pub fn description(article: &Article) -> Result<Option<String>> {
+pub(crate) fn description(article: &Article) -> Result<Option<String>> {
     match lede(article).or_else(|| article.lede.clone()) {
         Some(lede) => Ok(Some(lede)),
         None => Ok(opening(&*text_of(article)?)),
@@ -24,7 +24,7 @@ pub fn description(article: &Article) -> Result<Option<String>> {
 }
 
 /// [`description`] with the article's text at hand.
-pub fn description_with(article: &Article, text: &Body) -> Option<String> {
+pub(crate) fn description_with(article: &Article, text: &Body) -> Option<String> {
     lede(article).or_else(|| article.lede.clone()).or_else(|| opening(text))
 }
 
@@ -32,7 +32,7 @@ pub fn description_with(article: &Article, text: &Body) -> Option<String> {
 /// `summary`, else its first paragraph, cut after the last sentence that
 /// ends within [`EXCERPT_CHARS`] (at a word, with `…`, when none does).
 /// Made when the article is loaded, from the text then in memory.
-pub fn lede_of(article: &Article) -> Option<String> {
+pub(crate) fn lede_of(article: &Article) -> Option<String> {
     lede(article).or_else(|| {
         let paragraph = match &article.body {
             Body::Text(blocks) => blocks.iter().find_map(|block| match block {
@@ -48,7 +48,7 @@ pub fn lede_of(article: &Article) -> Option<String> {
 
 /// `text` whole when it fits in `max` characters; else up to the end of
 /// its last sentence (`.`, `؟`, `?`, `!`) that does; else cut at a word.
-pub fn cut_at_sentence(text: &str, max: usize) -> String {
+pub(crate) fn cut_at_sentence(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -126,7 +126,7 @@ fn collapse_whitespace(text: &str) -> String {
 }
 
 /// Cuts `text` to at most `max` characters at a word boundary, adding `…`.
-pub fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }

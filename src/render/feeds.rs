@@ -6,10 +6,10 @@ use crate::render::excerpt::description;
 use crate::render::OutputFile;
 
 /// Entries in a feed: the newest articles.
-pub const FEED_ENTRIES: usize = 20;
+pub(crate) const FEED_ENTRIES: usize = 20;
 
 /// Escapes text for XML, dropping characters XML 1.0 cannot hold.
-pub fn xml_escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
@@ -29,7 +29,7 @@ pub fn xml_escape(text: &str) -> String {
 /// `base_url` joined with a site path, non-ASCII and reserved bytes
 /// percent-encoded so that every feed reader and crawler accepts it (the
 /// base keeps its ASCII as written, its non-ASCII bytes are encoded too).
-pub fn absolute_url(base_url: &str, path: &str) -> String {
+pub(crate) fn absolute_url(base_url: &str, path: &str) -> String {
     let mut url = String::with_capacity(base_url.len() + path.len() * 3);
     for byte in base_url.bytes() {
         if byte.is_ascii() {
@@ -49,7 +49,7 @@ pub fn absolute_url(base_url: &str, path: &str) -> String {
 }
 
 /// What a feed is about.
-pub struct FeedSpec<'a> {
+pub(crate) struct FeedSpec<'a> {
     /// Feed title.
     pub title: &'a str,
     /// Feed subtitle (may be empty).
@@ -74,7 +74,7 @@ pub enum FeedFormat {
 
 impl FeedFormat {
     /// The feed's file name.
-    pub fn file_name(self) -> &'static str {
+    pub(crate) fn file_name(self) -> &'static str {
         match self {
             FeedFormat::Atom => "atom.xml",
             FeedFormat::Rss => "rss.xml",
@@ -83,7 +83,7 @@ impl FeedFormat {
 }
 
 /// The feed file of `format` in the folder of `page_path` (`topics/x/` → `topics/x/rss.xml`).
-pub fn feed_path(page_path: &str, format: FeedFormat) -> String {
+pub(crate) fn feed_path(page_path: &str, format: FeedFormat) -> String {
     format!("{page_path}{}", format.file_name())
 }
 
@@ -98,7 +98,7 @@ fn feed_entries(site: &Site, members: &[usize]) -> Vec<usize> {
 }
 
 /// Writes the feed of `spec` in `format`.
-pub fn feed(site: &Site, spec: &FeedSpec, format: FeedFormat) -> crate::error::Result<OutputFile> {
+pub(crate) fn feed(site: &Site, spec: &FeedSpec, format: FeedFormat) -> crate::error::Result<OutputFile> {
     match format {
         FeedFormat::Atom => atom(site, spec),
         FeedFormat::Rss => rss(site, spec),
@@ -109,7 +109,7 @@ pub fn feed(site: &Site, spec: &FeedSpec, format: FeedFormat) -> crate::error::R
 /// (at `spec.page_path` + `rss.xml`). Dates are RFC 822 (as RSS wants)
 /// in each article's own offset; bylines go in `dc:creator`, RSS's own
 /// `author` wanting an e-mail address.
-pub fn rss(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
+pub(crate) fn rss(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
     let config = &site.config;
     let base = &config.base_url;
     let entries = feed_entries(site, spec.members);
@@ -176,7 +176,7 @@ pub fn rss(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
 }
 
 /// Writes an Atom feed of the newest dated articles of `spec.members`.
-pub fn atom(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
+pub(crate) fn atom(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
     let base = &site.config.base_url;
     let entries = feed_entries(site, spec.members);
     // The feed changes when its newest entry does, never with the build time.

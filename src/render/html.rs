@@ -2,7 +2,7 @@
 //! numbers inside Arabic text so they do not flip the line around them.
 
 /// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     escape_into(text, &mut out);
     out
@@ -11,7 +11,7 @@ pub fn escape(text: &str) -> String {
 /// Escapes `text` onto the end of `out`. The characters escaped are ASCII,
 /// so the text between them is copied as whole slices (a character at a
 /// time, this was a tenth of a full build's rendering).
-pub fn escape_into(text: &str, out: &mut String) {
+pub(crate) fn escape_into(text: &str, out: &mut String) {
     let mut from = 0;
     for (at, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -43,7 +43,7 @@ fn is_ltr_joiner(c: char) -> bool {
 /// "Power of Siberia", "$172", "32%") in `<bdi>`. Works on byte offsets,
 /// copying the text between runs as whole slices: it runs over every
 /// article's body.
-pub fn isolate(text: &str) -> String {
+pub(crate) fn isolate(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let next_char = |at: usize| text.get(at..).and_then(|rest| rest.chars().next());
     // Text before `written` is in `out`; `at` is the character looked at.

@@ -13,7 +13,7 @@ use crate::article::{Article, Body, RefOrigin, TextBlock};
 use crate::link::paths::{is_article_file, LinkResolver};
 use crate::link::Site;
 use crate::load::markdown::options;
-use crate::render::html::{escape, escape_into, isolate};
+use crate::render::html::{escape, isolate};
 use pulldown_cmark::{html, CowStr, Event, Tag, TagEnd};
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -40,7 +40,7 @@ pub struct RenderedBody {
 
 /// An article's text: in memory, or read back from its file
 /// ([`crate::load::reload_body`]) when the article came without it.
-pub fn text_of(article: &Article) -> crate::error::Result<Cow<'_, Body>> {
+pub(crate) fn text_of(article: &Article) -> crate::error::Result<Cow<'_, Body>> {
     crate::load::reload_body(article).map_err(|problem| crate::error::Error::Invalid(vec![problem]))
 }
 
@@ -56,7 +56,7 @@ pub fn render_body(
 }
 
 /// [`render_body`] with the article's text at hand.
-pub fn render_body_with(
+pub(crate) fn render_body_with(
     site: &Site,
     resolver: &LinkResolver,
     index: usize,
@@ -287,7 +287,7 @@ impl<'a> Iterator for BodyEvents<'a, '_> {
 /// Cleans body HTML that holds raw HTML from an editor: only safe formatting
 /// survives (see [`sanitiser`]). Deterministic: the same input always gives
 /// the same output.
-pub fn sanitise(html: &str) -> String {
+pub(crate) fn sanitise(html: &str) -> String {
     sanitiser().clean(html).to_string()
 }
 
@@ -399,7 +399,7 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
 
 /// Every link of a Markdown body with the file line it starts on, in order:
 /// what turns a broken link's destination into a `file:line`.
-pub fn link_lines(source: &str, first_line: usize) -> Vec<(String, usize)> {
+pub(crate) fn link_lines(source: &str, first_line: usize) -> Vec<(String, usize)> {
     pulldown_cmark::Parser::new_ext(source, options())
         .into_offset_iter()
         .filter_map(|(event, range)| match event {
@@ -425,14 +425,6 @@ fn is_read_also_paragraph<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>
         }
     }
     strip_read_also(&text).is_some()
-}
-
-/// Escapes plain text as a paragraph (used where no Markdown is allowed).
-pub fn paragraph(text: &str) -> String {
-    let mut out = String::from("<p>");
-    escape_into(text, &mut out);
-    out.push_str("</p>");
-    out
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::render::pages::html_safe_json;
 use serde_json::{json, Map, Value};
 
 /// The Open Graph locale (`ar_AR`) for a site language (`ar`, `en-GB`).
-pub fn og_locale(language: &str) -> String {
+pub(crate) fn og_locale(language: &str) -> String {
     let mut parts = language.split(['-', '_']).filter(|p| !p.is_empty());
     let lang = parts.next().unwrap_or("ar").to_ascii_lowercase();
     match parts.next() {
@@ -24,7 +24,7 @@ pub fn og_locale(language: &str) -> String {
 /// description, dates, author (the byline as a Person, else the source,
 /// else the site, as an Organization), publisher (the site), language,
 /// the page it is the main entity of, and its section, tags and original.
-pub fn news_article_json_ld(site: &Site, index: usize, description: Option<&str>) -> String {
+pub(crate) fn news_article_json_ld(site: &Site, index: usize, description: Option<&str>) -> String {
     let config = &site.config;
     let article = &site.articles[index];
     let url = absolute_url(&config.base_url, article.path());

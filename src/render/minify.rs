@@ -7,7 +7,7 @@ use crate::render::OutputFile;
 
 /// minify-html's settings: spec-compliant output only (no unquoted values
 /// a validator rejects, the doctype kept), CSS and JS minified.
-pub fn settings() -> minify_html::Cfg {
+pub(crate) fn settings() -> minify_html::Cfg {
     minify_html::Cfg {
         minify_css: true,
         minify_js: true,
@@ -16,7 +16,7 @@ pub fn settings() -> minify_html::Cfg {
 }
 
 /// Minifies one file in place if it is `.html` or `.css`, with [`settings`].
-pub fn minify_file(file: &mut OutputFile, cfg: &minify_html::Cfg) {
+pub(crate) fn minify_file(file: &mut OutputFile, cfg: &minify_html::Cfg) {
     if file.path.ends_with(".html") {
         file.bytes = minify_html::minify(&file.bytes, cfg);
     } else if file.path.ends_with(".css") {

@@ -3,19 +3,19 @@
 //! index), in parallel
 //! and in a deterministic order.
 
-pub mod aliases;
+pub(crate) mod aliases;
 pub mod dates;
-pub mod excerpt;
-pub mod feeds;
-pub mod html;
+pub(crate) mod excerpt;
+pub(crate) mod feeds;
+pub(crate) mod html;
 pub mod markdown;
-pub mod meta;
-pub mod minify;
-pub mod pages;
-pub mod paginate;
+pub(crate) mod meta;
+pub(crate) mod minify;
+pub(crate) mod pages;
+pub(crate) mod paginate;
 pub mod search;
 pub mod sitemap;
-pub mod theme;
+pub(crate) mod theme;
 
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};
@@ -34,7 +34,7 @@ pub struct OutputFile {
 }
 
 /// Where rendered files go.
-pub enum Destination<'a> {
+pub(crate) enum Destination<'a> {
     /// Kept in memory and returned (an incremental build compares them
     /// with the output before writing any).
     Memory,
@@ -46,7 +46,7 @@ pub enum Destination<'a> {
 /// A file rendered: its path, what produced it, and the hash of its bytes
 /// (as the output manifest records it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Emitted {
+pub(crate) struct Emitted {
     /// Path inside the output folder.
     pub path: String,
     /// What produced it.
@@ -57,14 +57,14 @@ pub struct Emitted {
 
 /// Finishes rendered files (minified when the site asks) and sends them
 /// to their [`Destination`].
-pub struct Emitter<'a> {
+pub(crate) struct Emitter<'a> {
     minify: Option<minify_html::Cfg>,
     destination: Destination<'a>,
 }
 
 impl<'a> Emitter<'a> {
     /// An emitter for a site's settings.
-    pub fn new(site: &Site, destination: Destination<'a>) -> Self {
+    pub(crate) fn new(site: &Site, destination: Destination<'a>) -> Self {
         Emitter {
             minify: site.config.minify.then(minify::settings),
             destination,
@@ -72,7 +72,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// Finishes one file: its record, and the file itself when kept in memory.
-    pub fn emit(&self, mut file: OutputFile) -> Result<(Emitted, Option<OutputFile>)> {
+    pub(crate) fn emit(&self, mut file: OutputFile) -> Result<(Emitted, Option<OutputFile>)> {
         if let Some(cfg) = &self.minify {
             minify::minify_file(&mut file, cfg);
         }
@@ -107,7 +107,7 @@ impl<'a> Emitter<'a> {
 
 /// The result of rendering: the files rendered, every page the site has
 /// (rendered this time or not), and the warnings of the rendered pages.
-pub struct SiteRender {
+pub(crate) struct SiteRender {
     /// Files rendered and kept in memory ([`Destination::Memory`]), sorted by path.
     pub files: Vec<OutputFile>,
     /// Every file rendered (kept or streamed), sorted by path.
@@ -123,7 +123,7 @@ pub struct SiteRender {
 /// What one render leaves for the next: work that is costly to redo over
 /// the whole archive for a one-article edit.
 #[derive(Debug, Default)]
-pub struct RenderMemory {
+pub(crate) struct RenderMemory {
     /// The search index (kept by `serve`, and in the cache).
     pub search: Option<search::SearchIndex>,
     /// `/read-also.json` as last rendered (kept by `serve`; a build from
@@ -137,7 +137,7 @@ pub struct RenderMemory {
 /// one (`serve`, a build with a cache), holds what an earlier render left
 /// and is left holding this render's; without, each part is freed as soon
 /// as it has been used, lowering the peak.
-pub fn render_site(
+pub(crate) fn render_site(
     site: &Site,
     theme: &Theme,
     memory: Option<&mut RenderMemory>,

@@ -50,7 +50,7 @@ struct PageContext {
 
 /// A link with its text.
 #[derive(Serialize, Clone, Hash)]
-pub struct LinkContext {
+pub(crate) struct LinkContext {
     /// Shown text.
     pub name: String,
     /// Site path.
@@ -66,7 +66,7 @@ struct TitledLink<'a> {
 
 /// An article as listings show it.
 #[derive(Serialize, Hash)]
-pub struct Summary<'a> {
+pub(crate) struct Summary<'a> {
     /// Headline.
     pub title: &'a str,
     /// Site path.
@@ -177,7 +177,7 @@ enum Job {
 /// The pages of a render: the files rendered, and every page of the site
 /// with its fingerprint (rendered or not), and the warnings of each
 /// rendered page.
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// Files rendered this time and kept in memory.
     pub files: Vec<OutputFile>,
     /// Every file rendered this time (kept or streamed).
@@ -203,7 +203,7 @@ pub(crate) fn hash_of(value: impl Hash) -> u64 {
 /// memory by `serve`, or read back from the output folder), whose entries
 /// are copied where their fingerprint did not change, and is left holding
 /// this render's when it writes the file again.
-pub fn render_pages(
+pub(crate) fn render_pages(
     site: &Site,
     theme: &Theme,
     read_also: Option<&mut ReadAlsoText>,
@@ -1248,10 +1248,10 @@ fn render_read_also(r: &Renderer, page: Page) -> Result<OutputFile> {
 }
 
 /// Output path of the read-also index as JSON.
-pub const READ_ALSO_JSON: &str = "read-also.json";
+pub(crate) const READ_ALSO_JSON: &str = "read-also.json";
 
 /// An entry of `/read-also.json`: its fingerprint and its length in bytes.
-pub type ReadAlsoEntryPrint = (u64, u32);
+pub(crate) type ReadAlsoEntryPrint = (u64, u32);
 
 /// What `/read-also.json` starts with; its entries follow, separated by
 /// commas, then `]}`.
@@ -1259,7 +1259,7 @@ const READ_ALSO_HEAD: &str = "{\"version\":1,\"articles\":[";
 
 /// What rendering `/read-also.json` gave besides the file.
 #[derive(Debug, Clone)]
-pub struct ReadAlsoWritten {
+pub(crate) struct ReadAlsoWritten {
     /// Its entries, in order.
     pub entries: Vec<ReadAlsoEntryPrint>,
     /// How many were serialised (the others copied from the last one).
@@ -1363,6 +1363,6 @@ fn html_safe(json: String) -> String {
 /// JSON text with `<`, `>` and `&` written as `\u003c`-style escapes (they
 /// only occur inside strings), so no headline can close a `<script>` the
 /// JSON is embedded in.
-pub fn html_safe_json(value: &serde_json::Value) -> String {
+pub(crate) fn html_safe_json(value: &serde_json::Value) -> String {
     html_safe(value.to_string())
 }

@@ -17,14 +17,14 @@ use std::ops::Range;
 
 /// The pages of a list of `items` entries at `per_page` a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Pages {
+pub(crate) struct Pages {
     items: usize,
     per_page: usize,
 }
 
 /// One page: the front page, or a numbered page counted from the oldest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Page {
+pub(crate) enum Page {
     /// The listing's own address: the newest entries.
     Front,
     /// `page/N/`, N ≥ 1, page 1 holding the oldest entries.
@@ -33,7 +33,7 @@ pub enum Page {
 
 impl Pages {
     /// The pages of `items` entries (`per_page` is at least 1).
-    pub fn new(items: usize, per_page: usize) -> Pages {
+    pub(crate) fn new(items: usize, per_page: usize) -> Pages {
         Pages {
             items,
             per_page: per_page.max(1),
@@ -41,7 +41,7 @@ impl Pages {
     }
 
     /// How many numbered pages there are (the front page holds the rest).
-    pub fn numbered(&self) -> usize {
+    pub(crate) fn numbered(&self) -> usize {
         // The newest full page is the front page's (with the incomplete
         // page after it, if any): the front page always shows at least
         // `per_page` entries when there are that many.
@@ -49,12 +49,12 @@ impl Pages {
     }
 
     /// Every page, the front page first, then the numbered pages newest first.
-    pub fn all(&self) -> impl Iterator<Item = Page> {
+    pub(crate) fn all(&self) -> impl Iterator<Item = Page> {
         std::iter::once(Page::Front).chain((1..=self.numbered()).rev().map(Page::Numbered))
     }
 
     /// The entries of `page`, as positions in the newest-first list.
-    pub fn range(&self, page: Page) -> Range<usize> {
+    pub(crate) fn range(&self, page: Page) -> Range<usize> {
         let n = self.items;
         let numbered = self.numbered();
         match page {
@@ -65,7 +65,7 @@ impl Pages {
     }
 
     /// The page holding the entry at `position` of the newest-first list.
-    pub fn page_of(&self, position: usize) -> Page {
+    pub(crate) fn page_of(&self, position: usize) -> Page {
         let front = self.range(Page::Front).end;
         if position < front {
             Page::Front
@@ -80,7 +80,7 @@ impl Pages {
     /// within two of the current one), newest first, with gaps marked.
     /// It names only pages near `current`, so that a new page at the top
     /// leaves the navigation of the older pages as it was.
-    pub fn navigation(&self, current: Page, url: &dyn Fn(Page) -> String) -> Paginator {
+    pub(crate) fn navigation(&self, current: Page, url: &dyn Fn(Page) -> String) -> Paginator {
         let numbered = self.numbered();
         let newer = match current {
             Page::Front => None,
@@ -145,7 +145,7 @@ impl Pages {
 
 /// What a template needs to draw a page's navigation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct Paginator {
+pub(crate) struct Paginator {
     /// True on the front page.
     pub front: bool,
     /// The page's number (none on the front page).
@@ -160,7 +160,7 @@ pub struct Paginator {
 
 /// One link of a page navigation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-pub struct PageLink {
+pub(crate) struct PageLink {
     /// The page number, or "الأحدث" for the front page.
     pub label: String,
     /// Its address.
@@ -172,7 +172,7 @@ pub struct PageLink {
 }
 
 /// Site path (below the base path) of `page` of a listing at `path`.
-pub fn page_path(path: &str, page: Page) -> String {
+pub(crate) fn page_path(path: &str, page: Page) -> String {
     match page {
         Page::Front => path.to_string(),
         Page::Numbered(k) => format!("{path}page/{k}/"),

@@ -28,7 +28,6 @@
 //!   writes it, lede]`, for showing results.
 
 use crate::analyse::search_terms::SearchTerms;
-pub use crate::analyse::search_terms::{query_terms, terms_of};
 use crate::article::Article;
 use crate::error::Result;
 use crate::link::Site;
@@ -45,27 +44,27 @@ use std::fmt::Write;
 use std::sync::Arc;
 
 /// The search page's script, written to `search/search.js`.
-pub const SCRIPT: &str = include_str!("search.js");
+pub(crate) const SCRIPT: &str = include_str!("search.js");
 
 /// Folder of the search files in the output.
-pub const DIR: &str = "search";
+pub(crate) const DIR: &str = "search";
 
 /// An index chunk ends after a term whose hash is a multiple of this, once
 /// it holds [`MIN_CHUNK_BYTES`]: chunks of about 16 KB on news text.
 const BOUNDARY_MODULUS: u64 = 32;
 
 /// A chunk is not closed by a term's hash before it holds this many bytes.
-pub const MIN_CHUNK_BYTES: usize = 4 * 1024;
+pub(crate) const MIN_CHUNK_BYTES: usize = 4 * 1024;
 
 /// A chunk is closed once it passes this many bytes, whatever the next
 /// term (a term with more postings than that gets a chunk of its own).
-pub const MAX_CHUNK_BYTES: usize = 48 * 1024;
+pub(crate) const MAX_CHUNK_BYTES: usize = 48 * 1024;
 
 /// Articles per `docs/` file.
-pub const DOCS_PER_CHUNK: usize = 10;
+pub(crate) const DOCS_PER_CHUNK: usize = 10;
 
 /// Longest lede shown in a result, in characters.
-pub const LEDE_CHARS: usize = 160;
+pub(crate) const LEDE_CHARS: usize = 160;
 
 /// Version of the files' layout, in `meta.json`.
 const VERSION: u32 = 2;
@@ -116,7 +115,7 @@ fn indexed(articles: &[(&Arc<Article>, u64)]) -> Vec<(String, u64)> {
 
 impl SearchIndex {
     /// The index of a site's articles.
-    pub fn build(site: &Site) -> Self {
+    pub(crate) fn build(site: &Site) -> Self {
         SearchIndex::build_numbered(&numbered(site))
     }
 
@@ -137,7 +136,7 @@ impl SearchIndex {
     /// added. Built again instead when the articles kept changed their
     /// order (postings stay sorted by number only if they did not), or
     /// when most articles changed.
-    pub fn update(mut self, site: &Site) -> Self {
+    pub(crate) fn update(mut self, site: &Site) -> Self {
         let articles = numbered(site);
         let now: FxHashMap<&str, (u32, u64)> = articles
             .iter()
@@ -197,7 +196,7 @@ impl SearchIndex {
 
     /// The index as bincode parts, encoded in parallel: the articles,
     /// then the terms cut into `runs` runs.
-    pub fn encode_parts(&self, runs: usize) -> bincode::Result<Vec<Vec<u8>>> {
+    pub(crate) fn encode_parts(&self, runs: usize) -> bincode::Result<Vec<Vec<u8>>> {
         let terms: Vec<(&str, &Postings)> = self.terms.iter().map(|(t, list)| (&**t, list)).collect();
         let run = terms.len().div_ceil(runs.max(1)).max(1);
         let (articles, terms) = rayon::join(
@@ -213,7 +212,7 @@ impl SearchIndex {
     }
 
     /// The index from the parts [`SearchIndex::encode_parts`] gave.
-    pub fn decode_parts(parts: &[&[u8]]) -> bincode::Result<SearchIndex> {
+    pub(crate) fn decode_parts(parts: &[&[u8]]) -> bincode::Result<SearchIndex> {
         let Some((articles, runs)) = parts.split_first() else {
             return Err(Box::new(bincode::ErrorKind::Custom("search index: no parts".into())));
         };
@@ -360,7 +359,7 @@ fn chunk_json(terms: &[(&str, &[(u32, u8)])]) -> String {
 }
 
 /// A page's path with the fingerprint of what it holds (`None`: always written).
-pub type PagePrint = (String, Option<u64>);
+pub(crate) type PagePrint = (String, Option<u64>);
 
 /// The search files of the site: `meta.json`, the index chunks, the
 /// article chunks, and the script.

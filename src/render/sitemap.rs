@@ -187,17 +187,17 @@ pub fn sitemaps(base_url: &str, entries: &[Entry], limits: SitemapLimits) -> Vec
 }
 
 /// Path of the Google News sitemap.
-pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
+pub(crate) const NEWS_SITEMAP: &str = "news-sitemap.xml";
 
 /// How far back the news sitemap reaches from the build's clock: Google
 /// News reads articles of the last two days from it.
-pub const NEWS_WINDOW_HOURS: i64 = 48;
+pub(crate) const NEWS_WINDOW_HOURS: i64 = 48;
 
 /// `/news-sitemap.xml` in Google's news sitemap format: the articles
 /// published in the [`NEWS_WINDOW_HOURS`] before the build's clock, newest
 /// first, each with the publication's name and language, its date and its
 /// headline. Empty (a valid `urlset`) when nothing is that recent.
-pub fn news_sitemap(site: &Site) -> OutputFile {
+pub(crate) fn news_sitemap(site: &Site) -> OutputFile {
     let config = &site.config;
     let now = site.schedule.now;
     let since = now - chrono::Duration::hours(NEWS_WINDOW_HOURS);
@@ -255,7 +255,7 @@ const NEWS_NAMESPACE: &str = "http://www.google.com/schemas/sitemap-news/0.9";
 /// `robots.txt` from the theme's `robots.txt` template (a site may replace
 /// it with its own `templates/robots.txt`), which gets `site` and
 /// `sitemap_url`.
-pub fn robots(site: &Site, theme: &Theme) -> Result<OutputFile> {
+pub(crate) fn robots(site: &Site, theme: &Theme) -> Result<OutputFile> {
     let bytes = theme.render(
         "robots.txt",
         serde_json::json!({

@@ -12,10 +12,10 @@ use std::path::Path;
 use tera::{Tera, Value};
 
 /// Name of the templates folder inside the site root.
-pub const TEMPLATES_DIR: &str = "templates";
+pub(crate) const TEMPLATES_DIR: &str = "templates";
 
 /// The default theme, embedded so that a folder with only `content/` builds.
-pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("article.html", include_str!("../../templates/article.html")),
@@ -32,7 +32,7 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The default stylesheet, written to `/theme.css`.
-pub const DEFAULT_CSS: &str = include_str!("../../templates/theme.css");
+pub(crate) const DEFAULT_CSS: &str = include_str!("../../templates/theme.css");
 
 /// Compiled templates and the stylesheet.
 pub struct Theme {
@@ -47,7 +47,7 @@ pub struct Theme {
 
 impl Theme {
     /// Loads the default theme with the site's overrides from `root/templates/`.
-    pub fn load(root: &Path, dates: DateFormat) -> Result<Theme> {
+    pub(crate) fn load(root: &Path, dates: DateFormat) -> Result<Theme> {
         let mut sources: BTreeMap<String, String> = DEFAULT_TEMPLATES
             .iter()
             .map(|(name, text)| (name.to_string(), text.to_string()))
@@ -96,7 +96,7 @@ impl Theme {
     /// The page comes back as the bytes that go to disk: `Tera::render`
     /// would check the whole page is UTF-8 again to make it a `String`
     /// (2% of a full build), and start from a buffer a sixth of a page's size.
-    pub fn render(&self, name: &str, context: serde_json::Value) -> Result<Vec<u8>> {
+    pub(crate) fn render(&self, name: &str, context: serde_json::Value) -> Result<Vec<u8>> {
         let context = tera::Context::from_value(context).map_err(|err| template_error(&err))?;
         let mut page = Vec::with_capacity(PAGE_CAPACITY);
         self.tera
@@ -135,7 +135,7 @@ fn template_error(err: &tera::Error) -> Error {
 /// site's `templates/NAME` when it has that file (else the default theme's
 /// NAME), the line Tera names or the first line holding the name it quotes,
 /// and Tera's message folded onto one line.
-pub fn template_diagnostic(root: &Path, name: &str, message: &str) -> Diagnostic {
+pub(crate) fn template_diagnostic(root: &Path, name: &str, message: &str) -> Diagnostic {
     let site_file = root.join(TEMPLATES_DIR).join(name);
     let own = site_file.is_file();
     let (mut text, position) = fold_tera_message(message);

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// What a build has staged and will put in place once the cache is saved.
 #[derive(Debug)]
 #[must_use = "a staged build changes nothing until it is applied"]
-pub enum Commit {
+pub(crate) enum Commit {
     /// Swap the staging folder, holding the whole site, in for the output.
     Swap {
         /// The staging folder.
@@ -31,7 +31,7 @@ impl Commit {
     /// Puts the staged build in place. Killed in the middle, it leaves an
     /// output that the next build repairs (every file not as recorded is
     /// written again, every file not recorded is removed).
-    pub fn apply(self, output: &Path) -> Result<()> {
+    pub(crate) fn apply(self, output: &Path) -> Result<()> {
         match self {
             Commit::Swap { staging } => swap_in(&staging, output),
             Commit::Update {
@@ -61,7 +61,7 @@ impl Commit {
     }
 
     /// Drops what was staged; the output is left as it was.
-    pub fn discard(self) {
+    pub(crate) fn discard(self) {
         match self {
             Commit::Swap { staging } | Commit::Update { staging, .. } => discard_staging(&staging),
         }

@@ -9,15 +9,15 @@ use std::path::{Component, Path, PathBuf};
 
 /// The file every output folder holds, telling later builds (and people)
 /// that arshif wrote the folder and may replace what is in it.
-pub const OUTPUT_MARKER: &str = ".arshif-output";
+pub(crate) const OUTPUT_MARKER: &str = ".arshif-output";
 
 /// What [`OUTPUT_MARKER`] says.
-pub const OUTPUT_MARKER_TEXT: &str = "This folder is written by arshif: every build replaces its files.\n\
+pub(crate) const OUTPUT_MARKER_TEXT: &str = "This folder is written by arshif: every build replaces its files.\n\
 Put files of your own in the site's static/ folder instead.\n";
 
 /// Refuses an output folder that would swallow the sources: the site root
 /// itself, or a folder that holds or is one of `protected`.
-pub fn check_output_location(output: &Path, protected: &[PathBuf]) -> Result<()> {
+pub(crate) fn check_output_location(output: &Path, protected: &[PathBuf]) -> Result<()> {
     let absolute = absolute(output);
     if absolute.file_name().is_none() {
         return Err(Error::Refused(format!(
@@ -43,7 +43,7 @@ pub fn check_output_location(output: &Path, protected: &[PathBuf]) -> Result<()>
 /// name it, as for an output of a version before the marker): a build
 /// replaces every file of its output, and those files are someone's.
 /// `force` allows it.
-pub fn claim_output(output: &Path, known: bool, force: bool) -> Result<()> {
+pub(crate) fn claim_output(output: &Path, known: bool, force: bool) -> Result<()> {
     let meta = match std::fs::symlink_metadata(output) {
         Ok(meta) => meta,
         Err(_) => return Ok(()),
@@ -84,7 +84,7 @@ fn built_before_the_marker(output: &Path) -> bool {
 /// Puts right what a killed build left beside `output`: a staging folder
 /// is removed; a previous output whose swap was cut short (the output
 /// renamed away, the new one not yet in place) is put back.
-pub fn recover_leftovers(output: &Path) -> Result<()> {
+pub(crate) fn recover_leftovers(output: &Path) -> Result<()> {
     let (staging, previous) = sibling_paths(output);
     remove_if_exists(&staging)?;
     if previous.is_dir() && std::fs::symlink_metadata(output).is_err() {
@@ -124,18 +124,18 @@ fn absolute_existing(path: &Path) -> PathBuf {
 }
 
 /// The absolute form of an output path, as manifests record it.
-pub fn absolute_output(output: &Path) -> PathBuf {
+pub(crate) fn absolute_output(output: &Path) -> PathBuf {
     absolute(output)
 }
 
 /// An exclusive lock on a file, held while it lives; see [`lock_output`].
-pub struct Lock {
+pub(crate) struct Lock {
     _file: std::fs::File,
 }
 
 /// Takes an exclusive lock on the file `path` (created if missing),
 /// waiting while another process holds it; `waiting` is called once if so.
-pub fn lock_file(path: &Path, waiting: impl FnOnce(&Path)) -> Result<Lock> {
+pub(crate) fn lock_file(path: &Path, waiting: impl FnOnce(&Path)) -> Result<Lock> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
     }
@@ -158,7 +158,7 @@ pub fn lock_file(path: &Path, waiting: impl FnOnce(&Path)) -> Result<Lock> {
 
 /// Takes the output folder's lock (`.NAME.arshif-lock` beside it),
 /// waiting for a build that holds it; `waiting` is called once if so.
-pub fn lock_output(output: &Path, waiting: impl FnOnce(&Path)) -> Result<Lock> {
+pub(crate) fn lock_output(output: &Path, waiting: impl FnOnce(&Path)) -> Result<Lock> {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -15,12 +15,12 @@ mod commit;
 mod guard;
 mod survey;
 
-pub use commit::Commit;
-pub use guard::{
+pub(crate) use commit::Commit;
+pub(crate) use guard::{
     absolute_output, check_output_location, claim_output, lock_file, lock_output, recover_leftovers, Lock,
     OUTPUT_MARKER, OUTPUT_MARKER_TEXT,
 };
-pub use survey::{stamps_of, survey, FileStamp, OutputSurvey};
+pub(crate) use survey::{stamps_of, survey, FileStamp, OutputSurvey};
 
 use crate::cache::{Manifest, PageRecord};
 use crate::error::{Error, Result};
@@ -41,7 +41,7 @@ pub struct WriteReport {
 }
 
 /// The staging and previous-output folder names used beside `output`.
-pub fn sibling_paths(output: &Path) -> (PathBuf, PathBuf) {
+pub(crate) fn sibling_paths(output: &Path) -> (PathBuf, PathBuf) {
     let name = output
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -73,7 +73,7 @@ fn is_contained(path: &str) -> bool {
 /// writes its files there as they are rendered (see [`stage_file`]) and
 /// then swaps the folder in ([`finish_staging`], [`Commit::apply`]) or
 /// drops it ([`discard_staging`]).
-pub fn open_staging(output: &Path) -> Result<PathBuf> {
+pub(crate) fn open_staging(output: &Path) -> Result<PathBuf> {
     let (staging, _) = sibling_paths(output);
     if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
@@ -85,7 +85,7 @@ pub fn open_staging(output: &Path) -> Result<PathBuf> {
 
 /// Writes one rendered file into the staging folder; a path that would
 /// leave the folder is refused.
-pub fn stage_file(staging: &Path, file: &OutputFile) -> Result<()> {
+pub(crate) fn stage_file(staging: &Path, file: &OutputFile) -> Result<()> {
     refuse_escape(file)?;
     let path = staging.join(&file.path);
     if let Some(parent) = path.parent() {
@@ -95,7 +95,7 @@ pub fn stage_file(staging: &Path, file: &OutputFile) -> Result<()> {
 }
 
 /// Removes a staging folder after a failed build (the output is untouched).
-pub fn discard_staging(staging: &Path) {
+pub(crate) fn discard_staging(staging: &Path) {
     let _ = std::fs::remove_dir_all(staging);
 }
 
@@ -103,7 +103,7 @@ pub fn discard_staging(staging: &Path) {
 /// written, and records every file of it: the manifest of the output the
 /// staging folder will become, and the commit that swaps it in. On
 /// failure the staging folder is removed.
-pub fn finish_staging(
+pub(crate) fn finish_staging(
     output: &Path,
     staging: &Path,
     emitted: &[Emitted],
@@ -277,7 +277,7 @@ struct StagedWrite<'a> {
 /// of the output once the returned commit is applied. `pages` lists every
 /// page of the new site; `emitted` has the hash of each rendered file's bytes.
 #[allow(clippy::too_many_arguments)]
-pub fn stage_changes(
+pub(crate) fn stage_changes(
     output: &Path,
     files: &[OutputFile],
     emitted: &[Emitted],

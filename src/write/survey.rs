@@ -20,7 +20,7 @@ pub struct FileStamp {
 
 impl FileStamp {
     /// The stamp of a file's metadata.
-    pub fn of(meta: &std::fs::Metadata) -> FileStamp {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> FileStamp {
         FileStamp {
             size: meta.len(),
             modified: meta.modified().map(crate::cache::nanos).unwrap_or(0),
@@ -32,7 +32,7 @@ impl FileStamp {
 /// unreadable), one `lstat` each, in parallel. No folder is listed: an
 /// archive's pages are 30,000 folders of one file each, and listing them
 /// cost three times the `stat`s.
-pub fn stamps_of(dir: &Path, paths: &[&str]) -> Vec<Option<FileStamp>> {
+pub(crate) fn stamps_of(dir: &Path, paths: &[&str]) -> Vec<Option<FileStamp>> {
     paths
         .par_iter()
         .map(|path| {
@@ -45,7 +45,7 @@ pub fn stamps_of(dir: &Path, paths: &[&str]) -> Vec<Option<FileStamp>> {
 
 /// How the output folder differs from what the last build recorded.
 #[derive(Debug, Default)]
-pub struct OutputSurvey {
+pub(crate) struct OutputSurvey {
     /// Recorded files that are missing or whose size or time changed
     /// (edited or deleted by hand, or not yet in place when a build was
     /// killed): written again.
@@ -59,14 +59,14 @@ pub struct OutputSurvey {
 
 impl OutputSurvey {
     /// True when the file at `path` is as recorded.
-    pub fn intact(&self, path: &str) -> bool {
+    pub(crate) fn intact(&self, path: &str) -> bool {
         !self.damaged.contains(path)
     }
 }
 
 /// Compares the output folder with its record: a `stat` a recorded file,
 /// no reading, and one listing of the output's top folder.
-pub fn survey(output: &Path, manifest: &Manifest) -> Result<OutputSurvey> {
+pub(crate) fn survey(output: &Path, manifest: &Manifest) -> Result<OutputSurvey> {
     let records: Vec<(&str, &PageRecord)> = manifest
         .pages
         .iter()

@@ -7,11 +7,11 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A sparse row: (column, value), sorted by column.
-pub type SparseRow = Vec<(u32, f32)>;
+pub(crate) type SparseRow = Vec<(u32, f32)>;
 
 /// Row-major dense matrix of f32, `cols` wide.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Dense {
+pub(crate) struct Dense {
     /// The values, row after row.
     pub data: Vec<f32>,
     /// Row width.
@@ -20,25 +20,25 @@ pub struct Dense {
 
 impl Dense {
     /// A matrix of zeros.
-    pub fn zeros(rows: usize, cols: usize) -> Self {
+    pub(crate) fn zeros(rows: usize, cols: usize) -> Self {
         Dense {
             data: vec![0.0; rows * cols],
             cols,
         }
     }
     /// Number of rows.
-    pub fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.data.len() / self.cols.max(1)
     }
     /// Row `i`.
-    pub fn row(&self, i: usize) -> &[f32] {
+    pub(crate) fn row(&self, i: usize) -> &[f32] {
         &self.data[i * self.cols..(i + 1) * self.cols]
     }
 }
 
 /// A reproducible pseudo-random value in [-1, 1) from a term and a column:
 /// the projection depends on the term's identity, not on its position.
-pub fn seeded(term: u64, column: usize) -> f32 {
+pub(crate) fn seeded(term: u64, column: usize) -> f32 {
     let mut x = term ^ (column as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -47,7 +47,7 @@ pub fn seeded(term: u64, column: usize) -> f32 {
 }
 
 /// A · X for sparse A (rows) and dense X (columns of A × cols).
-pub fn sparse_times(rows: &[SparseRow], x: &Dense) -> Dense {
+pub(crate) fn sparse_times(rows: &[SparseRow], x: &Dense) -> Dense {
     let cols = x.cols;
     let mut out = Dense::zeros(rows.len(), cols);
     out.data
@@ -64,7 +64,7 @@ pub fn sparse_times(rows: &[SparseRow], x: &Dense) -> Dense {
 }
 
 /// Aᵀ · Y via the transposed rows (`columns`: for each term, (article, weight)).
-pub fn sparse_transpose_times(columns: &[Vec<(u32, f32)>], y: &Dense) -> Dense {
+pub(crate) fn sparse_transpose_times(columns: &[Vec<(u32, f32)>], y: &Dense) -> Dense {
     let cols = y.cols;
     let mut out = Dense::zeros(columns.len(), cols);
     out.data
@@ -85,7 +85,7 @@ pub fn sparse_transpose_times(columns: &[Vec<(u32, f32)>], y: &Dense) -> Dense {
 const BLOCK_ROWS: usize = 2048;
 
 /// Yᵀ · Y in f64 (matrixmultiply's dgemm on each block of rows).
-pub fn gram(y: &Dense) -> DMatrix<f64> {
+pub(crate) fn gram(y: &Dense) -> DMatrix<f64> {
     let cols = y.cols;
     let partials: Vec<Vec<f64>> = y
         .data
@@ -129,7 +129,7 @@ pub fn gram(y: &Dense) -> DMatrix<f64> {
 }
 
 /// Y · M for a small dense M, block by block (matrixmultiply's sgemm).
-pub fn times_small(y: &Dense, m: &DMatrix<f64>) -> Dense {
+pub(crate) fn times_small(y: &Dense, m: &DMatrix<f64>) -> Dense {
     let (inner, out_cols) = (m.nrows(), m.ncols());
     let m32: Vec<f32> = (0..inner)
         .flat_map(|a| (0..out_cols).map(move |j| (a, j)))
@@ -167,7 +167,7 @@ pub fn times_small(y: &Dense, m: &DMatrix<f64>) -> Dense {
 
 /// Orthonormalises the columns of Y through the eigen-decomposition of its
 /// Gram matrix, which tolerates rank deficiency (tiny directions dropped).
-pub fn orthonormalise(y: &Dense) -> Dense {
+pub(crate) fn orthonormalise(y: &Dense) -> Dense {
     let eigen = SymmetricEigen::new(gram(y));
     let largest = eigen.eigenvalues.iter().cloned().fold(0.0, f64::max);
     let keep: Vec<usize> = (0..eigen.eigenvalues.len())
@@ -184,7 +184,7 @@ pub fn orthonormalise(y: &Dense) -> Dense {
 }
 
 /// Scales a row to unit length (a zero row stays zero).
-pub fn normalise_row(row: &mut [f32]) {
+pub(crate) fn normalise_row(row: &mut [f32]) {
     let norm = row.iter().map(|v| v * v).sum::<f32>().sqrt();
     if norm > 0.0 {
         row.iter_mut().for_each(|v| *v /= norm);

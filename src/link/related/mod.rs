@@ -14,8 +14,8 @@
 //! what a clean build gives. Every sum runs in a fixed order, so results
 //! do not depend on the number of threads.
 
-pub mod linalg;
-pub mod model;
+pub(crate) mod linalg;
+pub(crate) mod model;
 
 use crate::analyse::tokens::Term;
 use crate::article::Article;
@@ -28,7 +28,7 @@ use std::hash::{Hash, Hasher};
 
 /// Tuning of the related-articles stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tuning {
+pub(crate) struct Tuning {
     /// Related articles per article.
     pub k: usize,
     /// Terms kept per article (its highest TF-IDF weights).
@@ -79,7 +79,7 @@ const INDEX_RANGE_POSTINGS: usize = 4 * postings::RANGE_POSTINGS;
 /// What the related stage knows of one article: plain owned data, so
 /// that it can be cached and compared between builds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Profile {
+pub(crate) struct Profile {
     /// Stable key from the article's URL: sample membership and tie-breaks.
     pub key: u64,
     /// Field-weighted term frequencies, sorted by term (the article's own,
@@ -100,8 +100,6 @@ pub struct Profile {
     /// May appear in others' lists (drafts may not).
     pub eligible: bool,
 }
-
-pub use crate::analyse::tokens::weights_print;
 
 /// Feeds every field of a profile to `hasher` (its weights by their print).
 fn profile_print(profile: &Profile, hasher: &mut FxHasher) {
@@ -125,7 +123,7 @@ fn profile_print(profile: &Profile, hasher: &mut FxHasher) {
 }
 
 /// The key of an article path.
-pub fn key_of(path: &str) -> u64 {
+pub(crate) fn key_of(path: &str) -> u64 {
     let mut hasher = FxHasher::default();
     hasher.write(path.as_bytes());
     hasher.finish()
@@ -133,7 +131,7 @@ pub fn key_of(path: &str) -> u64 {
 
 impl Profile {
     /// The profile of an article with its topics.
-    pub fn of(article: &Article, topics: &[usize]) -> Self {
+    pub(crate) fn of(article: &Article, topics: &[usize]) -> Self {
         Profile {
             key: key_of(article.path()),
             weights: std::sync::Arc::clone(&article.analysis.weights),
@@ -179,7 +177,7 @@ pub struct RelatedState {
 
 /// How much an update had to recompute, for reports and benchmarks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct UpdateReport {
+pub(crate) struct UpdateReport {
     /// True when the model was trained again (a sampled article changed).
     pub retrained: bool,
     /// True when the model needed training again and was not (`stale_ok`).
@@ -396,7 +394,7 @@ impl RelatedState {
     /// the model is trained again). Each part comes with a print of what
     /// it is encoded from (0 for the model and the lists, encoded every
     /// time); a bucket whose print `stored` accepts is not encoded (`None`).
-    pub fn encode_parts(
+    pub(crate) fn encode_parts(
         &self,
         buckets: usize,
         stored: &(dyn Fn(u64) -> bool + Sync),
@@ -450,7 +448,7 @@ impl RelatedState {
     /// still has the weights the entry was computed from; an entry left
     /// without them differs from its article's new profile and is
     /// recomputed.
-    pub fn restore_weights<'a>(&mut self, articles: impl Iterator<Item = &'a Article>) {
+    pub(crate) fn restore_weights<'a>(&mut self, articles: impl Iterator<Item = &'a Article>) {
         let by_key: FxHashMap<u64, &crate::analyse::tokens::Analysis> = articles
             .map(|article| (key_of(article.path()), &article.analysis))
             .collect();
@@ -464,7 +462,7 @@ impl RelatedState {
     }
 
     /// The state from the parts [`RelatedState::encode_parts`] gave, decoded in parallel.
-    pub fn decode_parts(parts: &[&[u8]]) -> Result<RelatedState, bincode::Error> {
+    pub(crate) fn decode_parts(parts: &[&[u8]]) -> Result<RelatedState, bincode::Error> {
         let invalid = |what: &str| Box::new(bincode::ErrorKind::Custom(format!("related-articles state: {what}")));
         let [head, lists, buckets @ ..] = parts else {
             return Err(invalid("parts missing"));
@@ -517,7 +515,7 @@ impl RelatedState {
     }
 
     /// Computes every list from scratch.
-    pub fn compute(profiles: Vec<Profile>, tuning: &Tuning) -> RelatedState {
+    pub(crate) fn compute(profiles: Vec<Profile>, tuning: &Tuning) -> RelatedState {
         let sampler = Sampler::of(&profiles, tuning.min_sample);
         let model = Model::train(&profiles.iter().collect::<Vec<_>>(), sampler, tuning);
         let mut entries = make_entries(profiles, &model, tuning);
@@ -551,7 +549,12 @@ impl RelatedState {
     /// model is kept instead, on archives larger than `tuning.min_sample`:
     /// the lists are then those of the old model, the state says it is
     /// stale, and the next update without `stale_ok` trains again.
-    pub fn update(self, profiles: Vec<Profile>, tuning: &Tuning, stale_ok: bool) -> (RelatedState, UpdateReport) {
+    pub(crate) fn update(
+        self,
+        profiles: Vec<Profile>,
+        tuning: &Tuning,
+        stale_ok: bool,
+    ) -> (RelatedState, UpdateReport) {
         let sampler = Sampler::of(&profiles, tuning.min_sample);
         // Where each article's entry is (keys, not entries: moving every
         // entry through a hash table was a third of an update's time).
@@ -741,30 +744,30 @@ impl RelatedState {
 
     /// Drops the inverted indexes (rebuilt by the next update if needed):
     /// for a build whose state is not kept in memory.
-    pub fn forget_index(&mut self) {
+    pub(crate) fn forget_index(&mut self) {
         self.index = None;
     }
 
     /// True when the lists come from a model that an edit made stale.
-    pub fn is_stale(&self) -> bool {
+    pub(crate) fn is_stale(&self) -> bool {
         self.stale
     }
 
     /// A state computed from scratch over this one's articles (for training
     /// a stale model again in the background).
-    pub fn retrained(&self) -> RelatedState {
+    pub(crate) fn retrained(&self) -> RelatedState {
         let profiles = self.entries.iter().map(|e| e.profile.clone()).collect();
         RelatedState::compute(profiles, &self.tuning)
     }
 
     /// Each article's TF-IDF row in the model's space, in the order of the
     /// profiles given (topic profiles compare articles with them).
-    pub fn rows(&self) -> Vec<&Row> {
+    pub(crate) fn rows(&self) -> Vec<&Row> {
         self.entries.iter().map(|e| &e.row).collect()
     }
 
     /// The lists as (index, score), in the order of the profiles given.
-    pub fn lists(&self) -> Vec<Vec<(usize, f32)>> {
+    pub(crate) fn lists(&self) -> Vec<Vec<(usize, f32)>> {
         let position = positions(&self.entries);
         self.entries
             .iter()
@@ -798,11 +801,6 @@ fn make_entries(profiles: Vec<Profile>, model: &Model, tuning: &Tuning) -> Vec<E
             }
         })
         .collect()
-}
-
-/// The top-k related articles of every article: (index, score), best first.
-pub fn related(profiles: Vec<Profile>, tuning: &Tuning) -> Vec<Vec<(usize, f32)>> {
-    RelatedState::compute(profiles, tuning).lists()
 }
 
 /// Per-thread scratch space for gathering candidates and scoring them.

@@ -36,28 +36,28 @@ const OVERSAMPLING: usize = 16;
 const MAX_QUERY_DF: u64 = 500;
 
 /// A TF-IDF vector: (term, weight) sorted by term, unit length.
-pub type Row = Vec<(Term, f32)>;
+pub(crate) type Row = Vec<(Term, f32)>;
 
 /// Articles newer than this many days before the newest article are never
 /// in the training sample (before the cutoff is rounded down to a step).
-pub const RECENT_DAYS: i64 = 60;
+pub(crate) const RECENT_DAYS: i64 = 60;
 
 /// The cutoff moves in steps of this many days, so that new articles
 /// change the sample (and retrain the model) about once a quarter.
-pub const CUTOFF_STEP_DAYS: i64 = 91;
+pub(crate) const CUTOFF_STEP_DAYS: i64 = 91;
 
 /// Dates that may lie ahead of the archive's real newest date (typos,
 /// scheduled articles) without moving the cutoff: the cutoff is counted
 /// from the date of the article this many places from the newest.
-pub const OUTLIER_ALLOWANCE: usize = 16;
+pub(crate) const OUTLIER_ALLOWANCE: usize = 16;
 
 /// Fewest articles older than the cutoff that are worth training on alone;
 /// below it the archive is too young, and every article may be sampled.
-pub const MIN_OLDER: usize = 1024;
+pub(crate) const MIN_OLDER: usize = 1024;
 
 /// Which articles the model trains on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sampler {
+pub(crate) struct Sampler {
     /// Only articles dated before this day number, when set (when not, the
     /// archive has too few older articles and every article may be sampled).
     pub cutoff: Option<i64>,
@@ -67,7 +67,7 @@ pub struct Sampler {
 
 impl Sampler {
     /// The sampler of an archive: see the module's documentation.
-    pub fn of(profiles: &[Profile], min_sample: usize) -> Sampler {
+    pub(crate) fn of(profiles: &[Profile], min_sample: usize) -> Sampler {
         let mut days: Vec<i64> = profiles.iter().filter_map(|p| p.day).collect();
         let newest = if days.is_empty() {
             None
@@ -91,7 +91,7 @@ impl Sampler {
     }
 
     /// Whether an article is in the sample.
-    pub fn contains(&self, profile: &Profile) -> bool {
+    pub(crate) fn contains(&self, profile: &Profile) -> bool {
         let old_enough = match self.cutoff {
             Some(cutoff) => profile.day.is_some_and(|d| d < cutoff),
             None => true,
@@ -102,7 +102,7 @@ impl Sampler {
 
 /// The trained model.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Model {
+pub(crate) struct Model {
     /// The articles it was trained on.
     pub sampler: Sampler,
     /// Inverse document frequency of the sample's terms; 0 for terms too common.
@@ -118,7 +118,7 @@ pub struct Model {
 
 /// The sampling level for an archive of `n` articles: the largest power-of-two
 /// fraction that still holds at least `min_sample` articles on average.
-pub fn level_for(n: usize, min_sample: usize) -> u32 {
+pub(crate) fn level_for(n: usize, min_sample: usize) -> u32 {
     let mut level = 0;
     while level < 63 && (n >> (level + 1)) >= min_sample.max(1) {
         level += 1;
@@ -127,13 +127,13 @@ pub fn level_for(n: usize, min_sample: usize) -> u32 {
 }
 
 /// Whether an article with this key is in the sample of `level`.
-pub fn in_sample(key: u64, level: u32) -> bool {
+pub(crate) fn in_sample(key: u64, level: u32) -> bool {
     key & ((1u64 << level) - 1) == 0
 }
 
 impl Model {
     /// Trains on the sample of `profiles` that `sampler` chooses.
-    pub fn train(profiles: &[&Profile], sampler: Sampler, tuning: &Tuning) -> Model {
+    pub(crate) fn train(profiles: &[&Profile], sampler: Sampler, tuning: &Tuning) -> Model {
         let level = sampler.level;
         let sample: Vec<&Profile> = profiles.iter().copied().filter(|p| sampler.contains(p)).collect();
         let n = sample.len().max(1) as f32;
@@ -169,7 +169,7 @@ impl Model {
 
     /// The TF-IDF vector of an article: sublinear frequency times IDF, its
     /// strongest `terms_per_article` terms, unit length.
-    pub fn row(&self, profile: &Profile, tuning: &Tuning) -> Row {
+    pub(crate) fn row(&self, profile: &Profile, tuning: &Tuning) -> Row {
         let mut row: Row = profile
             .weights
             .iter()
@@ -190,12 +190,12 @@ impl Model {
     }
 
     /// Whether candidates may be gathered through this term.
-    pub fn queryable(&self, term: Term) -> bool {
+    pub(crate) fn queryable(&self, term: Term) -> bool {
         !self.unqueryable.contains(&term)
     }
 
     /// The article's coordinates in the latent space (unit length), if there is one.
-    pub fn coordinates(&self, row: &Row) -> Option<Vec<f32>> {
+    pub(crate) fn coordinates(&self, row: &Row) -> Option<Vec<f32>> {
         let projection = self.projection.as_ref()?;
         let mut out = vec![0f32; projection.cols];
         for &(term, weight) in row {

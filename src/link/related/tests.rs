@@ -1,6 +1,11 @@
 use super::*;
-use crate::analyse::tokens::Analyser;
+use crate::analyse::tokens::{weights_print, Analyser};
 use model::Sampler;
+
+/// The top-k related articles of every article, computed afresh.
+fn related(profiles: Vec<Profile>, tuning: &Tuning) -> Vec<Vec<(usize, f32)>> {
+    RelatedState::compute(profiles, tuning).lists()
+}
 
 fn profile(key: u64, text: &str) -> Profile {
     let mut analyser = Analyser::new();

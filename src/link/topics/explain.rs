@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 /// The reasons behind one article's place on one topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Explanation {
+pub(crate) struct Explanation {
     /// What the rule found (`None`: not satisfied).
     pub score: Option<Score>,
     /// The rule's threshold (`min_mentions`).
@@ -25,7 +25,7 @@ pub struct Explanation {
 }
 
 /// Explains `topic` for one analysed article.
-pub fn explain(matcher: &TopicMatcher, topic: usize, analysis: &Analysis) -> Explanation {
+pub(crate) fn explain(matcher: &TopicMatcher, topic: usize, analysis: &Analysis) -> Explanation {
     let score = matcher.score(topic, analysis);
     let own = matcher.rule(topic).map(|rule| rule.phrases()).unwrap_or_default();
     let mut keywords: BTreeMap<usize, [u32; 3]> = BTreeMap::new();
@@ -55,7 +55,7 @@ pub fn explain(matcher: &TopicMatcher, topic: usize, analysis: &Analysis) -> Exp
 impl Explanation {
     /// One line: verdict, score and keywords, e.g.
     /// `assigned  score 9 (lead 6, body 3; 2 sentences together) ≥ 3  روسيا: headline 1, body 2 …`.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let mut out = String::new();
         let verdict = if self.matched { "assigned" } else { "not assigned" };
         match self.score {

@@ -6,11 +6,11 @@ use crate::analyse::keywords::{Hit, Mentions, Place};
 
 /// Body mentions that make a requirement of an `all` rule present without
 /// a word in the headline or lede.
-pub const BODY_PRESENCE: u32 = 3;
+pub(crate) const BODY_PRESENCE: u32 = 3;
 
 /// What a rule found in an article.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Score {
+pub(crate) struct Score {
     /// Weighted mentions (headline 3, lede 2, body 1).
     pub mentions: Mentions,
     /// Mentions, unweighted.
@@ -74,7 +74,7 @@ impl<'a> Scope<'a> {
 }
 
 /// The score of `rule` over an article's hits, or `None` when it is not satisfied.
-pub fn evaluate(rule: &Compiled, hits: &[Hit]) -> Option<Score> {
+pub(crate) fn evaluate(rule: &Compiled, hits: &[Hit]) -> Option<Score> {
     let scope = Scope {
         hits,
         places: [true; 3],
@@ -85,7 +85,7 @@ pub fn evaluate(rule: &Compiled, hits: &[Hit]) -> Option<Score> {
 }
 
 /// The sentences cancelled by the `not:` phrases of `rule`'s top group.
-pub fn cancelled(rule: &Compiled, hits: &[Hit]) -> Vec<u32> {
+pub(crate) fn cancelled(rule: &Compiled, hits: &[Hit]) -> Vec<u32> {
     let options = match rule {
         Compiled::Any(_, options) | Compiled::All(_, options) => options,
         Compiled::Phrase(_) => return Vec::new(),

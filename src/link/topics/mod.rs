@@ -8,11 +8,11 @@
 //! confident articles, [`suggest`] proposes the running stories an archive
 //! has no topic for.
 
-pub mod explain;
-pub mod matching;
-pub mod profile;
-pub mod rules;
-pub mod suggest;
+pub(crate) mod explain;
+pub(crate) mod matching;
+pub(crate) mod profile;
+pub(crate) mod rules;
+pub(crate) mod suggest;
 
 use crate::analyse::keywords::Keywords;
 use crate::analyse::tokens::{Analyser, Analysis};
@@ -27,7 +27,7 @@ use rustc_hash::FxHashMap;
 /// All topic rules of a site, compiled. Its keyword set is handed to the
 /// analysis stage, which spots mentions while it reads each article once.
 #[derive(Debug)]
-pub struct TopicMatcher {
+pub(crate) struct TopicMatcher {
     rules: Vec<Option<Compiled>>,
     min_mentions: Vec<u32>,
     /// Every keyword phrase of every rule (and its `not:` phrases).
@@ -38,7 +38,7 @@ pub struct TopicMatcher {
 
 impl TopicMatcher {
     /// Compiles the topics' rules. A keyword made only of stop words is an error.
-    pub fn new(topics: &[TopicDef]) -> Result<TopicMatcher, Diagnostic> {
+    pub(crate) fn new(topics: &[TopicDef]) -> Result<TopicMatcher, Diagnostic> {
         let mut keywords = Keywords::default();
         let mut texts = Vec::new();
         let mut compiler = Compiler {
@@ -62,35 +62,35 @@ impl TopicMatcher {
     }
 
     /// The text of keyword `index`.
-    pub fn keyword_text(&self, index: usize) -> &str {
+    pub(crate) fn keyword_text(&self, index: usize) -> &str {
         self.texts.get(index).map_or("?", String::as_str)
     }
 
     /// The compiled rule of a topic.
-    pub fn rule(&self, topic: usize) -> Option<&Compiled> {
+    pub(crate) fn rule(&self, topic: usize) -> Option<&Compiled> {
         self.rules.get(topic)?.as_ref()
     }
 
     /// The minimum weighted mentions of a topic.
-    pub fn min_mentions(&self, topic: usize) -> u32 {
+    pub(crate) fn min_mentions(&self, topic: usize) -> u32 {
         self.min_mentions.get(topic).copied().unwrap_or(0)
     }
 
     /// What a topic's rule finds in an analysed article (`None`: not satisfied).
-    pub fn score(&self, topic: usize, analysis: &Analysis) -> Option<Score> {
+    pub(crate) fn score(&self, topic: usize, analysis: &Analysis) -> Option<Score> {
         matching::evaluate(self.rule(topic)?, &analysis.keyword_hits)
     }
 
     /// Whether a score is enough for the topic: a story named in the
     /// headline or lede needs min_mentions; one only mentioned in passing
     /// in the body (a press review, a roundup) needs twice as many.
-    pub fn enough(&self, topic: usize, score: &Score) -> bool {
+    pub(crate) fn enough(&self, topic: usize, score: &Score) -> bool {
         let min = self.min_mentions(topic);
         score.mentions.total() >= min && (score.mentions.lead > 0 || score.mentions.body >= 2 * min)
     }
 
     /// The topics (indices) whose rules an analysed article satisfies.
-    pub fn matching(&self, analysis: &Analysis) -> Vec<usize> {
+    pub(crate) fn matching(&self, analysis: &Analysis) -> Vec<usize> {
         (0..self.rules.len())
             .filter(|&topic| self.score(topic, analysis).is_some_and(|s| self.enough(topic, &s)))
             .collect()
@@ -99,7 +99,7 @@ impl TopicMatcher {
 
 /// An article's topics: those its rules match and its front matter names,
 /// less `topics_exclude`. Unknown slugs in front matter are warnings.
-pub fn assign(
+pub(crate) fn assign(
     matcher: &TopicMatcher,
     topics: &[TopicDef],
     articles: &[std::sync::Arc<Article>],

@@ -20,15 +20,15 @@ use std::collections::BTreeMap;
 
 /// A rule match is confident at this many times `min_mentions` with a
 /// headline mention.
-pub const CONFIDENT_FACTOR: u32 = 2;
+pub(crate) const CONFIDENT_FACTOR: u32 = 2;
 /// Share of the confident articles' median similarity under which a match is borderline.
-pub const HOLD_FRACTION: f32 = 0.4;
+pub(crate) const HOLD_FRACTION: f32 = 0.4;
 /// Confident articles a profile needs; with fewer, nothing is held back.
-pub const MIN_CONFIDENT: usize = 3;
+pub(crate) const MIN_CONFIDENT: usize = 3;
 
 /// One rule match held back.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Held {
+pub(crate) struct Held {
     /// Article index in the site.
     pub article: usize,
     /// Topic index.
@@ -67,7 +67,7 @@ fn is_seed(seeds: &[String], path: &str, slug: &str) -> bool {
 /// Holds back the rule matches far from their topic's profile (front
 /// matter's `topics:` always stands); `rows` are the related stage's rows
 /// in the order of the site's articles. Returns what was held back.
-pub fn hold_borderline(site: &mut Site, matcher: &TopicMatcher, rows: &[&Row]) -> Vec<Held> {
+pub(crate) fn hold_borderline(site: &mut Site, matcher: &TopicMatcher, rows: &[&Row]) -> Vec<Held> {
     let mut held = Vec::new();
     if rows.len() != site.articles.len() {
         return held;
@@ -144,7 +144,7 @@ pub fn hold_borderline(site: &mut Site, matcher: &TopicMatcher, rows: &[&Row]) -
 }
 
 /// The warning `check` lists for a held-back match.
-pub fn diagnostic(site: &Site, held: &Held) -> Diagnostic {
+pub(crate) fn diagnostic(site: &Site, held: &Held) -> Diagnostic {
     let article = &site.articles[held.article];
     let slug = site.config.topics.get(held.topic).map_or("?", |t| t.slug.as_str());
     Diagnostic::warning(

@@ -41,7 +41,7 @@ pub enum Within {
 
 /// A group's options, compiled.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// Allowed places (indexed by [`place_index`]); `None`: all.
     pub places: Option<[bool; 3]>,
     /// Keyword indices of the `not:` phrases.
@@ -54,7 +54,7 @@ pub struct Options {
 
 /// A rule with its phrases replaced by indices into the keyword set.
 #[derive(Debug, Clone)]
-pub enum Compiled {
+pub(crate) enum Compiled {
     /// One phrase.
     Phrase(usize),
     /// Any of these (phrases that normalise alike appear once).
@@ -65,7 +65,7 @@ pub enum Compiled {
 
 impl Compiled {
     /// Every keyword index the rule uses (its `not:` phrases too), sorted.
-    pub fn phrases(&self) -> Vec<usize> {
+    pub(crate) fn phrases(&self) -> Vec<usize> {
         let mut out = Vec::new();
         self.collect(&mut out);
         out.sort_unstable();
@@ -85,7 +85,7 @@ impl Compiled {
 }
 
 /// Position of a place in [`Options::places`].
-pub fn place_index(place: Place) -> usize {
+pub(crate) fn place_index(place: Place) -> usize {
     match place {
         Place::Headline => 0,
         Place::Lede => 1,
@@ -94,7 +94,7 @@ pub fn place_index(place: Place) -> usize {
 }
 
 /// Compiles rules into a keyword set, remembering each phrase's text.
-pub struct Compiler<'a> {
+pub(crate) struct Compiler<'a> {
     /// The keyword set phrases are added to.
     pub keywords: &'a mut Keywords,
     /// Text of each keyword, for `topics explain`.
@@ -117,7 +117,7 @@ impl Compiler<'_> {
     }
 
     /// Compiles one rule of `topic`.
-    pub fn compile(&mut self, rule: &Rule, topic: &str) -> Result<Compiled, Diagnostic> {
+    pub(crate) fn compile(&mut self, rule: &Rule, topic: &str) -> Result<Compiled, Diagnostic> {
         Ok(match rule {
             Rule::Phrase(text) => Compiled::Phrase(self.phrase(text, topic)?),
             Rule::List(items) => Compiled::Any(self.items(items, topic, true)?, Options::default()),

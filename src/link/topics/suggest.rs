@@ -10,7 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 /// How stories are looked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SuggestOptions {
+pub(crate) struct SuggestOptions {
     /// Length of the window in which a story's headlines must fall, in days.
     pub days: i64,
     /// Headlines a story needs within the window.
@@ -44,7 +44,7 @@ const RULE_WORDS: usize = 3;
 
 /// One proposed story.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Story {
+pub(crate) struct Story {
     /// Its words, strongest first (the spelling headlines use most).
     pub words: Vec<String>,
     /// The articles (indices into the input) whose headline has the first
@@ -85,7 +85,7 @@ fn densest(dated: &[(i64, usize)], days: i64) -> (i64, Vec<usize>) {
 
 /// Proposes the running stories of an archive given each article's
 /// headline and day number (undated articles are skipped).
-pub fn suggest(headlines: &[(&str, Option<i64>)], options: SuggestOptions) -> Vec<Story> {
+pub(crate) fn suggest(headlines: &[(&str, Option<i64>)], options: SuggestOptions) -> Vec<Story> {
     let mut analyser = Analyser::new();
     let mut by_term: FxHashMap<Term, Vec<(i64, usize)>> = FxHashMap::default();
     // Surface forms (light forms: clitics removed) of each term, counted.
@@ -176,7 +176,7 @@ pub fn suggest(headlines: &[(&str, Option<i64>)], options: SuggestOptions) -> Ve
 
 /// A draft `site.yaml` topic for a story: its words, together in one
 /// sentence of the headline or lede when there are several.
-pub fn draft_rule(story: &Story, slug: &str) -> String {
+pub(crate) fn draft_rule(story: &Story, slug: &str) -> String {
     let name = story.words.join(" ");
     let mut out = format!("  - slug: {slug}\n    name: {name}\n    min_mentions: 3\n    match:\n");
     if story.words.len() == 1 {
