@@ -345,18 +345,11 @@ fn key_paths(value: &Value, prefix: &str, paths: &mut BTreeSet<String>) {
 /// that lists have several pages.
 fn contexts_by_template() -> BTreeMap<String, BTreeSet<String>> {
     let site = common::sample_site();
+    // Two articles a page, so that every list has several pages.
     let config = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
-    let config: String = config
-        .lines()
-        .map(|line| {
-            if line.starts_with("per_page:") {
-                "per_page: 2"
-            } else {
-                line
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let mut config: serde_yaml::Value = serde_yaml::from_str(&config).expect("sample site.yaml");
+    config["per_page"] = 2.into();
+    let config = serde_yaml::to_string(&config).expect("site.yaml text");
     site.write("site.yaml", config);
     site.write(
         "content/2023/2023-01-20-everything.md",
