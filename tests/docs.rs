@@ -445,3 +445,67 @@ fn in_shape(body: &str, path: &str, sections: &[Section]) -> bool {
         })
     })
 }
+
+#[test]
+fn links_between_the_guide_pages_lead_somewhere() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![repo.join("README.md"), repo.join("CONTRIBUTING.md")];
+    let mut docs: Vec<_> = std::fs::read_dir(repo.join("docs"))
+        .expect("docs/")
+        .map(|entry| entry.expect("docs/ entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    pages.extend(docs);
+    let mut broken = Vec::new();
+    for page in &pages {
+        let text = std::fs::read_to_string(page).expect("guide page");
+        for link in prose(&text)
+            .split("](")
+            .skip(1)
+            .filter_map(|rest| rest.split(')').next())
+        {
+            if link.contains("://") || link.starts_with("mailto:") {
+                continue;
+            }
+            let (file, fragment) = link.split_once('#').unwrap_or((link, ""));
+            let target = if file.is_empty() {
+                page.clone()
+            } else {
+                page.parent().expect("page folder").join(file)
+            };
+            let name = format!("{}: ({link})", page.strip_prefix(repo).unwrap_or(page).display());
+            if !target.exists() {
+                broken.push(format!("{name}: no such file"));
+            } else if !fragment.is_empty() && target.extension().is_some_and(|e| e == "md") {
+                let linked = std::fs::read_to_string(&target).expect("linked page");
+                if !sections(&linked).iter().any(|s| s.anchor == fragment) {
+                    broken.push(format!("{name}: no heading with that anchor"));
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "broken links in the guide:\n  {}",
+        broken.join("\n  ")
+    );
+}
+
+/// The text of a Markdown page without its code blocks and code spans
+/// (where a link is an example, not a link).
+fn prose(doc: &str) -> String {
+    let mut fenced = false;
+    let mut text = String::new();
+    for line in doc.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if !fenced {
+            text.extend(line.split('`').step_by(2));
+            text.push('\n');
+        }
+    }
+    text
+}
