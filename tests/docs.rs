@@ -509,3 +509,26 @@ fn prose(doc: &str) -> String {
     }
     text
 }
+
+#[test]
+fn the_template_examples_of_templates_md_parse() {
+    let text = doc("templates.md");
+    let blocks = code_blocks(&text, "jinja");
+    assert!(blocks.len() >= 5, "templates.md shows few examples: {}", blocks.len());
+    let mut tera = tera::Tera::default();
+    tera.add_raw_templates(DEFAULT_TEMPLATES.iter().copied())
+        .expect("the default theme parses");
+    for (n, block) in blocks.iter().enumerate() {
+        // Examples use the theme's macros as its templates do, through `m`.
+        let template = format!("{{% import \"macros.html\" as m %}}\n{block}");
+        if let Err(err) = tera.add_raw_template(&format!("example-{n}.html"), &template) {
+            let mut message = err.to_string();
+            let mut source = std::error::Error::source(&err);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            panic!("an example of templates.md is not a valid template: {message}\n{block}");
+        }
+    }
+}
