@@ -532,3 +532,45 @@ fn the_template_examples_of_templates_md_parse() {
         }
     }
 }
+
+#[test]
+fn the_guide_names_no_issues_or_commits() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![repo.join("README.md")];
+    pages.extend(
+        std::fs::read_dir(repo.join("docs"))
+            .expect("docs/")
+            .map(|entry| entry.expect("docs/ entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "md")),
+    );
+    let mut found = Vec::new();
+    for page in &pages {
+        // Outside code: a key in an example (`import_hash: 8a45…`) is no commit.
+        let text = prose(&std::fs::read_to_string(page).expect("guide page"));
+        let words: Vec<&str> = text
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '#')
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, word) in words.iter().enumerate() {
+            let number = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
+            let issue = (word.eq_ignore_ascii_case("issue") || word.eq_ignore_ascii_case("issues"))
+                && words
+                    .get(i + 1)
+                    .is_some_and(|next| number(next.trim_start_matches('#')));
+            let reference = word.strip_prefix('#').is_some_and(number);
+            // A commit: 7 to 40 hexadecimal digits, with letters and digits both.
+            let commit = (7..=40).contains(&word.len())
+                && word.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+                && word.chars().any(|c| c.is_ascii_digit())
+                && word.chars().any(|c| c.is_ascii_alphabetic());
+            if issue || reference || commit {
+                found.push(format!("{}: {word}", page.strip_prefix(repo).unwrap_or(page).display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "user docs name issues or commits (those belong in the history):\n  {}",
+        found.join("\n  ")
+    );
+}
