@@ -1,8 +1,10 @@
 //! The user's guide keeps up with the code: every `site.yaml` key is in
 //! `docs/configuration.md`, every variable a template gets and every filter
-//! the theme registers is in `docs/templates.md`, and the YAML the guide
-//! shows parses. The keys and variables are found from the code and from
-//! real renders, never from a list kept here.
+//! the theme registers is in `docs/templates.md`, the examples the guide
+//! shows (site.yaml, front matter, templates, CI workflows) parse, its
+//! links lead somewhere, and it names no issues or commits. The keys and
+//! variables are found from the code and from real renders, never from a
+//! list kept here.
 
 mod common;
 
