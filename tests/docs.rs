@@ -181,6 +181,9 @@ fn every_site_yaml_key_is_documented_in_configuration_md() {
     };
     let mut missing = Vec::new();
     for (key, value) in &top {
+        if !text.contains(&format!("[`{key}`](#{key})")) {
+            missing.push(format!("`{key}`: not in the table of keys, as [`{key}`](#{key})"));
+        }
         let Some(own) = section(&sections, &format!("`{key}`")) else {
             missing.push(format!("`{key}`: no heading naming it"));
             continue;
