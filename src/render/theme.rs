@@ -192,30 +192,52 @@ fn fold_tera_message(message: &str) -> (String, Option<(usize, usize)>) {
     (text, position)
 }
 
+/// A filter as the theme registers it.
+pub type Filter = Box<dyn Fn(&Value, &HashMap<String, Value>) -> tera::Result<Value> + Send + Sync>;
+
+/// Every filter the theme registers, by name: the one list [`Theme::load`]
+/// registers and the documentation test checks `docs/templates.md` against.
+pub fn filters(dates: DateFormat) -> Vec<(&'static str, Filter)> {
+    vec![
+        (
+            "date_ar",
+            Box::new(move |value: &Value, _: &HashMap<String, Value>| {
+                let text = value
+                    .as_str()
+                    .ok_or_else(|| tera::Error::msg("date_ar expects a date string"))?;
+                let date = chrono::DateTime::parse_from_rfc3339(text)
+                    .map_err(|_| tera::Error::msg(format!("date_ar: `{text}` is not an RFC 3339 date")))?;
+                Ok(Value::String(dates.day(&date)))
+            }),
+        ),
+        (
+            "bdi",
+            Box::new(|value: &Value, _: &HashMap<String, Value>| {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                Ok(Value::String(isolate(&text)))
+            }),
+        ),
+        (
+            "num",
+            Box::new(move |value: &Value, _: &HashMap<String, Value>| {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                Ok(Value::String(dates.number(&text)))
+            }),
+        ),
+    ]
+}
+
 fn register_filters(tera: &mut Tera, dates: DateFormat) {
-    tera.register_filter("date_ar", move |value: &Value, _: &HashMap<String, Value>| {
-        let text = value
-            .as_str()
-            .ok_or_else(|| tera::Error::msg("date_ar expects a date string"))?;
-        let date = chrono::DateTime::parse_from_rfc3339(text)
-            .map_err(|_| tera::Error::msg(format!("date_ar: `{text}` is not an RFC 3339 date")))?;
-        Ok(Value::String(dates.day(&date)))
-    });
-    tera.register_filter("bdi", |value: &Value, _: &HashMap<String, Value>| {
-        let text = match value {
-            Value::String(s) => s.clone(),
-            Value::Null => String::new(),
-            other => other.to_string(),
-        };
-        Ok(Value::String(isolate(&text)))
-    });
-    tera.register_filter("num", move |value: &Value, _: &HashMap<String, Value>| {
-        let text = match value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        Ok(Value::String(dates.number(&text)))
-    });
+    for (name, filter) in filters(dates) {
+        tera.register_filter(name, filter);
+    }
 }
 
 #[cfg(test)]
