@@ -190,7 +190,7 @@ impl SiteConfig {
     }
 
     /// Parses configuration text; `path` is only used in messages.
-    pub(crate) fn parse(text: &str, path: &Path) -> Result<SiteConfig, Diagnostic> {
+    pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Diagnostic> {
         let text = text.trim_start_matches('\u{feff}');
         if text.trim().is_empty() {
             return Ok(SiteConfig::default());

@@ -2,7 +2,7 @@
 //! and keyword mentions, computed once per article and shared by topics,
 //! related articles and search.
 
-pub(crate) mod keywords;
+pub mod keywords;
 pub mod normalise;
 pub mod search_terms;
 pub mod tokens;

@@ -175,9 +175,9 @@ impl Site {
     }
 }
 
-pub(crate) mod authors;
+pub mod authors;
 pub mod paths;
 pub(crate) mod references;
 pub(crate) mod related;
-pub(crate) mod sections;
-pub(crate) mod topics;
+pub mod sections;
+pub mod topics;

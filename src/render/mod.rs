@@ -15,7 +15,7 @@ pub(crate) mod pages;
 pub(crate) mod paginate;
 pub mod search;
 pub mod sitemap;
-pub(crate) mod theme;
+pub mod theme;
 
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::error::{Error, Result};

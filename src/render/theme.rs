@@ -15,7 +15,7 @@ use tera::{Tera, Value};
 pub(crate) const TEMPLATES_DIR: &str = "templates";
 
 /// The default theme, embedded so that a folder with only `content/` builds.
-pub(crate) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("macros.html", include_str!("../../templates/macros.html")),
     ("article.html", include_str!("../../templates/article.html")),

@@ -11,7 +11,7 @@
 pub(crate) mod explain;
 pub(crate) mod matching;
 pub(crate) mod profile;
-pub(crate) mod rules;
+pub mod rules;
 pub(crate) mod suggest;
 
 use crate::analyse::keywords::Keywords;
