@@ -57,7 +57,7 @@ pub(super) fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> 
             WELCOME.replace("{{date}}", &date.format("%Y-%m-%d").to_string()),
         ),
         (format!("{STATIC_DIR}/.gitkeep"), String::new()),
-        (".gitignore".to_string(), "/public/\n".to_string()),
+        (".gitignore".to_string(), "/public/\n/.arshif-cache/\n".to_string()),
     ];
     if args.with_templates {
         for (name, text) in DEFAULT_TEMPLATES {
