@@ -133,15 +133,6 @@ pub fn link_topics(site: &mut Site, matcher: &topics::TopicMatcher) -> Vec<Diagn
     warnings
 }
 
-/// Computes every article's related list (text similarity, boosted by
-/// shared topics, tags and closeness in date).
-pub fn link_related(site: &mut Site, tuning: &related::Tuning) {
-    let lists = related::related(related_profiles(site), tuning);
-    for (links, list) in site.links.iter_mut().zip(lists) {
-        links.related = list;
-    }
-}
-
 /// The related stage's view of every article, in site order.
 pub fn related_profiles(site: &Site) -> Vec<related::Profile> {
     site.articles
