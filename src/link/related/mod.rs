@@ -13,6 +13,13 @@
 //! recompute only the lists an edit can change, and still give exactly
 //! what a clean build gives. Every sum runs in a fixed order, so results
 //! do not depend on the number of threads.
+//!
+//! The parts, in the order a build runs them: [`model`] (trained on a
+//! sample, with its [`linalg`]) gives each article its row and latent
+//! coordinates; `index` holds the inverted lists candidates are gathered
+//! through; `rank` ranks an article's candidates into its list with the
+//! kernel of `scoring`; `update` finds and ranks again only the lists an
+//! edit can change; `storage` is how the cache keeps the state in parts.
 
 pub mod linalg;
 pub mod model;
@@ -120,8 +127,11 @@ impl Profile {
 /// One article's place in the related computation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
+    /// The article as the related stage knows it.
     profile: Profile,
+    /// Its TF-IDF row in the model's space.
     row: Row,
+    /// Its coordinates in the model's latent space, if there is one.
     coordinates: Option<Vec<f32>>,
     /// Related articles by key, best first, with scores.
     list: Vec<(u64, f32)>,
