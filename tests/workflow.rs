@@ -482,7 +482,10 @@ fn init_creates_an_archive_that_builds_and_checks() {
         ]
     );
     let ignored = std::fs::read_to_string(root.join(".gitignore")).expect(".gitignore");
-    assert_eq!(ignored, "/public/\n/.arshif-cache/\n", "the output and the cache are not sources");
+    assert_eq!(
+        ignored, "/public/\n/.arshif-cache/\n",
+        "the output and the cache are not sources"
+    );
     let site_yaml = std::fs::read_to_string(root.join("site.yaml")).expect("site.yaml");
     assert!(site_yaml.contains("#   - slug: russia-china"), "{site_yaml}");
     assert!(site_yaml.contains("#   - slug: karabakh"), "{site_yaml}");

@@ -214,15 +214,7 @@ impl Model {
     /// row times V_k (for sample articles, exactly their rows of U_k Σ_k).
     fn train_latent(&mut self, rows: &[Row], dimensions: usize) {
         let width = dimensions + OVERSAMPLING;
-        // Only terms shared by two sample articles or more shape the space.
-        let mut df: FxHashMap<Term, u32> = FxHashMap::default();
-        for row in rows {
-            for &(term, _) in row {
-                *df.entry(term).or_insert(0) += 1;
-            }
-        }
-        let mut terms: Vec<Term> = df.into_iter().filter(|&(_, d)| d >= 2).map(|(t, _)| t).collect();
-        terms.sort_unstable();
+        let terms = latent_terms(rows);
         if dimensions == 0 || rows.len() < 2 * width || terms.len() < 2 * width {
             return;
         }
@@ -274,4 +266,18 @@ impl Model {
         self.projection = Some(times_small(&bt, &m));
         self.latent_index = index;
     }
+}
+
+/// The terms that shape the latent space, sorted: those shared by two
+/// sample articles or more.
+fn latent_terms(rows: &[Row]) -> Vec<Term> {
+    let mut df: FxHashMap<Term, u32> = FxHashMap::default();
+    for row in rows {
+        for &(term, _) in row {
+            *df.entry(term).or_insert(0) += 1;
+        }
+    }
+    let mut terms: Vec<Term> = df.into_iter().filter(|&(_, d)| d >= 2).map(|(t, _)| t).collect();
+    terms.sort_unstable();
+    terms
 }

@@ -1,10 +1,11 @@
 use super::*;
 use crate::analyse::tokens::{weights_print, Analyser};
-use model::Sampler;
+use index::query_terms;
+use scoring::{spread, RowTable};
 
-/// The top-k related articles of every article, computed afresh.
-fn related(profiles: Vec<Profile>, tuning: &Tuning) -> Vec<Vec<(usize, f32)>> {
-    RelatedState::compute(profiles, tuning).lists()
+/// The key of an article at `path` (as [`Profile::of`] gives it).
+fn path_key(path: &str) -> u64 {
+    crate::hash_bytes(path.as_bytes())
 }
 
 fn profile(key: u64, text: &str) -> Profile {
@@ -38,7 +39,7 @@ fn nearest_by_shared_vocabulary() {
         .enumerate()
         .map(|(i, t)| profile(i as u64 * 7919, t))
         .collect();
-    let result = related(profiles, &Tuning::default());
+    let result = RelatedState::compute(profiles, &Tuning::default()).lists();
     assert_eq!(result[2].first().map(|r| r.0), Some(3));
     assert!(
         result[0].iter().take(2).all(|&(j, _)| j == 1 || j == 4),
@@ -63,7 +64,7 @@ fn synthetic(n: usize, seed: u64) -> Vec<Profile> {
             let text: Vec<String> = (0..30)
                 .map(|_| format!("{} كلمة{}", words[(next() % 6) as usize], next() % 120))
                 .collect();
-            let mut p = profile(key_of(&format!("a{i}")), &text.join(" "));
+            let mut p = profile(path_key(&format!("a{i}")), &text.join(" "));
             p.day = Some((i % 60) as i64);
             p
         })
@@ -181,7 +182,7 @@ fn incremental_updates_equal_a_fresh_computation() {
                 // Add one, and change another's topics and eligibility.
                 _ => {
                     let mut added = replacement[step].clone();
-                    added.key = key_of(&format!("new{step}"));
+                    added.key = path_key(&format!("new{step}"));
                     current.insert(target, added);
                     let n = current.len();
                     current[(target + 1) % n].topics = vec![1];
@@ -287,7 +288,7 @@ fn recent_articles_stay_out_of_the_sample_so_editing_or_adding_them_does_not_ret
         state = next;
     }
     let mut added = replacement[7].clone();
-    added.key = key_of("a-new-article");
+    added.key = path_key("a-new-article");
     added.day = Some(400);
     current.push(added);
     let (next, report) = state.update(current.clone(), &tuning, false);
@@ -376,7 +377,7 @@ fn add_new_articles_without_retraining(mut current: Vec<Profile>, count: usize, 
     for (i, new) in text.into_iter().enumerate() {
         // Days 400–411 (two a day): 411 − 60 stays inside the step that 399 − 60 is in.
         current.push(Profile {
-            key: key_of(&format!("new-article-{i}")),
+            key: path_key(&format!("new-article-{i}")),
             day: Some(400 + (i / 2) as i64),
             ..new
         });
@@ -423,7 +424,7 @@ fn a_young_archive_trains_on_its_older_articles_alone() {
     let mut profiles: Vec<Profile> = (0..1500u64)
         .map(|i| Profile {
             day: Some((i / 6) as i64 + 100),
-            ..profile(key_of(&format!("y{i}")), "نص")
+            ..profile(path_key(&format!("y{i}")), "نص")
         })
         .collect();
     let sampler = Sampler::of(&profiles, min_sample);
@@ -434,7 +435,7 @@ fn a_young_archive_trains_on_its_older_articles_alone() {
     for i in 0..50 {
         let new = Profile {
             day: Some(350),
-            ..profile(key_of(&format!("young-new-{i}")), "نص")
+            ..profile(path_key(&format!("young-new-{i}")), "نص")
         };
         assert!(!sampler.contains(&new), "new article {i} is in the sample");
         profiles.push(new);
