@@ -39,6 +39,13 @@ fn is_ltr_joiner(c: char) -> bool {
     matches!(c, ' ' | '.' | ',' | '-' | '/' | ':' | '\'' | '&' | '+' | '_' | '@')
 }
 
+/// A plus or minus sign that starts a number (`+3.4%`, `-5`): at the
+/// start of the text or after a space or an opening bracket, so that the
+/// hyphen of `كوفيد-19` is not taken for one.
+fn is_sign(c: char, before: Option<char>) -> bool {
+    matches!(c, '+' | '-' | '\u{2212}') && before.is_none_or(|b| b.is_whitespace() || matches!(b, '(' | '[' | '«'))
+}
+
 /// Escapes `text` and wraps every left-to-right run (Latin words, numbers,
 /// "Power of Siberia", "$172", "32%") in `<bdi>`. Works on byte offsets,
 /// copying the text between runs as whole slices: it runs over every
@@ -50,8 +57,10 @@ pub fn isolate(text: &str) -> String {
     let (mut written, mut at) = (0, 0);
     while let Some(c) = next_char(at) {
         let after = at + c.len_utf8();
-        let starts_run =
-            is_ltr_core(c) || (matches!(c, '$' | '€' | '£') && next_char(after).is_some_and(|d| d.is_ascii_digit()));
+        let before = text[..at].chars().next_back();
+        let starts_run = is_ltr_core(c)
+            || (matches!(c, '$' | '€' | '£') && next_char(after).is_some_and(|d| d.is_ascii_digit()))
+            || (is_sign(c, before) && next_char(after).is_some_and(|d| d.is_ascii_digit()));
         if !starts_run {
             at = after;
             continue;
@@ -107,6 +116,9 @@ mod tests {
             "نمت <bdi>32%</bdi> في <bdi>11</bdi> شهراً"
         );
         assert_eq!(isolate("بلغت $172 مليار"), "بلغت <bdi>$172</bdi> مليار");
+        assert_eq!(isolate("ارتفع +3.4% أمس"), "ارتفع <bdi>+3.4%</bdi> أمس");
+        assert_eq!(isolate("تراجع (-2%)"), "تراجع (<bdi>-2%</bdi>)");
+        assert_eq!(isolate("كوفيد-19"), "كوفيد-<bdi>19</bdi>");
         assert_eq!(isolate("عن <b> & Co."), "عن &lt;<bdi>b</bdi>&gt; &amp; <bdi>Co</bdi>.");
         assert_eq!(isolate("نص عربي فقط"), "نص عربي فقط");
     }
@@ -118,8 +130,10 @@ mod tests {
         let mut out = String::new();
         let mut i = 0;
         while i < chars.len() {
+            let before = i.checked_sub(1).map(|b| chars[b]);
             let starts_run = is_ltr_core(chars[i])
-                || (matches!(chars[i], '$' | '€' | '£') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()));
+                || (matches!(chars[i], '$' | '€' | '£') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()))
+                || (is_sign(chars[i], before) && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()));
             if !starts_run {
                 out.push_str(&escape(&chars[i].to_string()));
                 i += 1;
@@ -171,6 +185,8 @@ mod tests {
             "+",
             "_",
             "@",
+            "(",
+            "\u{2212}",
             "<",
             ">",
             "\"",
