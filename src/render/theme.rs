@@ -69,8 +69,9 @@ pub struct Theme {
     /// another theme must be rendered again.
     pub fingerprint: u64,
     /// The theme's files written as they are (path in the output, bytes):
-    /// [`DEFAULT_ASSETS`], less the favicon when the site's `static/` has one.
-    pub assets: Vec<(&'static str, &'static [u8])>,
+    /// [`DEFAULT_ASSETS`] or the site's `templates/` file of the same name,
+    /// less the favicon when the site's `static/` has one.
+    pub assets: Vec<(&'static str, std::borrow::Cow<'static, [u8]>)>,
 }
 
 impl Theme {
@@ -81,6 +82,10 @@ impl Theme {
             .map(|(name, text)| (name.to_string(), text.to_string()))
             .collect();
         let mut css = DEFAULT_CSS.to_string();
+        let mut assets: Vec<(&'static str, std::borrow::Cow<'static, [u8]>)> = DEFAULT_ASSETS
+            .iter()
+            .map(|&(path, bytes)| (path, std::borrow::Cow::Borrowed(bytes)))
+            .collect();
         let dir = root.join(TEMPLATES_DIR);
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
@@ -97,8 +102,12 @@ impl Theme {
                 let relative = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
                 let name = relative.to_string_lossy().replace('\\', "/");
                 let template = name.ends_with(".html") || name.ends_with(".xml") || name == "robots.txt";
+                if let Some(asset) = assets.iter_mut().find(|(path, _)| *path == name) {
+                    let bytes = std::fs::read(entry.path()).map_err(|err| Error::io(entry.path(), err))?;
+                    asset.1 = std::borrow::Cow::Owned(bytes);
+                    continue;
+                }
                 if !template && name != "theme.css" {
-                    // The theme's other files (its fonts) are not read.
                     continue;
                 }
                 let text = std::fs::read_to_string(entry.path()).map_err(|err| Error::io(entry.path(), err))?;
@@ -119,11 +128,7 @@ impl Theme {
         std::hash::Hash::hash(&(&sources, &css), &mut hasher);
         let fingerprint = std::hash::Hasher::finish(&hasher);
         let own_favicon = root.join("static/favicon.svg").is_file();
-        let assets = DEFAULT_ASSETS
-            .iter()
-            .copied()
-            .filter(|(path, _)| !(own_favicon && *path == "favicon.svg"))
-            .collect();
+        assets.retain(|(path, _)| !(own_favicon && *path == "favicon.svg"));
         Ok(Theme {
             tera,
             css,
