@@ -149,6 +149,9 @@ fn the_theme_reads_right_in_chromium_at_phone_and_desktop_widths() {
         .expect("run node");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "the theme failed in Chromium:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "the theme failed in Chromium:\n{stdout}\n{stderr}"
+    );
     assert_eq!(stdout.matches(": checked").count(), 32, "{stdout}");
 }

@@ -302,13 +302,23 @@ fn front_page_topic_story_and_month_links_follow_their_inputs() {
     // Featured: it becomes the lead story, though its summary did not change.
     site.write("content/2022/2022-11-05-opec.md", story("featured: true\n"));
     site.build_ok(&[]);
-    assert!(lead(&site.page("")).contains("/2022/11/opec/"), "the featured story is not the lead");
+    assert!(
+        lead(&site.page("")).contains("/2022/11/opec/"),
+        "the featured story is not the lead"
+    );
     assert_like_clean_build(&site, "after marking a story featured");
 
     // A photo: the lead shows it.
-    site.write("content/2022/2022-11-05-opec.md", story("featured: true\nimage: /opec.jpg\n"));
+    site.write(
+        "content/2022/2022-11-05-opec.md",
+        story("featured: true\nimage: /opec.jpg\n"),
+    );
     site.build_ok(&[]);
-    assert!(lead(&site.page("")).contains("src=\"/opec.jpg\""), "{}", lead(&site.page("")));
+    assert!(
+        lead(&site.page("")).contains("src=\"/opec.jpg\""),
+        "{}",
+        lead(&site.page(""))
+    );
     assert_like_clean_build(&site, "after adding a photo");
 
     // A key moment: the topic page marks it.
@@ -325,8 +335,14 @@ fn front_page_topic_story_and_month_links_follow_their_inputs() {
     assert_like_clean_build(&site, "after marking a key moment");
 
     // A new month: the month before links to it, though its articles did not change.
-    site.write("content/2022/2022-12-01-later.txt", "خبر من الشهر التالي\nنص.\nنص آخر.\n");
+    site.write(
+        "content/2022/2022-12-01-later.txt",
+        "خبر من الشهر التالي\nنص.\nنص آخر.\n",
+    );
     site.build_ok(&[]);
-    assert!(site.page("2022/11/").contains("href=\"/2022/12/\""), "November does not link to December");
+    assert!(
+        site.page("2022/11/").contains("href=\"/2022/12/\""),
+        "November does not link to December"
+    );
     assert_like_clean_build(&site, "after a new month");
 }

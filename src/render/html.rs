@@ -93,9 +93,75 @@ pub fn isolate(text: &str) -> String {
     out
 }
 
+/// Body HTML with the numbers of its text in Arabic-Indic digits (for
+/// `digits: arabic-indic`): digits in tags, entities, `<code>`, `<pre>`
+/// and words with Latin letters (`G20`, a web address) stay as they are.
+pub(crate) fn arabic_indic_digits(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut code_depth = 0usize;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            let name: String = tag
+                .trim_start_matches(['<', '/'])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name == "code" || name == "pre" {
+                if tag.starts_with("</") {
+                    code_depth = code_depth.saturating_sub(1);
+                } else {
+                    code_depth += 1;
+                }
+            }
+            out.push_str(tag);
+            rest = &rest[end..];
+            continue;
+        }
+        if c == '&' {
+            let end = rest.find(';').filter(|&i| i < 12).map_or(1, |i| i + 1);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        // A word: letters, digits and what joins them in numbers and addresses.
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '.' | ',' | '-' | '_' | '/' | ':' | '@')))
+            .map_or(rest.len(), |(i, _)| i)
+            .max(c.len_utf8());
+        let word = &rest[..end];
+        if code_depth == 0 && !word.bytes().any(|b| b.is_ascii_alphabetic()) {
+            out.extend(word.chars().map(|c| match c.to_digit(10) {
+                Some(d) if c.is_ascii_digit() => char::from_u32('٠' as u32 + d).unwrap_or(c),
+                _ => c,
+            }));
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_numbers_take_arabic_indic_digits_but_not_code_tags_or_names() {
+        assert_eq!(
+            arabic_indic_digits("<p data-x=\"1\">نمت <bdi>32%</bdi> في 2022 &#39; G20 <code>v2</code> a.com/3</p>"),
+            "<p data-x=\"1\">نمت <bdi>٣٢%</bdi> في ٢٠٢٢ &#39; G20 <code>v2</code> a.com/3</p>"
+        );
+        assert_eq!(
+            arabic_indic_digits("<pre><code>1</code>2</pre>3"),
+            "<pre><code>1</code>2</pre>٣"
+        );
+    }
 
     #[test]
     fn escapes_everything_dangerous() {

@@ -91,7 +91,7 @@ pub fn render_body_with(
             ),
         }
     };
-    match body {
+    let mut rendered = match body {
         Body::Text(blocks) => RenderedBody {
             html: render_text_blocks(blocks, &reference_box),
             broken_links: Vec::new(),
@@ -109,7 +109,11 @@ pub fn render_body_with(
             html: String::new(),
             broken_links: Vec::new(),
         },
+    };
+    if site.config.digits == crate::config::Digits::ArabicIndic {
+        rendered.html = crate::render::html::arabic_indic_digits(&rendered.html);
     }
+    rendered
 }
 
 fn render_text_blocks(blocks: &[TextBlock], reference_box: &dyn Fn(usize) -> String) -> String {

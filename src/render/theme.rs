@@ -37,7 +37,8 @@ pub const DEFAULT_CSS: &str = include_str!("../../templates/theme.css");
 /// Files the default theme writes beside its stylesheet: the webfont
 /// (Noto Naskh Arabic from the `@fontsource/noto-naskh-arabic` npm
 /// package, subset to Arabic and basic Latin with fonttools, under the SIL
-/// Open Font License in `fonts/OFL.txt`) and the favicon.
+/// Open Font License in `fonts/OFL.txt`), the favicon and the share
+/// links' copy button.
 pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     (
         "fonts/noto-naskh-arabic-400.woff2",
@@ -57,6 +58,7 @@ pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
     ),
     ("fonts/OFL.txt", include_bytes!("../../templates/fonts/OFL.txt")),
     ("favicon.svg", include_bytes!("../../templates/favicon.svg")),
+    ("share.js", include_bytes!("../../templates/share.js")),
 ];
 
 /// Compiled templates and the stylesheet.
@@ -283,10 +285,9 @@ fn register_filters(tera: &mut Tera, dates: DateFormat) {
             .ok_or_else(|| tera::Error::msg("month_ar expects a date string"))?;
         let date = chrono::DateTime::parse_from_rfc3339(text)
             .map_err(|_| tera::Error::msg(format!("month_ar: `{text}` is not an RFC 3339 date")))?;
-        Ok(Value::String(dates.month(
-            chrono::Datelike::year(&date),
-            chrono::Datelike::month(&date),
-        )))
+        Ok(Value::String(
+            dates.month(chrono::Datelike::year(&date), chrono::Datelike::month(&date)),
+        ))
     });
     tera.register_filter("urlencode_strict", |value: &Value, _: &HashMap<String, Value>| {
         let text = value
@@ -317,7 +318,10 @@ mod tests {
 
     #[test]
     fn percent_encoding_keeps_only_unreserved_bytes() {
-        assert_eq!(percent_encode("https://a.b/x y?q=1&r"), "https%3A%2F%2Fa.b%2Fx%20y%3Fq%3D1%26r");
+        assert_eq!(
+            percent_encode("https://a.b/x y?q=1&r"),
+            "https%3A%2F%2Fa.b%2Fx%20y%3Fq%3D1%26r"
+        );
         assert_eq!(percent_encode("سلام"), "%D8%B3%D9%84%D8%A7%D9%85");
     }
 
