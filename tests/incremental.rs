@@ -279,3 +279,70 @@ fn a_build_that_reads_texts_back_at_render_gives_the_same_site() {
         "{page}"
     );
 }
+
+/// The home page's front (lead, latest, blocks), a topic's story (key
+/// moments) and a month's neighbours show what no listing fingerprint
+/// held: front matter keys (`featured`, `key_moment`, `image`) and other
+/// months. Each edit below changes only those, and must still reach the
+/// pages of an incremental build.
+#[test]
+fn front_page_topic_story_and_month_links_follow_their_inputs() {
+    let site = archive();
+    let story = |front: &str| {
+        md(
+            &format!("title: أوبك تجتمع لبحث أسعار النفط\ndate: 2022-11-05T09:00:00Z\n{front}"),
+            "أوبك تجتمع اليوم لبحث أسعار النفط.\n\nتفاصيل الاجتماع.",
+        )
+    };
+    site.write("content/2022/2022-11-05-opec.md", story(""));
+    site.build_ok(&[]);
+    let lead = |page: &str| between(page, "<section class=\"lead-story\"", "</section>").to_string();
+    assert!(!lead(&site.page("")).contains("/2022/11/opec/"), "not featured yet");
+
+    // Featured: it becomes the lead story, though its summary did not change.
+    site.write("content/2022/2022-11-05-opec.md", story("featured: true\n"));
+    site.build_ok(&[]);
+    assert!(
+        lead(&site.page("")).contains("/2022/11/opec/"),
+        "the featured story is not the lead"
+    );
+    assert_like_clean_build(&site, "after marking a story featured");
+
+    // A photo: the lead shows it.
+    site.write(
+        "content/2022/2022-11-05-opec.md",
+        story("featured: true\nimage: /opec.jpg\n"),
+    );
+    site.build_ok(&[]);
+    assert!(
+        lead(&site.page("")).contains("src=\"/opec.jpg\""),
+        "{}",
+        lead(&site.page(""))
+    );
+    assert_like_clean_build(&site, "after adding a photo");
+
+    // A key moment: the topic page marks it.
+    site.write(
+        "content/2022/2022-11-05-opec.md",
+        story("featured: true\nimage: /opec.jpg\nkey_moment: اجتماع حاسم\n"),
+    );
+    site.build_ok(&[]);
+    let topic = site.page("topics/oil/");
+    assert!(
+        between(&topic, "<section class=\"key-moments\"", "</section>").contains("اجتماع حاسم"),
+        "{topic}"
+    );
+    assert_like_clean_build(&site, "after marking a key moment");
+
+    // A new month: the month before links to it, though its articles did not change.
+    site.write(
+        "content/2022/2022-12-01-later.txt",
+        "خبر من الشهر التالي\nنص.\nنص آخر.\n",
+    );
+    site.build_ok(&[]);
+    assert!(
+        site.page("2022/11/").contains("href=\"/2022/12/\""),
+        "November does not link to December"
+    );
+    assert_like_clean_build(&site, "after a new month");
+}

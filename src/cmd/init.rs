@@ -5,7 +5,7 @@ use crate::cmd::new::{today, write_new};
 use crate::config::CONFIG_FILE;
 use crate::load::CONTENT_DIR;
 use crate::pipeline::STATIC_DIR;
-use crate::render::theme::{DEFAULT_CSS, DEFAULT_TEMPLATES, TEMPLATES_DIR};
+use crate::render::theme::{DEFAULT_ASSETS, DEFAULT_CSS, DEFAULT_TEMPLATES, TEMPLATES_DIR};
 use anyhow::{bail, Context};
 use chrono::Datelike;
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ Then: arshif build --root my-archive")]
 pub(super) struct Args {
     /// The folder to create.
     pub dir: PathBuf,
-    /// Also copy the default theme (every template and theme.css) into DIR/templates/ for customising.
+    /// Also copy the default theme (every template, theme.css, the fonts and the favicon) into DIR/templates/ for customising.
     #[arg(long)]
     pub with_templates: bool,
 }
@@ -50,20 +50,23 @@ pub(super) fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> 
     }
     let date = today();
     let welcome = format!("{CONTENT_DIR}/{:04}/welcome.md", date.year());
-    let mut files: Vec<(String, String)> = vec![
-        (CONFIG_FILE.to_string(), SITE_YAML.to_string()),
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (CONFIG_FILE.to_string(), SITE_YAML.into()),
         (
             welcome.clone(),
-            WELCOME.replace("{{date}}", &date.format("%Y-%m-%d").to_string()),
+            WELCOME.replace("{{date}}", &date.format("%Y-%m-%d").to_string()).into(),
         ),
-        (format!("{STATIC_DIR}/.gitkeep"), String::new()),
-        (".gitignore".to_string(), "/public/\n/.arshif-cache/\n".to_string()),
+        (format!("{STATIC_DIR}/.gitkeep"), Vec::new()),
+        (".gitignore".to_string(), "/public/\n/.arshif-cache/\n".into()),
     ];
     if args.with_templates {
         for (name, text) in DEFAULT_TEMPLATES {
-            files.push((format!("{TEMPLATES_DIR}/{name}"), text.to_string()));
+            files.push((format!("{TEMPLATES_DIR}/{name}"), text.as_bytes().to_vec()));
         }
-        files.push((format!("{TEMPLATES_DIR}/theme.css"), DEFAULT_CSS.to_string()));
+        files.push((format!("{TEMPLATES_DIR}/theme.css"), DEFAULT_CSS.into()));
+        for (name, bytes) in DEFAULT_ASSETS {
+            files.push((format!("{TEMPLATES_DIR}/{name}"), bytes.to_vec()));
+        }
     }
     for (path, text) in &files {
         write_new(&dir.join(path), text)?;
@@ -73,7 +76,10 @@ pub(super) fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> 
             "created the archive {}: {CONFIG_FILE}, {welcome}, {STATIC_DIR}/{}",
             dir.display(),
             if args.with_templates {
-                format!(", {TEMPLATES_DIR}/ ({} files)", DEFAULT_TEMPLATES.len() + 1)
+                format!(
+                    ", {TEMPLATES_DIR}/ ({} files)",
+                    DEFAULT_TEMPLATES.len() + 1 + DEFAULT_ASSETS.len()
+                )
             } else {
                 String::new()
             }

@@ -112,7 +112,7 @@ pub(super) fn run(args: Args, verbosity: Verbosity) -> anyhow::Result<ExitCode> 
 }
 
 /// Writes a file that must not exist yet, creating its folder.
-pub(super) fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
+pub(super) fn write_new(path: &Path, text: impl AsRef<[u8]>) -> anyhow::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
@@ -126,7 +126,7 @@ pub(super) fn write_new(path: &Path, text: &str) -> anyhow::Result<()> {
         }
         Err(err) => return Err(err).with_context(|| format!("cannot create {}", path.display())),
     };
-    file.write_all(text.as_bytes())
+    file.write_all(text.as_ref())
         .with_context(|| format!("cannot write {}", path.display()))
 }
 

@@ -39,6 +39,13 @@ fn is_ltr_joiner(c: char) -> bool {
     matches!(c, ' ' | '.' | ',' | '-' | '/' | ':' | '\'' | '&' | '+' | '_' | '@')
 }
 
+/// A plus or minus sign that starts a number (`+3.4%`, `-5`): at the
+/// start of the text or after a space or an opening bracket, so that the
+/// hyphen of `كوفيد-19` is not taken for one.
+fn is_sign(c: char, before: Option<char>) -> bool {
+    matches!(c, '+' | '-' | '\u{2212}') && before.is_none_or(|b| b.is_whitespace() || matches!(b, '(' | '[' | '«'))
+}
+
 /// Escapes `text` and wraps every left-to-right run (Latin words, numbers,
 /// "Power of Siberia", "$172", "32%") in `<bdi>`. Works on byte offsets,
 /// copying the text between runs as whole slices: it runs over every
@@ -50,8 +57,10 @@ pub(crate) fn isolate(text: &str) -> String {
     let (mut written, mut at) = (0, 0);
     while let Some(c) = next_char(at) {
         let after = at + c.len_utf8();
-        let starts_run =
-            is_ltr_core(c) || (matches!(c, '$' | '€' | '£') && next_char(after).is_some_and(|d| d.is_ascii_digit()));
+        let before = text[..at].chars().next_back();
+        let starts_run = is_ltr_core(c)
+            || (matches!(c, '$' | '€' | '£') && next_char(after).is_some_and(|d| d.is_ascii_digit()))
+            || (is_sign(c, before) && next_char(after).is_some_and(|d| d.is_ascii_digit()));
         if !starts_run {
             at = after;
             continue;
@@ -84,9 +93,75 @@ pub(crate) fn isolate(text: &str) -> String {
     out
 }
 
+/// Body HTML with the numbers of its text in Arabic-Indic digits (for
+/// `digits: arabic-indic`): digits in tags, entities, `<code>`, `<pre>`
+/// and words with Latin letters (`G20`, a web address) stay as they are.
+pub(crate) fn arabic_indic_digits(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut code_depth = 0usize;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+            let tag = &rest[..end];
+            let name: String = tag
+                .trim_start_matches(['<', '/'])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name == "code" || name == "pre" {
+                if tag.starts_with("</") {
+                    code_depth = code_depth.saturating_sub(1);
+                } else {
+                    code_depth += 1;
+                }
+            }
+            out.push_str(tag);
+            rest = &rest[end..];
+            continue;
+        }
+        if c == '&' {
+            let end = rest.find(';').filter(|&i| i < 12).map_or(1, |i| i + 1);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        // A word: letters, digits and what joins them in numbers and addresses.
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '.' | ',' | '-' | '_' | '/' | ':' | '@')))
+            .map_or(rest.len(), |(i, _)| i)
+            .max(c.len_utf8());
+        let word = &rest[..end];
+        if code_depth == 0 && !word.bytes().any(|b| b.is_ascii_alphabetic()) {
+            out.extend(word.chars().map(|c| match c.to_digit(10) {
+                Some(d) if c.is_ascii_digit() => char::from_u32('٠' as u32 + d).unwrap_or(c),
+                _ => c,
+            }));
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn body_numbers_take_arabic_indic_digits_but_not_code_tags_or_names() {
+        assert_eq!(
+            arabic_indic_digits("<p data-x=\"1\">نمت <bdi>32%</bdi> في 2022 &#39; G20 <code>v2</code> a.com/3</p>"),
+            "<p data-x=\"1\">نمت <bdi>٣٢%</bdi> في ٢٠٢٢ &#39; G20 <code>v2</code> a.com/3</p>"
+        );
+        assert_eq!(
+            arabic_indic_digits("<pre><code>1</code>2</pre>3"),
+            "<pre><code>1</code>2</pre>٣"
+        );
+    }
 
     #[test]
     fn escapes_everything_dangerous() {
@@ -107,6 +182,9 @@ mod tests {
             "نمت <bdi>32%</bdi> في <bdi>11</bdi> شهراً"
         );
         assert_eq!(isolate("بلغت $172 مليار"), "بلغت <bdi>$172</bdi> مليار");
+        assert_eq!(isolate("ارتفع +3.4% أمس"), "ارتفع <bdi>+3.4%</bdi> أمس");
+        assert_eq!(isolate("تراجع (-2%)"), "تراجع (<bdi>-2%</bdi>)");
+        assert_eq!(isolate("كوفيد-19"), "كوفيد-<bdi>19</bdi>");
         assert_eq!(isolate("عن <b> & Co."), "عن &lt;<bdi>b</bdi>&gt; &amp; <bdi>Co</bdi>.");
         assert_eq!(isolate("نص عربي فقط"), "نص عربي فقط");
     }
@@ -118,8 +196,10 @@ mod tests {
         let mut out = String::new();
         let mut i = 0;
         while i < chars.len() {
+            let before = i.checked_sub(1).map(|b| chars[b]);
             let starts_run = is_ltr_core(chars[i])
-                || (matches!(chars[i], '$' | '€' | '£') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()));
+                || (matches!(chars[i], '$' | '€' | '£') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()))
+                || (is_sign(chars[i], before) && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit()));
             if !starts_run {
                 out.push_str(&escape(&chars[i].to_string()));
                 i += 1;
@@ -171,6 +251,8 @@ mod tests {
             "+",
             "_",
             "@",
+            "(",
+            "\u{2212}",
             "<",
             ">",
             "\"",

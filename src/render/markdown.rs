@@ -83,13 +83,15 @@ pub(crate) fn render_body_with(
                 escape(&url_of(target)),
                 isolate(&site.articles[target].title)
             ),
+            // «اقرأ أيضاً:» alone: the headlines that follow it make the box.
+            None if reference.text.trim().is_empty() => String::new(),
             None => format!(
                 "<aside class=\"read-also-ref\"><span>اقرأ أيضاً:</span> {}</aside>\n",
                 isolate(&reference.text)
             ),
         }
     };
-    match body {
+    let mut rendered = match body {
         Body::Text(blocks) => RenderedBody {
             html: render_text_blocks(blocks, &reference_box),
             broken_links: Vec::new(),
@@ -107,13 +109,18 @@ pub(crate) fn render_body_with(
             html: String::new(),
             broken_links: Vec::new(),
         },
+    };
+    if site.config.digits == crate::config::Digits::ArabicIndic {
+        rendered.html = crate::render::html::arabic_indic_digits(&rendered.html);
     }
+    rendered
 }
 
 fn render_text_blocks(blocks: &[TextBlock], reference_box: &dyn Fn(usize) -> String) -> String {
     let mut html = String::new();
     let mut nth_reference = 0;
-    for block in blocks {
+    let mut blocks = blocks.iter().peekable();
+    while let Some(block) = blocks.next() {
         match block {
             TextBlock::Paragraph(text) => {
                 html.push_str("<p>");
@@ -126,8 +133,22 @@ fn render_text_blocks(blocks: &[TextBlock], reference_box: &dyn Fn(usize) -> Str
                 html.push_str("</h2>\n");
             }
             TextBlock::ReadAlso(_) => {
-                html.push_str(&reference_box(nth_reference));
+                let reference = reference_box(nth_reference);
                 nth_reference += 1;
+                if !reference.is_empty() {
+                    html.push_str(&reference);
+                    continue;
+                }
+                // «اقرأ أيضاً:» alone: the headlines that follow it.
+                let mut items = Vec::new();
+                while let Some(TextBlock::Paragraph(text)) = blocks.peek() {
+                    if items.len() >= MAX_HEADLINES || !is_headline(text) || strip_read_also(text).is_some() {
+                        break;
+                    }
+                    items.push(isolate(text));
+                    blocks.next();
+                }
+                html.push_str(&headlines_html(&items));
             }
         }
     }
@@ -276,12 +297,85 @@ impl<'a> Iterator for BodyEvents<'a, '_> {
         }
         if is_read_also_paragraph(self.pending.iter()) {
             self.pending.clear();
-            let reference = (self.reference_box)(self.nth_reference);
+            let mut reference = (self.reference_box)(self.nth_reference);
             self.nth_reference += 1;
+            if reference.is_empty() {
+                reference = self.headlines_box();
+            }
             return Some(Event::Html(CowStr::from(reference)));
         }
         self.pending.pop_front()
     }
+}
+
+impl<'a> BodyEvents<'a, '_> {
+    /// After a «اقرأ أيضاً:» paragraph with nothing after the colon: the
+    /// headline-like paragraphs that follow, as one box listing them
+    /// (nothing when none follows: never an empty box). The first event
+    /// that is not such a paragraph is left in `pending`.
+    fn headlines_box(&mut self) -> String {
+        let mut items: Vec<String> = Vec::new();
+        while let Some(raw) = self.parser.next() {
+            let event = self.rewrite(raw);
+            if !matches!(event, Event::Start(Tag::Paragraph)) {
+                self.pending.push_back(event);
+                break;
+            }
+            let mut paragraph = vec![event];
+            while let Some(raw) = self.parser.next() {
+                let event = self.rewrite(raw);
+                let end = matches!(event, Event::End(TagEnd::Paragraph));
+                paragraph.push(event);
+                if end {
+                    break;
+                }
+            }
+            let text: String = paragraph
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Html(html) => Some(html.replace("<bdi>", "").replace("</bdi>", "")),
+                    _ => None,
+                })
+                .collect();
+            if items.len() < MAX_HEADLINES && is_headline(&text) && !is_read_also_paragraph(paragraph.iter()) {
+                let inner = paragraph.len().saturating_sub(1);
+                let mut item = String::new();
+                html::push_html(&mut item, paragraph.into_iter().take(inner).skip(1));
+                items.push(item);
+            } else {
+                self.pending.extend(paragraph);
+                break;
+            }
+        }
+        headlines_html(&items)
+    }
+}
+
+/// Headlines a «اقرأ أيضاً:» box takes from the paragraphs after it, at most.
+const MAX_HEADLINES: usize = 5;
+
+/// Whether a paragraph reads as a headline: short, not a sentence that
+/// ends with a full stop or a colon.
+fn is_headline(text: &str) -> bool {
+    let text = text.trim();
+    let length = text.chars().count();
+    (1..=150).contains(&length) && !text.ends_with(['.', ':', '\u{06D4}'])
+}
+
+/// The box of headlines gathered after a bare «اقرأ أيضاً:» (each item
+/// already HTML), none when there are none.
+fn headlines_html(items: &[String]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut html = String::from("<aside class=\"read-also-ref\"><span>اقرأ أيضاً:</span>\n<ul>\n");
+    for item in items {
+        html.push_str("<li>");
+        html.push_str(item);
+        html.push_str("</li>\n");
+    }
+    html.push_str("</ul>\n</aside>\n");
+    html
 }
 
 /// Cleans body HTML that holds raw HTML from an editor: only safe formatting
@@ -430,6 +524,41 @@ fn is_read_also_paragraph<'e, 'a: 'e>(events: impl Iterator<Item = &'e Event<'a>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bare_read_also_line_takes_the_headlines_after_it() {
+        let file = crate::load::SourceFile {
+            content_path: "2022/a.md".into(),
+            path: "content/2022/a.md".into(),
+        };
+        let (article, _) =
+            crate::load::parse_article(&file, "---\ntitle: t\ndate: 2022-12-01\n---\n\nx\n").expect("an article");
+        let items = |text: &str| {
+            let mut events = BodyEvents {
+                parser: pulldown_cmark::Parser::new_ext(text, options()),
+                pending: VecDeque::new(),
+                article: &article,
+                resolver: &LinkResolver::new(&[]),
+                url_of: &|_| String::new(),
+                reference_box: &|_| String::new(),
+                broken_links: Vec::new(),
+                has_raw_html: false,
+                nth_reference: 0,
+                image_depth: 0,
+            };
+            let mut html = String::new();
+            html::push_html(&mut html, &mut events);
+            html
+        };
+        let html = items("فقرة أولى.\n\nاقرأ أيضاً:\n\nعنوان أول عن Xi\n\nعنوان ثانٍ\n\nفقرة تالية طويلة تنتهي بنقطة.\n");
+        assert_eq!(
+            html,
+            "<p>فقرة أولى.</p>\n<aside class=\"read-also-ref\"><span>اقرأ أيضاً:</span>\n<ul>\n<li>عنوان أول عن <bdi>Xi</bdi></li>\n<li>عنوان ثانٍ</li>\n</ul>\n</aside>\n<p>فقرة تالية طويلة تنتهي بنقطة.</p>\n"
+        );
+        // Nothing after it: no box at all.
+        assert_eq!(items("اقرأ أيضاً:\n\nفقرة تنتهي بنقطة.\n"), "<p>فقرة تنتهي بنقطة.</p>\n");
+        assert_eq!(items("نص.\n\nاقرأ أيضاً:\n"), "<p>نص.</p>\n");
+    }
 
     #[test]
     fn links_with_their_lines() {

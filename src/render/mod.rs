@@ -3,11 +3,13 @@
 //! index), in parallel
 //! and in a deterministic order.
 
-pub(crate) mod aliases;
+pub mod aliases;
+pub(crate) mod archive_nav;
 pub mod dates;
-pub(crate) mod excerpt;
-pub(crate) mod feeds;
-pub(crate) mod html;
+pub mod excerpt;
+pub mod feeds;
+pub(crate) mod front_page;
+pub mod html;
 pub mod markdown;
 pub(crate) mod meta;
 pub(crate) mod minify;
@@ -194,6 +196,12 @@ pub(crate) fn render_site(
             origin: "arshif's output marker".to_string(),
         },
     ];
+    others.extend(theme.assets.iter().map(|(path, bytes)| OutputFile {
+        path: path.to_string(),
+        bytes: bytes.to_vec(),
+        origin: "the theme's files".to_string(),
+    }));
+    pages.extend(theme.assets.iter().map(|(path, _)| (path.to_string(), None)));
     pages.push(("theme.css".to_string(), None));
     pages.push((crate::write::OUTPUT_MARKER.to_string(), None));
     pages.extend(always.iter().map(|f| (f.path.clone(), None)));

@@ -12,7 +12,7 @@ use crate::render::markdown::{link_lines, render_body_with, text_of};
 use crate::render::paginate::{page_path, Page, Pages, Paginator};
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
-use crate::render::{excerpt, meta};
+use crate::render::{archive_nav, excerpt, front_page, meta};
 use crate::render::{Emitted, Emitter};
 use chrono::Datelike;
 use rayon::prelude::*;
@@ -49,7 +49,7 @@ struct PageContext {
 }
 
 /// A link with its text.
-#[derive(Serialize, Clone, Hash)]
+#[derive(Serialize, Clone, Hash, Debug, PartialEq, Eq)]
 pub(crate) struct LinkContext {
     /// Shown text.
     pub name: String,
@@ -399,11 +399,15 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
             job: Job::Article(i),
         });
     }
+    let front_print = front_page::front_page(site, &r.summaries, r.base_path, members).print();
+    let months = archive_nav::months(site);
     for (l, listing) in listings.iter().enumerate() {
         let pages = Pages::new(listing.members.len(), per_page);
         for page in pages.all() {
             let on_page = &listing.members[pages.range(page)];
             let prints: Vec<u64> = on_page.iter().map(|&i| r.summary_prints[i]).collect();
+            let front = (listing.kind == "home" && page == Page::Front).then_some(front_print);
+            let nav = archive_nav::archive_nav(&months, &r.dates, r.base_path, &listing.path);
             plan.push(Planned {
                 path: file_of(&page_path(&listing.path, page)),
                 fingerprint: Some(hash_of((
@@ -415,6 +419,8 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
                     page,
                     paginator(r, &listing.path, pages, page),
                     prints,
+                    front,
+                    nav,
                 ))),
                 job: Job::Listing(l, page),
             });
@@ -453,7 +459,8 @@ fn plan(r: &Renderer, listings: &[Listing], members: &[Vec<usize>]) -> Vec<Plann
         .enumerate()
         .map(|(t, own)| {
             let prints: Vec<u64> = own.iter().map(|&i| r.summary_prints[i]).collect();
-            hash_of((base, t, &shared[t], prints))
+            let story = story_of(r, t, own).print();
+            hash_of((base, t, &shared[t], prints, story))
         })
         .collect();
     for (t, own) in members.iter().enumerate() {
@@ -931,6 +938,11 @@ fn render_listing(r: &Renderer, listing: &Listing, page: Page) -> Result<OutputF
     let path = page_path(&listing.path, page);
     let title = page_title(r, &listing.heading, page);
     let feed_url = listing.feed.then(|| format!("{}{}atom.xml", r.base_path, listing.path));
+    let front = (listing.kind == "home" && page == Page::Front)
+        .then(|| front_page::front_page(r.site, &r.summaries, r.base_path, &r.site.topic_members()));
+    let nav = matches!(listing.kind, "year" | "month")
+        .then(|| archive_nav::archive_nav(&archive_nav::months(r.site), &r.dates, r.base_path, &listing.path))
+        .flatten();
     r.render(
         "list.html",
         &path,
@@ -943,6 +955,8 @@ fn render_listing(r: &Renderer, listing: &Listing, page: Page) -> Result<OutputF
                 "description": listing.description,
                 "feed_url": feed_url,
                 "profile": listing.profile,
+                "front": front,
+                "nav": nav,
                 "articles": articles,
                 "paginator": paginator(r, &listing.path, pages, page),
             },
@@ -1054,12 +1068,18 @@ fn render_topic(r: &Renderer, members: &[Vec<usize>], topic: usize, page: Page) 
     let own = &members[topic];
     let pages = Pages::new(own.len(), site.config.per_page);
     let path = format!("topics/{}/", def.slug);
-    let on_page = &own[pages.range(page)];
+    let mut on_page = &own[pages.range(page)];
+    let story = story_of(r, topic, own);
+    if page == Page::Front {
+        // The newest developments are shown above, not again below.
+        on_page = &on_page[front_page::developments(own).min(on_page.len())..];
+    }
 
-    // Articles of this page grouped by month, each group an anchor the timeline links to.
+    // Articles of this page grouped by month, oldest first (a story reads
+    // forward), each group an anchor the month index links to.
     let mut groups: Vec<serde_json::Value> = Vec::new();
     let mut current: Option<(String, String, Vec<&Summary>)> = None;
-    for &i in on_page {
+    for &i in on_page.iter().rev() {
         let date = site.articles[i].date;
         let id = month_anchor(date);
         if current.as_ref().is_none_or(|(group_id, _, _)| *group_id != id) {
@@ -1151,6 +1171,7 @@ fn render_topic(r: &Renderer, members: &[Vec<usize>], topic: usize, page: Page) 
                 "timeline": timeline,
                 "related_topics": related_topics,
                 "recent": recent,
+                "story": story,
             },
         }),
     )
@@ -1158,6 +1179,14 @@ fn render_topic(r: &Renderer, members: &[Vec<usize>], topic: usize, page: Page) 
 
 /// Ledes shown at the head of a topic page.
 const RECENT_LEDES: usize = 3;
+
+/// The story of topic `t` (see [`front_page::story`]).
+fn story_of<'a>(r: &'a Renderer, t: usize, own: &[usize]) -> front_page::Story<'a> {
+    let path = format!("topics/{}/", r.site.config.topics[t].slug);
+    let pages = Pages::new(own.len(), r.site.config.per_page);
+    let start = (pages.numbered() > 0).then(|| format!("{}{}", r.base_path, page_path(&path, Page::Numbered(1))));
+    front_page::story(r.site, &r.summaries, own, start)
+}
 
 fn render_topics_index(r: &Renderer, members: &[Vec<usize>]) -> Result<OutputFile> {
     let site = r.site;

@@ -274,14 +274,44 @@
     return digits(n) + " نتيجة";
   }
 
-  function render(doc) {
+  // Appends `text` to `parent`, each word whose index term a query term
+  // matches (as the index matches it: the same term, or one of three
+  // letters or more that it extends) in a <mark>.
+  function highlight(parent, text, wanted) {
+    var parts = text.split(/(\s+)/);
+    var plain = "";
+    parts.forEach(function (part) {
+      var word = normalise(part.replace(/[^\p{L}\p{N}\p{M}]+/gu, ""));
+      var term = word ? lightForm(word) : "";
+      var hit = term && wanted.some(function (w) {
+        return term === w || (length(w) >= 3 && term.startsWith(w));
+      });
+      if (!hit) {
+        plain += part;
+        return;
+      }
+      if (plain) parent.appendChild(document.createTextNode(plain));
+      plain = "";
+      var mark = document.createElement("mark");
+      mark.textContent = part;
+      parent.appendChild(mark);
+    });
+    if (plain) parent.appendChild(document.createTextNode(plain));
+  }
+
+  // A lede without the agency's dateline it often opens with ("(CNN)-- ").
+  function withoutDateline(text) {
+    return text.replace(/^\s*\(?[A-Za-z][A-Za-z. ]{0,24}\)?\s*[-\u2013\u2014]{1,2}\s*/, "");
+  }
+
+  function render(doc, wanted) {
     var item = document.createElement("article");
     item.className = "summary";
     var heading = document.createElement("h2");
     heading.className = "summary-title";
     var link = document.createElement("a");
     link.href = base + doc[0];
-    link.textContent = doc[1];
+    highlight(link, doc[1], wanted);
     heading.appendChild(link);
     item.appendChild(heading);
     if (doc[2]) {
@@ -291,12 +321,20 @@
       t.dateTime = doc[2];
       t.textContent = doc[3];
       time.appendChild(t);
+      if (doc[5]) {
+        var source = document.createElement("span");
+        source.className = "source";
+        source.dir = "auto";
+        source.textContent = doc[5];
+        time.appendChild(document.createTextNode(" "));
+        time.appendChild(source);
+      }
       item.appendChild(time);
     }
     if (doc[4]) {
       var lede = document.createElement("p");
       lede.className = "lede";
-      lede.textContent = doc[4];
+      highlight(lede, withoutDateline(doc[4]), wanted);
       item.appendChild(lede);
     }
     return item;
@@ -312,7 +350,7 @@
         docs.forEach(function (doc) {
           if (doc) {
             var li = document.createElement("li");
-            li.appendChild(render(doc));
+            li.appendChild(render(doc, shown.terms));
             list.appendChild(li);
           }
         });
@@ -348,7 +386,7 @@
         }
         status.textContent =
           (found.partial ? "لا مقال يجمع كل الكلمات؛ " : "") + results(count) + " لـ«" + query.trim() + "».";
-        shown = { results: found.results, count: 0 };
+        shown = { results: found.results, count: 0, terms: found.terms };
         showMore();
       })
       .catch(function () {

@@ -25,7 +25,7 @@
 //!   written as the difference from the previous one);
 //! - `search/docs/NNNN.json`: [`DOCS_PER_CHUNK`] articles a file, each
 //!   `[path below the base path, headline, RFC 3339 date, date as the site
-//!   writes it, lede]`, for showing results.
+//!   writes it, lede, source]`, for showing results.
 
 use crate::analyse::search_terms::SearchTerms;
 use crate::article::Article;
@@ -440,6 +440,7 @@ pub fn render_search(
                         a.date_string().unwrap_or_default(),
                         a.date.map(|d| dates.day(&d)).unwrap_or_default(),
                         lede,
+                        a.source.as_deref().unwrap_or_default(),
                     ]))
                 })
                 .collect::<Result<_>>()?;

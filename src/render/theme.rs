@@ -34,6 +34,33 @@ pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 /// The default stylesheet, written to `/theme.css`.
 pub(crate) const DEFAULT_CSS: &str = include_str!("../../templates/theme.css");
 
+/// Files the default theme writes beside its stylesheet: the webfont
+/// (Noto Naskh Arabic from the `@fontsource/noto-naskh-arabic` npm
+/// package, subset to Arabic and basic Latin with fonttools, under the SIL
+/// Open Font License in `fonts/OFL.txt`), the favicon and the share
+/// links' copy button.
+pub const DEFAULT_ASSETS: &[(&str, &[u8])] = &[
+    (
+        "fonts/noto-naskh-arabic-400.woff2",
+        include_bytes!("../../templates/fonts/noto-naskh-arabic-400.woff2"),
+    ),
+    (
+        "fonts/noto-naskh-arabic-700.woff2",
+        include_bytes!("../../templates/fonts/noto-naskh-arabic-700.woff2"),
+    ),
+    (
+        "fonts/noto-naskh-arabic-latin-400.woff2",
+        include_bytes!("../../templates/fonts/noto-naskh-arabic-latin-400.woff2"),
+    ),
+    (
+        "fonts/noto-naskh-arabic-latin-700.woff2",
+        include_bytes!("../../templates/fonts/noto-naskh-arabic-latin-700.woff2"),
+    ),
+    ("fonts/OFL.txt", include_bytes!("../../templates/fonts/OFL.txt")),
+    ("favicon.svg", include_bytes!("../../templates/favicon.svg")),
+    ("share.js", include_bytes!("../../templates/share.js")),
+];
+
 /// Compiled templates and the stylesheet.
 pub struct Theme {
     /// The Tera instance with every template and filter.
@@ -43,6 +70,10 @@ pub struct Theme {
     /// Hash of every template and the stylesheet: a page rendered with
     /// another theme must be rendered again.
     pub fingerprint: u64,
+    /// The theme's files written as they are (path in the output, bytes):
+    /// [`DEFAULT_ASSETS`] or the site's `templates/` file of the same name,
+    /// less the favicon when the site's `static/` has one.
+    pub assets: Vec<(&'static str, std::borrow::Cow<'static, [u8]>)>,
 }
 
 impl Theme {
@@ -53,6 +84,10 @@ impl Theme {
             .map(|(name, text)| (name.to_string(), text.to_string()))
             .collect();
         let mut css = DEFAULT_CSS.to_string();
+        let mut assets: Vec<(&'static str, std::borrow::Cow<'static, [u8]>)> = DEFAULT_ASSETS
+            .iter()
+            .map(|&(path, bytes)| (path, std::borrow::Cow::Borrowed(bytes)))
+            .collect();
         let dir = root.join(TEMPLATES_DIR);
         if dir.is_dir() {
             for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
@@ -68,10 +103,19 @@ impl Theme {
                 }
                 let relative = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
                 let name = relative.to_string_lossy().replace('\\', "/");
+                let template = name.ends_with(".html") || name.ends_with(".xml") || name == "robots.txt";
+                if let Some(asset) = assets.iter_mut().find(|(path, _)| *path == name) {
+                    let bytes = std::fs::read(entry.path()).map_err(|err| Error::io(entry.path(), err))?;
+                    asset.1 = std::borrow::Cow::Owned(bytes);
+                    continue;
+                }
+                if !template && name != "theme.css" {
+                    continue;
+                }
                 let text = std::fs::read_to_string(entry.path()).map_err(|err| Error::io(entry.path(), err))?;
                 if name == "theme.css" {
                     css = text;
-                } else if name.ends_with(".html") || name.ends_with(".xml") || name == "robots.txt" {
+                } else {
                     sources.insert(name, text);
                 }
             }
@@ -85,7 +129,14 @@ impl Theme {
         let mut hasher = rustc_hash::FxHasher::default();
         std::hash::Hash::hash(&(&sources, &css), &mut hasher);
         let fingerprint = std::hash::Hasher::finish(&hasher);
-        Ok(Theme { tera, css, fingerprint })
+        let own_favicon = root.join("static/favicon.svg").is_file();
+        assets.retain(|(path, _)| !(own_favicon && *path == "favicon.svg"));
+        Ok(Theme {
+            tera,
+            css,
+            fingerprint,
+            assets,
+        })
     }
 
     /// Renders a template with a context (a JSON object). The value is
@@ -192,6 +243,33 @@ fn fold_tera_message(message: &str) -> (String, Option<(usize, usize)>) {
     (text, position)
 }
 
+/// What the `bdi` filter writes: a value with no right-to-left letter
+/// that holds Latin letters or digits (a source named "Sky News Arabia
+/// (skynewsarabia.com)") is isolated whole, so that its parts keep their
+/// order; any other is [`isolate`]d run by run.
+fn isolate_value(text: &str) -> String {
+    let rtl = |c: char| matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}');
+    if !text.chars().any(rtl) && text.chars().any(|c| c.is_alphanumeric()) {
+        format!("<bdi>{}</bdi>", escape(text.trim()))
+    } else {
+        isolate(text)
+    }
+}
+
+/// Every byte of `text` but ASCII letters, digits and `-._~` as `%XX`:
+/// a value inside a query string (the share links).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// A filter as the theme registers it.
 pub type Filter = Box<dyn Fn(&Value, &HashMap<String, Value>) -> tera::Result<Value> + Send + Sync>;
 
@@ -211,6 +289,28 @@ pub fn filters(dates: DateFormat) -> Vec<(&'static str, Filter)> {
             }),
         ),
         (
+            "month_ar",
+            Box::new(move |value: &Value, _: &HashMap<String, Value>| {
+                let text = value
+                    .as_str()
+                    .ok_or_else(|| tera::Error::msg("month_ar expects a date string"))?;
+                let date = chrono::DateTime::parse_from_rfc3339(text)
+                    .map_err(|_| tera::Error::msg(format!("month_ar: `{text}` is not an RFC 3339 date")))?;
+                Ok(Value::String(
+                    dates.month(chrono::Datelike::year(&date), chrono::Datelike::month(&date)),
+                ))
+            }),
+        ),
+        (
+            "urlencode_strict",
+            Box::new(|value: &Value, _: &HashMap<String, Value>| {
+                let text = value
+                    .as_str()
+                    .ok_or_else(|| tera::Error::msg("urlencode_strict expects a string"))?;
+                Ok(Value::String(percent_encode(text)))
+            }),
+        ),
+        (
             "bdi",
             Box::new(|value: &Value, _: &HashMap<String, Value>| {
                 let text = match value {
@@ -218,7 +318,7 @@ pub fn filters(dates: DateFormat) -> Vec<(&'static str, Filter)> {
                     Value::Null => String::new(),
                     other => other.to_string(),
                 };
-                Ok(Value::String(isolate(&text)))
+                Ok(Value::String(isolate_value(&text)))
             }),
         ),
         (
@@ -243,6 +343,25 @@ fn register_filters(tera: &mut Tera, dates: DateFormat) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_bytes() {
+        assert_eq!(
+            percent_encode("https://a.b/x y?q=1&r"),
+            "https%3A%2F%2Fa.b%2Fx%20y%3Fq%3D1%26r"
+        );
+        assert_eq!(percent_encode("سلام"), "%D8%B3%D9%84%D8%A7%D9%85");
+    }
+
+    #[test]
+    fn a_latin_value_is_isolated_whole() {
+        assert_eq!(
+            isolate_value("Sky News Arabia (skynewsarabia.com)"),
+            "<bdi>Sky News Arabia (skynewsarabia.com)</bdi>"
+        );
+        assert_eq!(isolate_value("سكاي نيوز Sky"), "سكاي نيوز <bdi>Sky</bdi>");
+        assert_eq!(isolate_value("—"), "—");
+    }
 
     #[test]
     fn tera_parse_messages_fold_onto_one_line() {

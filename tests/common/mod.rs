@@ -354,8 +354,15 @@ pub fn sample_site() -> Site {
 
 /// The article URLs a topic page lists in its paginated list, in order.
 pub fn topic_listed(html: &str) -> Vec<String> {
+    // The newest developments (on the first page), then the story's list.
+    let mut listed = Vec::new();
+    if html.contains("<section class=\"developments\"") {
+        let developments = between(html, "<section class=\"developments\"", "</section>");
+        listed.extend(attribute_values(developments, "class=\"teaser-title\"><a href=\""));
+    }
     let section = between(html, "<section class=\"topic-articles\"", "</section>");
-    attribute_values(section, "<h4 class=\"summary-title\"><a href=\"")
+    listed.extend(attribute_values(section, "<h4 class=\"summary-title\"><a href=\""));
+    listed
 }
 
 /// The text content of every `<tag>` element of an XML document, in order.
