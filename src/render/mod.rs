@@ -157,7 +157,7 @@ pub fn render_site(
     let keep = memory.is_some();
     let mut scratch = RenderMemory::default();
     let RenderMemory { search, read_also } = memory.unwrap_or(&mut scratch);
-    let (rendered, (always, search_files, (read_also_file, read_also_page))) = rayon::join(
+    let (rendered, (always, search_files, read_also)) = rayon::join(
         || pages::render_pages(site, theme, unchanged, &emitter),
         || {
             // Sitemaps and robots.txt are cheap: always written.
@@ -204,8 +204,8 @@ pub fn render_site(
     others.extend(always);
     others.extend(search_files);
     pages.extend(search_pages);
-    pages.push(read_also_page);
-    let read_also = read_also_file.map(|(file, written)| {
+    pages.push((read_also_json::READ_ALSO_JSON.to_string(), Some(read_also.print)));
+    let read_also = read_also.file.map(|(file, written)| {
         others.push(file);
         written
     });

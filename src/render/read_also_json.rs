@@ -114,9 +114,16 @@ impl ReadAlsoText {
     }
 }
 
+/// What [`render_read_also_json`] gave.
+pub(crate) struct ReadAlsoRender {
+    /// The file and what it holds, when it was rendered this time.
+    pub(crate) file: Option<(OutputFile, ReadAlsoWritten)>,
+    /// Its fingerprint.
+    pub(crate) print: u64,
+}
+
 /// Renders `/read-also.json` unless `unchanged` accepts its fingerprint:
-/// the file (if rendered), what it holds, and its page entry (path and
-/// fingerprint). `previous`, when given, holds the file as an earlier render
+/// the file (if rendered), what it holds, and its fingerprint. `previous`, when given, holds the file as an earlier render
 /// wrote it (kept in memory by `serve`, or read back from the output folder),
 /// whose entries are copied where their print did not change; it is left
 /// holding this render's when it keeps one.
@@ -124,7 +131,7 @@ pub(crate) fn render_read_also_json(
     site: &Site,
     previous: Option<&mut ReadAlsoText>,
     unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
-) -> (Option<(OutputFile, ReadAlsoWritten)>, (String, Option<u64>)) {
+) -> ReadAlsoRender {
     let base_path = site.config.base_path();
     let urls: Vec<String> = site
         .articles
@@ -141,9 +148,8 @@ pub(crate) fn render_read_also_json(
         .map(|entry| crate::hash_of((READ_ALSO_HEAD, env!("CARGO_PKG_VERSION"), print_of(entry))))
         .collect();
     let print = crate::hash_of(&prints);
-    let page = (READ_ALSO_JSON.to_string(), Some(print));
     if unchanged(READ_ALSO_JSON, print) {
-        return (None, page);
+        return ReadAlsoRender { file: None, print };
     }
     let kept = previous.as_deref().map(ReadAlsoText::by_print).unwrap_or_default();
     let (file, written) = read_also_json(&entries, &prints, &kept);
@@ -152,7 +158,10 @@ pub(crate) fn render_read_also_json(
         kept.json = file.bytes.clone();
         kept.entries = written.entries.clone();
     }
-    (Some((file, written)), page)
+    ReadAlsoRender {
+        file: Some((file, written)),
+        print,
+    }
 }
 
 /// `/read-also.json` from its entries and their prints, and what it holds.

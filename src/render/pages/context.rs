@@ -3,8 +3,10 @@
 //! A page kind's own view lives with the kind.
 
 use crate::article::Article;
+use crate::link::Site;
 use crate::render::pages::print::Printed;
 use crate::render::pages::Renderer;
+use rayon::prelude::*;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -112,6 +114,56 @@ pub(crate) struct Summary<'a> {
     pub(crate) source: Option<&'a str>,
     /// Topics with their page URLs.
     pub(crate) topics: Vec<LinkContext>,
+}
+
+impl<'a> Summary<'a> {
+    /// Each article's summary, printed; `urls` holds each article's page,
+    /// `section_of` its section (an index into `section_links`).
+    pub(crate) fn all(
+        site: &'a Site,
+        urls: &[String],
+        section_of: &[Option<usize>],
+        section_links: &[LinkContext],
+    ) -> Vec<Printed<Summary<'a>>> {
+        let config = &site.config;
+        let base_path = config.base_path();
+        let topic_links: Vec<LinkContext> = config
+            .topics
+            .iter()
+            .map(|t| LinkContext {
+                name: t.name.clone(),
+                url: format!("{}topics/{}/", base_path, t.slug),
+            })
+            .collect();
+        site.articles
+            .par_iter()
+            .enumerate()
+            .map(|(i, a)| {
+                Printed::new(Summary {
+                    title: &a.title,
+                    url: urls[i].clone(),
+                    date: a.date_string(),
+                    summary: a.lede.as_deref(),
+                    author: a.author.as_deref(),
+                    authors: a
+                        .authors
+                        .iter()
+                        .map(|name| (name, crate::link::authors::slug_for(name, &config.authors)))
+                        .filter(|(_, slug)| !slug.is_empty())
+                        .map(|(name, slug)| LinkContext {
+                            name: name.clone(),
+                            url: format!("{base_path}authors/{slug}/"),
+                        })
+                        .collect(),
+                    section: section_of[i].map(|s| section_links[s].clone()),
+                    updated: a.updated.map(|d| d.to_rfc3339()),
+                    scheduled: site.schedule.is_scheduled(a),
+                    source: a.source.as_deref(),
+                    topics: site.links[i].topics.iter().map(|&t| topic_links[t].clone()).collect(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// One correction as templates get it: the article page and

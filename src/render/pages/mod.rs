@@ -123,14 +123,6 @@ impl<'a> Renderer<'a> {
             style: config.date_style,
             digits: config.digits,
         };
-        let topic_links: Vec<LinkContext> = config
-            .topics
-            .iter()
-            .map(|t| LinkContext {
-                name: t.name.clone(),
-                url: format!("{}topics/{}/", base_path, t.slug),
-            })
-            .collect();
         let sections = crate::link::sections::sections(&config.sections, &site.articles);
         let section_of = crate::link::sections::section_of(&sections, site.articles.len());
         let section_links: Vec<LinkContext> = sections
@@ -140,35 +132,7 @@ impl<'a> Renderer<'a> {
                 url: format!("{}sections/{}/", base_path, s.slug),
             })
             .collect();
-        let summaries: Vec<Printed<Summary>> = site
-            .articles
-            .par_iter()
-            .enumerate()
-            .map(|(i, a)| {
-                Printed::new(Summary {
-                    title: &a.title,
-                    url: urls[i].clone(),
-                    date: a.date_string(),
-                    summary: a.lede.as_deref(),
-                    author: a.author.as_deref(),
-                    authors: a
-                        .authors
-                        .iter()
-                        .map(|name| (name, crate::link::authors::slug_for(name, &config.authors)))
-                        .filter(|(_, slug)| !slug.is_empty())
-                        .map(|(name, slug)| LinkContext {
-                            name: name.clone(),
-                            url: format!("{base_path}authors/{slug}/"),
-                        })
-                        .collect(),
-                    section: section_of[i].map(|s| section_links[s].clone()),
-                    updated: a.updated.map(|d| d.to_rfc3339()),
-                    scheduled: site.schedule.is_scheduled(a),
-                    source: a.source.as_deref(),
-                    topics: site.links[i].topics.iter().map(|&t| topic_links[t].clone()).collect(),
-                })
-            })
-            .collect();
+        let summaries = Summary::all(site, &urls, &section_of, &section_links);
         let site_context = Printed::new(SiteContext {
             title: &config.title,
             description: &config.description,
