@@ -24,17 +24,47 @@ pub(crate) struct ReadAlsoEntry<'a> {
 }
 
 /// A related article of a [`ReadAlsoEntry`].
-#[derive(Serialize)]
 struct RelatedEntry<'a> {
     url: &'a str,
     title: &'a str,
     score: f64,
+    /// [`link_prints`] of the article: the print of `url` and `title`.
+    link_print: u64,
+}
+
+impl Serialize for RelatedEntry<'_> {
+    /// `{url, title, score}`; for a print (not human-readable), the print
+    /// of the url and title made once per article, and the score: the
+    /// index repeats each article in many related lists, and printing its
+    /// strings each time was most of the cost of printing the index.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        if serializer.is_human_readable() {
+            let mut entry = serializer.serialize_struct("RelatedEntry", 3)?;
+            entry.serialize_field("url", self.url)?;
+            entry.serialize_field("title", self.title)?;
+            entry.serialize_field("score", &self.score)?;
+            entry.end()
+        } else {
+            (self.link_print, self.score).serialize(serializer)
+        }
+    }
+}
+
+/// The print of each article's URL (in `urls`) and title, as related
+/// lists show them.
+pub(crate) fn link_prints(site: &Site, urls: &[String]) -> Vec<u64> {
+    site.articles
+        .par_iter()
+        .zip(urls)
+        .map(|(article, url)| print_of(&(url, &article.title)))
+        .collect()
 }
 
 impl<'a> ReadAlsoEntry<'a> {
     /// Article `i`'s entry; `urls` holds each article's site path, base
-    /// path included.
-    pub(crate) fn of(site: &'a Site, urls: &'a [String], i: usize, with_date: bool) -> Self {
+    /// path included, `links` their [`link_prints`].
+    pub(crate) fn of(site: &'a Site, urls: &'a [String], links: &[u64], i: usize, with_date: bool) -> Self {
         let article = &site.articles[i];
         ReadAlsoEntry {
             url: &urls[i],
@@ -48,6 +78,7 @@ impl<'a> ReadAlsoEntry<'a> {
                     title: &site.articles[j].title,
                     // Rounded so that the file does not change with the last bits of a float.
                     score: (score as f64 * 1000.0).round() / 1000.0,
+                    link_print: links[j],
                 })
                 .collect(),
         }
@@ -138,9 +169,10 @@ pub(crate) fn render_read_also_json(
         .iter()
         .map(|a| format!("{}{}", base_path, a.path()))
         .collect();
+    let links = link_prints(site, &urls);
     let entries: Vec<ReadAlsoEntry> = (0..site.articles.len())
         .into_par_iter()
-        .map(|i| ReadAlsoEntry::of(site, &urls, i, false))
+        .map(|i| ReadAlsoEntry::of(site, &urls, &links, i, false))
         .collect();
     // An entry's print is that of what it writes, and of how it is written.
     let prints: Vec<u64> = entries

@@ -1,13 +1,16 @@
 //! Article pages.
 //!
-//! An article's view is everything its page shows but three values made
-//! from its text: `body_html`, `description` and `json_ld`. Those are the
-//! costly part (the text read, maybe from disk, and rendered), needed only
-//! for pages that are rendered, so the view carries what they are made
-//! from instead ([`BodyInputs`]: the file's hash and where each of its
-//! links points), and the three values are made by [`BodyInputs::made`]
-//! alone, only when the page is rendered. A value made from anything else
-//! must go into [`ArticleView`] (printed like every view), not there.
+//! An article's view ([`ArticleView`]) is what its page shows of the rest of
+//! the site. What it shows of its own file ([`FromFile`]: headline, dates,
+//! tags, corrections, front matter) and the three values made from its
+//! text (`body_html`, `description`, `json_ld`) are the costly part (the
+//! text read, maybe from disk, and rendered; 28,000 pages of dates
+//! formatted at every build), needed only for pages that are rendered: the
+//! print carries what they are made from instead ([`BodyInputs`]: the
+//! file's hash and where each of its links points), and they are made
+//! ([`FromFile::of`], [`BodyInputs::made`]) only when the page is rendered.
+//! A value made from anything but the file and the configuration must go
+//! into [`ArticleView`] (printed like every view), not there.
 
 use super::context::{CorrectionShown, LinkContext, Summary, TitledLink};
 use super::print::{print_of, Printed};
@@ -22,44 +25,52 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// What an article page shows (as `article`), but for the values made from
-/// its text.
+/// What an article page shows (as `article`) of the rest of the site.
 #[derive(Serialize)]
 struct ArticleView<'a> {
+    url: &'a str,
+    /// The section with its page (the kicker).
+    section: Option<&'a LinkContext>,
+    /// Each author with their page.
+    authors: &'a [LinkContext],
+    /// Not yet due: a preview (`--future`).
+    scheduled: bool,
+    topics: &'a [LinkContext],
+    related: Vec<&'a Printed<Summary<'a>>>,
+    backlinks: Vec<TitledLink<'a>>,
+    prev: Option<TitledLink<'a>>,
+    next: Option<TitledLink<'a>>,
+}
+
+/// What an article page shows (as `article`) of its own file, made only
+/// when the page is rendered: its print is the file's hash (in
+/// [`BodyInputs`]). Only values made from the article's file and the
+/// configuration belong here (a value made from other articles, the
+/// clock or the links goes into [`ArticleView`]).
+#[derive(Serialize)]
+struct FromFile<'a> {
     title: &'a str,
     summary: Option<&'a str>,
-    url: &'a str,
     date: Option<String>,
     author: Option<&'a str>,
     source: Option<&'a str>,
     original_url: Option<&'a str>,
     category: Option<&'a str>,
-    /// The section with its page (the kicker).
-    section: Option<&'a LinkContext>,
-    /// Each author with their page.
-    authors: &'a [LinkContext],
     /// The publication time as shown, with the time of day when known.
     date_shown: Option<String>,
     /// RFC 3339 time of the last update.
     updated: Option<String>,
     /// The update time as shown.
     updated_shown: Option<String>,
-    /// Not yet due: a preview (`--future`).
-    scheduled: bool,
     /// When it is due, as shown.
     release_shown: Option<String>,
     /// Corrections, newest first.
     corrections: Vec<CorrectionShown<'a>>,
     tags: Vec<LinkContext>,
-    topics: &'a [LinkContext],
-    related: Vec<&'a Printed<Summary<'a>>>,
-    backlinks: Vec<TitledLink<'a>>,
-    prev: Option<TitledLink<'a>>,
-    next: Option<TitledLink<'a>>,
     extra: &'a BTreeMap<String, serde_json::Value>,
 }
 
-/// What `body_html`, `description` and `json_ld` are made from, besides
+/// What [`FromFile`], `body_html`, `description` and `json_ld` are made from, besides
 /// the configuration (in every page's fingerprint): the article file
 /// (its text and front matter, by hash), its page, and where each of its
 /// read-also references and links points.
@@ -86,12 +97,14 @@ struct Made {
     json_ld: String,
 }
 
-/// What the article template gets as `article`: the view and the values
-/// made from the text.
+/// What the article template gets as `article`: the view, and the values
+/// made from the file and the text.
 #[derive(Serialize)]
 struct ArticleContext<'a> {
     #[serde(flatten)]
     view: ArticleView<'a>,
+    #[serde(flatten)]
+    file: FromFile<'a>,
     #[serde(flatten)]
     made: Made,
 }
@@ -105,7 +118,8 @@ pub(super) fn run(r: &Renderer, index: usize, unchanged: Unchanged) -> Result<Ou
         return Ok((print, None));
     }
     let (made, warnings) = body.made(r)?;
-    let page = prepared.map_view(|view| ArticleContext { view, made });
+    let file = FromFile::of(r, &r.site.articles[index]);
+    let page = prepared.map_view(|view| ArticleContext { view, file, made });
     Ok((print, Some((r.render(page)?, warnings))))
 }
 
@@ -117,40 +131,15 @@ fn prepare<'r>(r: &'r Renderer, index: usize) -> (Prepared<'r, ArticleView<'r>>,
     let summary = &r.summaries[index];
     let titled = |i: usize| TitledLink::to(r, i);
     let view = ArticleView {
-        title: &article.title,
-        summary: article.summary.as_deref(),
         url: &r.urls[index],
-        date: article.date_string(),
-        author: article.author.as_deref(),
-        source: article.source.as_deref(),
-        original_url: article
-            .original_url
-            .as_deref()
-            .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
-        category: article.category.as_deref(),
         section: summary.section.as_ref(),
         authors: &summary.authors,
-        date_shown: article.date.map(|d| r.dates.moment(&d, article.timed, r.zone)),
-        updated: article.updated.map(|d| d.to_rfc3339()),
         scheduled: summary.scheduled,
-        release_shown: article.release_time().map(|d| r.dates.moment(&d, true, r.zone)),
-        updated_shown: article.updated.map(|d| r.dates.moment(&d, article.timed, r.zone)),
-        corrections: CorrectionShown::all(r, article),
-        tags: article
-            .tags
-            .iter()
-            .map(|t| LinkContext {
-                name: t.clone(),
-                url: format!("{}tags/{}/", r.base_path, sanitise(t)),
-            })
-            .filter(|l| !l.url.ends_with("tags//"))
-            .collect(),
         topics: &summary.topics,
         related: links.related.iter().map(|&(i, _)| &r.summaries[i]).collect(),
         backlinks: links.backlinks.iter().map(|&i| titled(i)).collect(),
         prev: site.older(index).map(titled),
         next: site.newer(index).map(titled),
-        extra: &article.extra,
     };
     let body = BodyInputs {
         source_hash: article.source_hash,
@@ -175,6 +164,39 @@ fn prepare<'r>(r: &'r Renderer, index: usize) -> (Prepared<'r, ArticleView<'r>>,
         context: r.context(article.title.clone(), path, "article", None, Some(("article", view))),
     };
     (prepared, body)
+}
+
+impl<'a> FromFile<'a> {
+    /// The values of `article`'s page made from its file.
+    fn of(r: &Renderer, article: &'a Article) -> Self {
+        FromFile {
+            title: &article.title,
+            summary: article.summary.as_deref(),
+            date: article.date_string(),
+            author: article.author.as_deref(),
+            source: article.source.as_deref(),
+            original_url: article
+                .original_url
+                .as_deref()
+                .filter(|u| u.starts_with("http://") || u.starts_with("https://")),
+            category: article.category.as_deref(),
+            date_shown: article.date.map(|d| r.dates.moment(&d, article.timed, r.zone)),
+            updated: article.updated.map(|d| d.to_rfc3339()),
+            updated_shown: article.updated.map(|d| r.dates.moment(&d, article.timed, r.zone)),
+            release_shown: article.release_time().map(|d| r.dates.moment(&d, true, r.zone)),
+            corrections: CorrectionShown::all(r, article),
+            tags: article
+                .tags
+                .iter()
+                .map(|t| LinkContext {
+                    name: t.clone(),
+                    url: format!("{}tags/{}/", r.base_path, sanitise(t)),
+                })
+                .filter(|l| !l.url.ends_with("tags//"))
+                .collect(),
+            extra: &article.extra,
+        }
+    }
 }
 
 impl BodyInputs<'_> {

@@ -65,6 +65,8 @@ pub(crate) struct Renderer<'a> {
     site_context: Printed<SiteContext<'a>>,
     /// Site path of each article, base path included.
     urls: Vec<String>,
+    /// [`crate::render::read_also_json::link_prints`] of each article.
+    link_prints: Vec<u64>,
     /// What listings show of each article.
     summaries: Vec<Printed<Summary<'a>>>,
     resolver: LinkResolver<'a>,
@@ -158,6 +160,7 @@ impl<'a> Renderer<'a> {
                 env!("CARGO_PKG_VERSION"),
             )),
             site_context,
+            link_prints: crate::render::read_also_json::link_prints(site, &urls),
             urls,
             summaries,
             resolver: LinkResolver::new(&site.articles),

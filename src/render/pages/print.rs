@@ -87,6 +87,7 @@ mod tag {
     pub(super) const VALUE: u8 = 16;
     pub(super) const END: u8 = 17;
     pub(super) const INT128: u8 = 18;
+    // All below b'0', the lowest byte of a field name (see `Printer::field`).
     pub(super) const FAILED: u8 = 0xff;
 }
 
@@ -312,10 +313,13 @@ impl Printer {
         value.serialize(self)
     }
 
-    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Done {
+    /// A struct's field: its name, then its value. A field name is a Rust
+    /// identifier (bytes from `0` up) and every value starts with a tag
+    /// (below `0`), so the name needs no length: two writes a field rather
+    /// than five, where most of a print's time goes.
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Done {
         self.0.write_u8(tag::KEY);
-        self.str(key);
-        self.0.write_u8(tag::VALUE);
+        self.0.write(key.as_bytes());
         value.serialize(self)
     }
 

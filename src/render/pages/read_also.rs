@@ -23,7 +23,7 @@ pub(super) fn prepare<'r>(r: &'r Renderer, page: Page) -> Prepared<'r, ReadAlsoV
     let view = ReadAlsoView {
         articles: pages
             .range(page)
-            .map(|i| ReadAlsoEntry::of(r.site, &r.urls, i, true))
+            .map(|i| ReadAlsoEntry::of(r.site, &r.urls, &r.link_prints, i, true))
             .collect(),
         paginator: r.paginator(PATH, pages, page),
     };

@@ -25,9 +25,12 @@ fn prints(site: &Site, theme: &Theme) -> BTreeMap<String, u64> {
         .collect()
 }
 
-/// Article `i` of the site, to change.
+/// Article `i` of the site, to change as an edit of its file does (its
+/// hash changes too).
 fn article(site: &mut Site, i: usize) -> &mut crate::article::Article {
-    std::sync::Arc::make_mut(&mut site.articles[i])
+    let article = std::sync::Arc::make_mut(&mut site.articles[i]);
+    article.source_hash = article.source_hash.wrapping_add(1);
+    article
 }
 
 /// The pages whose fingerprint differs.
@@ -48,6 +51,24 @@ fn a_value_only_the_article_page_shows_changes_only_its_print() {
     let page = file_of(article.path());
     article.extra.insert("photo_credit".into(), serde_json::json!("وكالة"));
     assert_eq!(changed(&before, &prints(&sample.site, &sample.theme)), [page]);
+}
+
+#[test]
+fn a_value_of_the_rest_of_the_site_changes_the_pages_that_show_it() {
+    let mut sample = sample();
+    let before = prints(&sample.site, &sample.theme);
+    let site = &mut sample.site;
+    // A backlink: what another article's page shows of this one, not in
+    // this article's file.
+    let (from, to) = (0..site.links.len())
+        .find_map(|i| site.links[i].backlinks.first().map(|&j| (j, i)))
+        .expect("an article with a backlink");
+    site.links[to].backlinks.clear();
+    assert_eq!(
+        changed(&before, &prints(site, &sample.theme)),
+        [file_of(site.articles[to].path())],
+        "backlink from {from}"
+    );
 }
 
 #[test]
@@ -93,6 +114,5 @@ fn an_edit_of_the_text_alone_changes_only_its_article_page() {
     let before = prints(&sample.site, &sample.theme);
     let article = article(&mut sample.site, 3);
     let page = file_of(article.path());
-    article.source_hash ^= 1;
     assert_eq!(changed(&before, &prints(&sample.site, &sample.theme)), [page]);
 }
