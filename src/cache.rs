@@ -108,7 +108,7 @@ pub struct Manifest {
     pub statics: BTreeMap<String, PageRecord>,
     /// The entries of `/read-also.json`, in order: a later build copies
     /// from the file those whose fingerprint did not change.
-    pub read_also: Vec<crate::render::pages::ReadAlsoEntryPrint>,
+    pub read_also: Vec<crate::render::read_also_json::ReadAlsoEntryPrint>,
     /// Paths the commit of the build that wrote this record removes: the
     /// next build removes those still there (that commit was killed).
     pub pending: Vec<String>,

@@ -31,6 +31,15 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
     std::hash::Hasher::finish(&hasher)
 }
 
+/// FxHash of a value through its `Hash` impl: the same fast hash as
+/// [`hash_bytes`], for values (fingerprints made of other fingerprints, the
+/// search index's chunk boundaries).
+pub(crate) fn hash_of(value: impl std::hash::Hash) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    value.hash(&mut hasher);
+    std::hash::Hasher::finish(&hasher)
+}
+
 /// A small deterministic random source for unit tests (xorshift64): fixtures
 /// that look random and are the same on every run. `seed` must not be 0.
 #[cfg(test)]

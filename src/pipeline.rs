@@ -12,7 +12,7 @@ use crate::link::topics::TopicMatcher;
 use crate::link::{self, Site};
 use crate::load::{self, SourceFile, CONTENT_DIR};
 use crate::render::dates::DateFormat;
-use crate::render::pages::ReadAlsoText;
+use crate::render::read_also_json::ReadAlsoText;
 use crate::render::theme::{Theme, TEMPLATES_DIR};
 use crate::render::{self, OutputFile, RenderMemory};
 use crate::write::{self, IncrementalReport, WriteReport};
@@ -652,11 +652,11 @@ enum Target<'a> {
 /// build wrote it: the file read back from the output folder, if its
 /// bytes are still those recorded.
 fn read_also_written(output: &Path, manifest: &Manifest) -> Option<ReadAlsoText> {
-    let record = manifest.pages.get(render::pages::READ_ALSO_JSON)?;
+    let record = manifest.pages.get(render::read_also_json::READ_ALSO_JSON)?;
     if manifest.read_also.is_empty() {
         return None;
     }
-    let json = std::fs::read(output.join(render::pages::READ_ALSO_JSON)).ok()?;
+    let json = std::fs::read(output.join(render::read_also_json::READ_ALSO_JSON)).ok()?;
     (crate::hash_bytes(&json) == record.bytes).then(|| ReadAlsoText {
         json,
         entries: manifest.read_also.clone(),

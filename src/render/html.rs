@@ -147,6 +147,23 @@ pub(crate) fn arabic_indic_digits(html: &str) -> String {
     out
 }
 
+/// JSON text with `<`, `>` and `&` escaped (see [`html_safe_json`]).
+pub(crate) fn html_safe(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// JSON text with `<`, `>` and `&` written as `\u003c`-style escapes (they
+/// only occur inside strings), so no headline can close a `<script>` the
+/// JSON is embedded in.
+pub fn html_safe_json(value: &serde_json::Value) -> String {
+    html_safe(value.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

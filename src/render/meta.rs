@@ -4,7 +4,7 @@
 
 use crate::link::Site;
 use crate::render::feeds::absolute_url;
-use crate::render::pages::html_safe_json;
+use crate::render::html::html_safe_json;
 use serde_json::{json, Map, Value};
 
 /// The Open Graph locale (`ar_AR`) for a site language (`ar`, `en-GB`).

@@ -4,17 +4,17 @@
 //! and in a deterministic order.
 
 pub mod aliases;
-pub(crate) mod archive_nav;
 pub mod dates;
 pub mod excerpt;
 pub mod feeds;
-pub(crate) mod front_page;
 pub mod html;
+pub(crate) mod listings;
 pub mod markdown;
 pub(crate) mod meta;
 pub(crate) mod minify;
 pub(crate) mod pages;
 pub(crate) mod paginate;
+pub(crate) mod read_also_json;
 pub mod search;
 pub mod sitemap;
 pub mod theme;
@@ -119,7 +119,7 @@ pub(crate) struct SiteRender {
     /// Warnings by page path.
     pub warnings: Vec<(String, Vec<Diagnostic>)>,
     /// `/read-also.json`, when it was rendered this time.
-    pub read_also: Option<pages::ReadAlsoWritten>,
+    pub read_also: Option<read_also_json::ReadAlsoWritten>,
 }
 
 /// What one render leaves for the next: work that is costly to redo over
@@ -130,7 +130,7 @@ pub(crate) struct RenderMemory {
     pub search: Option<search::SearchIndex>,
     /// `/read-also.json` as last rendered (kept by `serve`; a build from
     /// the cache reads the file back from the output folder instead).
-    pub read_also: pages::ReadAlsoText,
+    pub read_also: read_also_json::ReadAlsoText,
 }
 
 /// Renders the pages of the site that `unchanged` does not accept (given a
@@ -152,12 +152,13 @@ pub(crate) fn render_site(
         digits: site.config.digits,
     };
     // The pages, and beside them (each has sequential steps the other can
-    // fill the second core with) the sitemaps and the search files.
+    // fill the second core with) the sitemaps and the search and read-also
+    // indexes.
     let keep = memory.is_some();
     let mut scratch = RenderMemory::default();
     let RenderMemory { search, read_also } = memory.unwrap_or(&mut scratch);
-    let (rendered, (always, search_files)) = rayon::join(
-        || pages::render_pages(site, theme, keep.then_some(read_also), unchanged, &emitter),
+    let (rendered, (always, search_files, read_also)) = rayon::join(
+        || pages::render_pages(site, theme, unchanged, &emitter),
         || {
             // Sitemaps and robots.txt are cheap: always written.
             let always = sitemap::robots(site, theme).map(|robots| {
@@ -172,7 +173,8 @@ pub(crate) fn render_site(
             if !keep {
                 *search = None;
             }
-            (always, files)
+            let read_also = read_also_json::render_read_also_json(site, keep.then_some(read_also), unchanged);
+            (always, files, read_also)
         },
     );
     let rendered = rendered?;
@@ -208,6 +210,11 @@ pub(crate) fn render_site(
     others.extend(always);
     others.extend(search_files);
     pages.extend(search_pages);
+    pages.push((read_also_json::READ_ALSO_JSON.to_string(), Some(read_also.print)));
+    let read_also = read_also.file.map(|(file, written)| {
+        others.push(file);
+        written
+    });
     let origins: std::collections::BTreeMap<&str, &str> = emitted
         .iter()
         .map(|f| (f.path.as_str(), f.origin.as_str()))
@@ -258,6 +265,6 @@ pub(crate) fn render_site(
         emitted,
         pages,
         warnings: rendered.warnings,
-        read_also: rendered.read_also,
+        read_also,
     })
 }

@@ -30,11 +30,12 @@
 use crate::analyse::search_terms::SearchTerms;
 use crate::article::Article;
 use crate::error::Result;
+use crate::hash_of;
 use crate::link::Site;
 use crate::postings::{self, Builder, Grouped};
 use crate::render::dates::DateFormat;
 use crate::render::excerpt::{description, truncate};
-use crate::render::pages::{hash_of, html_safe_json};
+use crate::render::html::html_safe_json;
 use crate::render::OutputFile;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;

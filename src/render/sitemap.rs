@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::link::Site;
 use crate::render::dates::DateFormat;
 use crate::render::feeds::{absolute_url, xml_escape};
-use crate::render::pages::listings;
+use crate::render::listings::listings;
 use crate::render::paginate::{page_path, Pages};
 use crate::render::theme::Theme;
 use crate::render::OutputFile;
@@ -107,7 +107,7 @@ pub fn entries(site: &Site) -> Vec<Entry> {
         lastmod: newest_in_topics,
     });
     paginated(&mut entries, "read-also/", site.articles.len(), newest_of_all);
-    let corrected = crate::render::pages::corrected(site);
+    let corrected = crate::render::listings::corrected(site);
     entries.push(Entry {
         path: "corrections/".into(),
         lastmod: corrected

@@ -2,15 +2,15 @@
 //! month or year before and after with articles (`listing.nav` in
 //! `list.html`).
 
+use super::context::LinkContext;
 use crate::link::Site;
 use crate::render::dates::DateFormat;
-use crate::render::pages::LinkContext;
 use chrono::Datelike;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
 /// The links of a year or month page.
-#[derive(Serialize, Hash, Debug, PartialEq, Eq)]
+#[derive(Serialize, Debug, PartialEq, Eq)]
 pub(crate) struct ArchiveNav {
     /// The year of a month page; the archive index for a year page.
     up: LinkContext,

@@ -5,8 +5,9 @@
 //! Also the [`Teaser`] both the front page and topic pages show: an
 //! article's summary with its photo and key-moment mark.
 
+use super::context::Summary;
+use super::print::Printed;
 use crate::link::Site;
-use crate::render::pages::Summary;
 use serde::Serialize;
 
 /// Stories in the "latest" column beside the lead.
@@ -33,7 +34,7 @@ pub(crate) struct Teaser<'a> {
 }
 
 /// A teaser of article `i`.
-pub(crate) fn teaser<'a>(site: &'a Site, summaries: &'a [Summary<'a>], i: usize) -> Teaser<'a> {
+pub(crate) fn teaser<'a>(site: &'a Site, summaries: &'a [Printed<Summary<'a>>], i: usize) -> Teaser<'a> {
     let extra = &site.articles[i].extra;
     let text = |key: &str| extra.get(key).and_then(|v| v.as_str()).filter(|s| !s.trim().is_empty());
     Teaser {
@@ -65,7 +66,7 @@ pub(crate) struct Lead<'a> {
     /// The story.
     article: Teaser<'a>,
     /// Its read-also list.
-    related: Vec<&'a Summary<'a>>,
+    related: Vec<&'a Printed<Summary<'a>>>,
 }
 
 /// A block of a section or a topic: its name and page, its newest stories.
@@ -86,19 +87,12 @@ pub(crate) struct FrontPage<'a> {
     topics: Vec<Block<'a>>,
 }
 
-impl FrontPage<'_> {
-    /// Fingerprint of everything it shows (the home page's plan adds it).
-    pub(crate) fn print(&self) -> u64 {
-        crate::render::pages::hash_of(serde_json::to_string(self).unwrap_or_default())
-    }
-}
-
 /// The front page of `site` (articles are indexed newest first), whose
 /// topics have the members `topics` (newest first). A story is shown
 /// once: the lead and the latest are left out of the blocks below them.
 pub(crate) fn front_page<'a>(
     site: &'a Site,
-    summaries: &'a [Summary<'a>],
+    summaries: &'a [Printed<Summary<'a>>],
     base_path: &str,
     topics: &[Vec<usize>],
 ) -> FrontPage<'a> {
@@ -170,13 +164,6 @@ pub(crate) struct Story<'a> {
     start_url: Option<String>,
 }
 
-impl Story<'_> {
-    /// Fingerprint of everything it shows (each page of the topic adds it).
-    pub(crate) fn print(&self) -> u64 {
-        crate::render::pages::hash_of(serde_json::to_string(self).unwrap_or_default())
-    }
-}
-
 /// How many of a topic's newest articles its front page shows as developments.
 pub(crate) fn developments(members: &[usize]) -> usize {
     // A topic of a few articles is told by its list alone.
@@ -191,7 +178,7 @@ pub(crate) fn developments(members: &[usize]) -> usize {
 /// `start_url` is its page 1, when it has numbered pages.
 pub(crate) fn story<'a>(
     site: &'a Site,
-    summaries: &'a [Summary<'a>],
+    summaries: &'a [Printed<Summary<'a>>],
     members: &[usize],
     start_url: Option<String>,
 ) -> Story<'a> {
