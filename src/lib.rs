@@ -14,6 +14,7 @@ pub mod error;
 pub mod import;
 pub mod link;
 pub mod load;
+pub mod photos;
 pub mod pipeline;
 pub mod postings;
 pub mod render;

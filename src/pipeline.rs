@@ -363,6 +363,16 @@ pub fn prepare_with(options: &BuildOptions, state: &mut BuildState, walked: Opti
     });
     let mut reference_warnings = timings.time("references", || link::link_references(&mut site));
     problems.append(&mut reference_warnings);
+    let (photos, mut photo_problems) = timings.time("photos", || {
+        crate::photos::prepare(&site, root, options.cache.as_deref())
+    });
+    site.photos = photos;
+    if photo_problems.iter().any(Diagnostic::is_error) {
+        photo_problems.append(&mut problems);
+        photo_problems.sort();
+        return Err(Error::Invalid(photo_problems));
+    }
+    problems.append(&mut photo_problems);
     Ok(Prepared {
         site,
         theme,

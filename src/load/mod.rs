@@ -455,6 +455,7 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         draft: false,
         aliases: Vec::new(),
         read_also: Vec::new(),
+        image: None,
         extra: Default::default(),
         body: Body::Text(Vec::new()),
         plain_text: String::new(),
@@ -556,6 +557,13 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             article.aliases = front.aliases.into_iter().map(|(alias, _)| alias).collect();
             article.read_also = front.read_also;
             article.read_also.extend(scan.read_also);
+            article.image = front.image.map(|(src, line)| crate::article::ImageRef {
+                src,
+                line,
+                alt: front.image_alt,
+                caption: front.image_caption,
+                credit: front.image_credit,
+            });
             article.extra = front.extra;
             article.plain_text = scan.plain_text;
             article.links = scan.links;
@@ -658,6 +666,11 @@ fn clean_display_fields(article: &mut Article) {
         .collect();
     for reference in &mut article.read_also {
         reference.text = clean::display_text(&reference.text);
+    }
+    if let Some(image) = &mut article.image {
+        clean_option(&mut image.alt);
+        clean_option(&mut image.caption);
+        clean_option(&mut image.credit);
     }
 }
 

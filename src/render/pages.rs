@@ -89,6 +89,8 @@ pub struct Summary<'a> {
     pub source: Option<&'a str>,
     /// Topics with their page URLs.
     pub topics: Vec<LinkContext>,
+    /// The lead photo, for a thumbnail (the article page shows it too).
+    pub photo: Option<crate::photos::PhotoView>,
 }
 
 /// A paginated list of articles: the home page, a year, a month, a tag.
@@ -263,6 +265,7 @@ pub fn render_pages(
             scheduled: site.schedule.is_scheduled(a),
             source: a.source.as_deref(),
             topics: site.links[i].topics.iter().map(|&t| topic_links[t].clone()).collect(),
+            photo: site.photos.view(config, i),
         })
         .collect();
     let summary_prints: Vec<u64> = summaries.iter().map(hash_of).collect();
@@ -708,6 +711,8 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         prev: Option<TitledLink<'a>>,
         next: Option<TitledLink<'a>>,
         extra: &'a BTreeMap<String, serde_json::Value>,
+        /// The lead photo (see `crate::photos::PhotoView`).
+        photo: Option<&'a crate::photos::PhotoView>,
     }
     let site = r.site;
     let article: &Article = &site.articles[index];
@@ -761,6 +766,7 @@ fn render_article(r: &Renderer, index: usize) -> Result<(OutputFile, Vec<Diagnos
         prev: site.older(index).map(titled),
         next: site.newer(index).map(titled),
         extra: &article.extra,
+        photo: r.summaries[index].photo.as_ref(),
     };
     let path = article.path();
     let file = r.render(
