@@ -71,6 +71,9 @@ pub struct Article {
     /// `image_credit` in front matter; for a text article, an image file
     /// beside it with the same name).
     pub image: Option<ImageRef>,
+    /// The photos of a Markdown text (`![alt](photo.jpg "caption")`)
+    /// that are files of the site, in order (`src` and `line` set).
+    pub figures: Vec<ImageRef>,
     /// Front matter keys arshif does not know, for templates. Stored as
     /// JSON text: the cache's bincode cannot hold a JSON value, whose
     /// decoding asks the format what comes next.

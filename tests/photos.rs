@@ -450,3 +450,51 @@ fn incremental_builds_leave_photo_files_alone_and_equal_clean_builds() {
     assert_eq!(photo_times(&site.public()).len(), 7);
     assert_like_clean_build(&site, "after a photo was removed");
 }
+
+#[test]
+fn folder_articles_text_articles_and_markdown_figures_have_their_photos() {
+    let site = photo_site();
+    // An article in a folder with its photos, one of them a figure of its text.
+    site.write("content/2022/12/putin-xi/photo.jpg", jpeg(64, 48));
+    site.write("content/2022/12/putin-xi/map.jpg", jpeg(40, 30));
+    site.write(
+        "content/2022/12/putin-xi/index.md",
+        md(
+            "title: بوتين وشي\ndate: 2022-12-05\nimage: photo.jpg",
+            "فقرة أولى.\n\n![خريطة المنطقة](map.jpg \"الخريطة كما نشرتها الوكالة\")\n\nفقرة ثانية فيها ![رمز](map.jpg) صغير.\n",
+        ),
+    );
+    // A text article with a photo of the same name beside it, and its caption lines.
+    site.write(
+        "content/2022/2022-12-06-summit.txt",
+        "قمة في يريفان\nالقادة يجتمعون.\nصورة: القادة قبيل الجلسة\nتصوير: وكالة الأنباء\nنص الخبر.\n",
+    );
+    site.write("content/2022/2022-12-06-summit.jpg", jpeg(48, 48));
+    site.build_ok(&[]);
+
+    let folder = site.page("2022/12/putin-xi/");
+    assert!(between(&folder, "<figure class=\"lead-photo\">", "</figure>").contains("<picture>"));
+    let body = between(&folder, "<div class=\"article-body\">", "</div>");
+    let figure = between(body, "<figure>", "</figure>");
+    assert!(figure.contains("<source type=\"image/webp\""), "{body}");
+    assert!(figure.contains("alt=\"خريطة المنطقة\""), "{body}");
+    assert!(figure.contains("width=\"40\" height=\"30\""), "{body}");
+    assert!(figure.contains("loading=\"lazy\""), "{body}");
+    let caption = between(figure, "<figcaption>", "</figcaption>");
+    assert!(caption.contains("الخريطة كما نشرتها الوكالة"), "{body}");
+    // The inline image points at the resized copy, never at content/.
+    let sources = attribute_values(body, "src=\"");
+    assert!(sources.iter().all(|s| s.starts_with("/photos/")), "{sources:?}");
+    assert_eq!(count(body, "<figure>"), 1, "{body}");
+
+    let text = site.page("2022/12/summit/");
+    let lead = between(&text, "<figure class=\"lead-photo\">", "</figure>");
+    assert!(lead.contains("width=\"48\" height=\"48\""), "{lead}");
+    assert!(
+        lead.contains("القادة قبيل الجلسة") && lead.contains("وكالة الأنباء"),
+        "{lead}"
+    );
+    let body = between(&text, "<div class=\"article-body\">", "</div>");
+    assert!(!body.contains("صورة:") && !body.contains("تصوير:"), "{body}");
+    assert_like_clean_build(&site, "with folder, text and figure photos");
+}

@@ -403,6 +403,9 @@ pub struct BodyScan {
     pub read_also: Vec<ReadAlsoRef>,
     /// Destinations of every link, in order.
     pub links: Vec<String>,
+    /// Images of the text that are files of the site (not `http(s)`
+    /// addresses), each with its line, in order: the build resizes them.
+    pub images: Vec<(String, usize)>,
 }
 
 /// Reads the Markdown once for its plain text and its read-also paragraphs.
@@ -430,6 +433,14 @@ pub fn scan_body(body: &str, first_line: usize) -> BodyScan {
                     paragraph_link = Some(dest_url.to_string());
                 }
                 scan.links.push(dest_url.to_string());
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let lower = dest_url.to_ascii_lowercase();
+                let elsewhere = lower.contains("://") || lower.starts_with("data:") || lower.starts_with("//");
+                if !elsewhere && !dest_url.trim().is_empty() {
+                    let line = line_at(range.start);
+                    scan.images.push((dest_url.to_string(), line));
+                }
             }
             Event::End(TagEnd::Paragraph) => {
                 if let Some((start, text)) = paragraph.take() {

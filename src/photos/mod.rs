@@ -88,6 +88,8 @@ pub(crate) enum Lead {
 #[derive(Debug, Default)]
 pub struct Photos {
     leads: Vec<Option<Lead>>,
+    /// The photos of each article's text, by the address it writes.
+    figures: Vec<Vec<(String, Lead)>>,
     store: Option<PathBuf>,
     settings: Settings,
 }
@@ -258,7 +260,34 @@ const LEAD_SIZES: &str = "(min-width: 44rem) 42rem, 100vw";
 impl Photos {
     /// What templates get of article `index`'s photo.
     pub fn view(&self, config: &SiteConfig, index: usize) -> Option<PhotoView> {
-        let lead = self.leads.get(index)?.as_ref()?;
+        self.view_of(config, self.leads.get(index)?.as_ref()?)
+    }
+
+    /// What a figure of article `index`'s text shows, for the address it writes.
+    pub fn figure(&self, config: &SiteConfig, index: usize, src: &str) -> Option<PhotoView> {
+        let (_, lead) = self.figures.get(index)?.iter().find(|(s, _)| s == src)?;
+        self.view_of(config, lead)
+    }
+
+    /// A fingerprint of the files the figures of article `index`'s text
+    /// show: their pages change when a photo's bytes do.
+    pub fn figures_print(&self, index: usize) -> u64 {
+        let keys: Vec<(&str, Option<u64>)> = self
+            .figures
+            .get(index)
+            .map(|own| {
+                own.iter()
+                    .map(|(src, lead)| match lead {
+                        Lead::Local { key, .. } => (src.as_str(), Some(*key)),
+                        Lead::Remote(_) => (src.as_str(), None),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        crate::render::pages::hash_of(keys)
+    }
+
+    fn view_of(&self, config: &SiteConfig, lead: &Lead) -> Option<PhotoView> {
         let image = match lead {
             Lead::Local { image, .. } | Lead::Remote(image) => image,
         };
@@ -308,6 +337,34 @@ impl Photos {
         view.social = view.crops.first().cloned();
         Some(view)
     }
+}
+
+/// A photo of an article's text as HTML, lazily loaded: `<picture>` with
+/// the WebP widths and the fallback `<img>`, or an `<img>` alone (SVG,
+/// remote). Attribute values escaped.
+pub fn picture_html(photo: &PhotoView) -> String {
+    use crate::render::html::escape;
+    let mut html = String::new();
+    if let Some(srcset) = &photo.srcset {
+        html.push_str(&format!(
+            "<picture>\n<source type=\"image/webp\" srcset=\"{}\" sizes=\"{}\">\n",
+            escape(srcset),
+            escape(&photo.sizes)
+        ));
+    }
+    html.push_str(&format!(
+        "<img src=\"{}\" alt=\"{}\"",
+        escape(&photo.src),
+        escape(&photo.alt)
+    ));
+    if let (Some(width), Some(height)) = (photo.width, photo.height) {
+        html.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+    }
+    html.push_str(" loading=\"lazy\" decoding=\"async\">");
+    if photo.srcset.is_some() {
+        html.push_str("\n</picture>");
+    }
+    html
 }
 
 /// Where an article's photo is: a path from `static/` when it starts
@@ -385,8 +442,8 @@ fn text_photos(site: &Site) -> BTreeMap<usize, String> {
     found
 }
 
-/// What the photos stage found for one article: its photo, the index
-/// entry of the file, or the problem with it.
+/// What the photos stage found for one image: the photo, the index
+/// entry of its file, or the problem with it.
 type Found = (Option<Lead>, Option<(String, store::Seen)>, Option<Diagnostic>);
 
 /// The files of one photo: the records of those emitted and those kept in memory.
@@ -398,22 +455,88 @@ pub(crate) type EmittedPhotos = (Vec<Emitted>, Vec<OutputFile>, Vec<(String, Opt
 /// A photo to make: its key, files, and (file, header, an article showing it, the line naming it).
 type Job<'a> = (u64, Vec<Variant>, (&'a Path, &'a Probe, &'a Article, usize));
 
-/// Finds and checks every article's lead photo (reads headers, decodes
-/// nothing). Every problem is returned, not only the first. `cache` is
-/// the cache folder, where made files are kept between builds.
+/// Finds and checks one image of an article (reads its header, or finds
+/// it in the index when its file's size and times did not change).
+fn find(root: &Path, article: &Article, image: ImageRef, index: &store::Index, settings: &Settings) -> Found {
+    if is_remote(&image.src) {
+        return (Some(Lead::Remote(image)), None, None);
+    }
+    let located = |kind: Kind, message: String| Diagnostic::error(&article.file, Some(image.line), kind, message);
+    let Some(source) = resolve(root, article, &image.src) else {
+        let message = format!("`{}` is neither a file of the site nor an http(s) address", image.src);
+        return (None, None, Some(located(Kind::BadPhoto, message)));
+    };
+    let meta = match std::fs::metadata(&source) {
+        Ok(meta) if meta.is_file() => meta,
+        _ => {
+            let message = format!("photo `{}` is not there: no file {}", image.src, source.display());
+            return (None, None, Some(located(Kind::MissingPhoto, message)));
+        }
+    };
+    let (modified, changed) = times(&meta);
+    let name = source.to_string_lossy().into_owned();
+    let known = index
+        .get(&name)
+        .filter(|s| s.modified == modified && s.changed == changed && s.size == meta.len())
+        .map(|s| s.probe.clone());
+    let probed = match known {
+        Some(probe) => Ok(probe),
+        None => {
+            let svg = source.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+            match std::fs::read(&source) {
+                Ok(bytes) => probe::probe(&bytes, svg, settings.max_pixels),
+                Err(err) => Err(ProbeError::Corrupt(format!("cannot be read: {err}"))),
+            }
+        }
+    };
+    match probed {
+        Ok(probe) => {
+            let key = key_of(&probe, settings);
+            let seen = store::Seen {
+                modified,
+                changed,
+                size: meta.len(),
+                probe: probe.clone(),
+            };
+            let lead = Lead::Local {
+                source,
+                probe,
+                key,
+                image,
+            };
+            (Some(lead), Some((name, seen)), None)
+        }
+        Err(err) => {
+            let kind = match err {
+                ProbeError::TooLarge { .. } => Kind::PhotoTooLarge,
+                _ => Kind::BadPhoto,
+            };
+            (
+                None,
+                None,
+                Some(located(kind, format!("photo {} {err}", source.display()))),
+            )
+        }
+    }
+}
+
+/// Finds and checks every article's lead photo and the photos of its
+/// text (reads headers, decodes nothing). Every problem is returned, not
+/// only the first. `cache` is the cache folder, where made files are kept
+/// between builds.
 pub fn prepare(site: &Site, root: &Path, cache: Option<&Path>) -> (Photos, Vec<Diagnostic>) {
     let settings = Settings::of(&site.config);
     let store = cache.map(|dir| dir.join(PHOTOS_DIR));
     let index = store.as_deref().map(store::load_index).unwrap_or_default();
     let beside = text_photos(site);
-    let found: Vec<Found> = site
+    let found: Vec<(Found, Vec<(String, Found)>)> = site
         .articles
         .par_iter()
         .enumerate()
         .map(|(i, article)| {
-            let image = match (&article.image, beside.get(&i)) {
-                (Some(image), _) if !image.src.is_empty() => image.clone(),
-                (image, Some(name)) => ImageRef {
+            let lead = match (&article.image, beside.get(&i)) {
+                (Some(image), _) if !image.src.is_empty() => Some(image.clone()),
+                (image, Some(name)) => Some(ImageRef {
                     src: name.clone(),
                     line: 1,
                     ..image.clone().unwrap_or(ImageRef {
@@ -423,82 +546,36 @@ pub fn prepare(site: &Site, root: &Path, cache: Option<&Path>) -> (Photos, Vec<D
                         caption: None,
                         credit: None,
                     })
-                },
-                _ => return (None, None, None),
+                }),
+                _ => None,
             };
-            if is_remote(&image.src) {
-                return (Some(Lead::Remote(image)), None, None);
-            }
-            let located =
-                |kind: Kind, message: String| Diagnostic::error(&article.file, Some(image.line), kind, message);
-            let Some(source) = resolve(root, article, &image.src) else {
-                let message = format!(
-                    "`image: {}` is neither a file of the site nor an http(s) address",
-                    image.src
-                );
-                return (None, None, Some(located(Kind::BadPhoto, message)));
+            let lead = match lead {
+                Some(image) => find(root, article, image, &index, &settings),
+                None => (None, None, None),
             };
-            let meta = match std::fs::metadata(&source) {
-                Ok(meta) if meta.is_file() => meta,
-                _ => {
-                    let message = format!("photo `{}` is not there: no file {}", image.src, source.display());
-                    return (None, None, Some(located(Kind::MissingPhoto, message)));
-                }
-            };
-            let (modified, changed) = times(&meta);
-            let name = source.to_string_lossy().into_owned();
-            let known = index
-                .get(&name)
-                .filter(|s| s.modified == modified && s.changed == changed && s.size == meta.len())
-                .map(|s| s.probe.clone());
-            let probed = match known {
-                Some(probe) => Ok(probe),
-                None => {
-                    let svg = source.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-                    match std::fs::read(&source) {
-                        Ok(bytes) => probe::probe(&bytes, svg, settings.max_pixels),
-                        Err(err) => Err(ProbeError::Corrupt(format!("cannot be read: {err}"))),
-                    }
-                }
-            };
-            match probed {
-                Ok(probe) => {
-                    let key = key_of(&probe, &settings);
-                    let seen = store::Seen {
-                        modified,
-                        changed,
-                        size: meta.len(),
-                        probe: probe.clone(),
-                    };
-                    let lead = Lead::Local {
-                        source,
-                        probe,
-                        key,
-                        image,
-                    };
-                    (Some(lead), Some((name, seen)), None)
-                }
-                Err(err) => {
-                    let kind = match err {
-                        ProbeError::TooLarge { .. } => Kind::PhotoTooLarge,
-                        _ => Kind::BadPhoto,
-                    };
-                    (
-                        None,
-                        None,
-                        Some(located(kind, format!("photo {} {err}", source.display()))),
-                    )
-                }
-            }
+            let figures = article
+                .figures
+                .iter()
+                .map(|image| (image.src.clone(), find(root, article, image.clone(), &index, &settings)))
+                .collect();
+            (lead, figures)
         })
         .collect();
     let mut leads = Vec::with_capacity(found.len());
+    let mut figures = Vec::with_capacity(found.len());
     let mut problems = Vec::new();
     let mut seen = store::Index::new();
-    for (lead, entry, problem) in found {
+    for ((lead, entry, problem), found_figures) in found {
         leads.push(lead);
         seen.extend(entry);
         problems.extend(problem);
+        let mut own = Vec::new();
+        for (src, (figure, entry, problem)) in found_figures {
+            seen.extend(entry);
+            problems.extend(problem);
+            own.extend(figure.map(|f| (src, f)));
+        }
+        figures.push(own);
     }
     if let Some(store) = &store {
         if problems.is_empty() && seen != index {
@@ -506,7 +583,15 @@ pub fn prepare(site: &Site, root: &Path, cache: Option<&Path>) -> (Photos, Vec<D
             let _ = store::save_index(store, &seen);
         }
     }
-    (Photos { leads, store, settings }, problems)
+    (
+        Photos {
+            leads,
+            figures,
+            store,
+            settings,
+        },
+        problems,
+    )
 }
 
 /// The fingerprint of a photo file: its path names its content.
@@ -527,13 +612,23 @@ pub(crate) fn emit(
 ) -> Result<EmittedPhotos> {
     let photos = &site.photos;
     let mut unique: BTreeMap<u64, (&Path, &Probe, &Article, usize)> = BTreeMap::new();
-    for (i, lead) in photos.leads.iter().enumerate() {
-        if let Some(Lead::Local {
+    let all = photos
+        .leads
+        .iter()
+        .enumerate()
+        .filter_map(|(i, lead)| Some((i, lead.as_ref()?)));
+    let in_texts = photos
+        .figures
+        .iter()
+        .enumerate()
+        .flat_map(|(i, own)| own.iter().map(move |(_, lead)| (i, lead)));
+    for (i, lead) in all.chain(in_texts) {
+        if let Lead::Local {
             source,
             probe,
             key,
             image,
-        }) = lead
+        } = lead
         {
             unique
                 .entry(*key)

@@ -572,6 +572,7 @@ fn article_print(r: &Renderer, i: usize) -> u64 {
             .map(|t| t.map(titled))
             .collect::<Vec<_>>(),
         targets,
+        site.photos.figures_print(i),
     ))
 }
 
