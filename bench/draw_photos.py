@@ -4,7 +4,7 @@ sample archive, the test fixtures and the photo benchmark. Every picture is
 made here from a seed, so the repository holds no one else's photos.
 
     draw_photos.py OUT.jpg [--size 1600x1067] [--seed N] [--quality 85]
-    draw_photos.py --many N --into DIR [--size 1600x1067]   # DIR/photo-00000.jpg …
+    draw_photos.py --many N --into DIR [--size 1600x1067] [--distinct 40]   # DIR/photo-00000.jpg …
 
 Needs Pillow (pip install pillow).
 """
@@ -62,15 +62,31 @@ def main():
     parser.add_argument("--quality", type=int, default=85)
     parser.add_argument("--many", type=int)
     parser.add_argument("--into")
+    parser.add_argument("--distinct", type=int, default=40)
     args = parser.parse_args()
     if args.many:
         if not args.into:
             sys.exit("--many needs --into DIR")
         os.makedirs(args.into, exist_ok=True)
+        # Drawing is slow (about half a second a photo): --distinct pictures
+        # are drawn, and the others are copies of them that differ in a JPEG
+        # comment, so that every file has its own bytes (and is processed
+        # on its own by any tool) without drawing thousands.
+        bases = []
+        for n in range(min(args.distinct, args.many)):
+            path = os.path.join(args.into, f"base-{n:03d}.jpg")
+            if not os.path.exists(path):
+                draw(n + 1, *args.size).save(path, quality=args.quality)
+            with open(path, "rb") as f:
+                bases.append(f.read())
         for n in range(args.many):
             path = os.path.join(args.into, f"photo-{n:05d}.jpg")
             if not os.path.exists(path):
-                draw(n + 1, *args.size).save(path, quality=args.quality)
+                base = bases[n % len(bases)]
+                comment = f"photo {n}".encode()
+                segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+                with open(path, "wb") as f:
+                    f.write(base[:2] + segment + base[2:])
         return
     if not args.out:
         sys.exit("name an output file, or --many N --into DIR")
