@@ -532,8 +532,12 @@ fn load_cached(
     (loaded, problems)
 }
 
-/// Renders a prepared site into files, all of them, without writing them.
+/// Renders a prepared site into files, all of them (photos' resized
+/// copies aside: recorded, not made), without writing them.
 pub fn render(prepared: &mut Prepared) -> Result<Vec<OutputFile>> {
+    // Photos are checked from their headers (by the photos stage): making
+    // every resized copy in memory is a build's work, not a check's.
+    prepared.site.photos.headers_only();
     let rendered = prepared.timings.time("render", || {
         render::render_site(
             &prepared.site,

@@ -92,6 +92,9 @@ pub struct Photos {
     figures: Vec<Vec<(String, Lead)>>,
     store: Option<PathBuf>,
     settings: Settings,
+    /// Record the photo files without making them (`arshif check`, which
+    /// checks the photos' headers and keeps every file in memory).
+    headers_only: bool,
 }
 
 /// One file made from a photo.
@@ -258,6 +261,13 @@ pub struct CropView {
 const LEAD_SIZES: &str = "(min-width: 44rem) 42rem, 100vw";
 
 impl Photos {
+    /// Makes [`emit`] record the photo files without decoding any photo:
+    /// for `arshif check`, which renders everything in memory and only
+    /// needs to know that the photos are there, whole and within the limit.
+    pub fn headers_only(&mut self) {
+        self.headers_only = true;
+    }
+
     /// What templates get of article `index`'s photo.
     pub fn view(&self, config: &SiteConfig, index: usize) -> Option<PhotoView> {
         self.view_of(config, self.leads.get(index)?.as_ref()?)
@@ -589,6 +599,7 @@ pub fn prepare(site: &Site, root: &Path, cache: Option<&Path>) -> (Photos, Vec<D
             figures,
             store,
             settings,
+            headers_only: false,
         },
         problems,
     )
@@ -643,6 +654,9 @@ pub(crate) fn emit(
         .iter()
         .flat_map(|(_, made, _)| made.iter().map(|v| (v.path.clone(), Some(file_print(&v.path)))))
         .collect();
+    if photos.headers_only {
+        return Ok((Vec::new(), Vec::new(), pages));
+    }
     let done: Vec<std::result::Result<Made, Diagnostic>> = jobs
         .par_iter()
         .filter(|(_, made, _)| !made.iter().all(|v| unchanged(&v.path, file_print(&v.path))))
