@@ -498,3 +498,19 @@ fn folder_articles_text_articles_and_markdown_figures_have_their_photos() {
     assert!(!body.contains("صورة:") && !body.contains("تصوير:"), "{body}");
     assert_like_clean_build(&site, "with folder, text and figure photos");
 }
+
+#[test]
+fn a_missing_image_in_the_text_is_a_warning_and_left_as_written() {
+    let site = photo_site();
+    site.write(
+        "content/2022/2022-11-01-without.md",
+        md("title: خبر بلا صورة\ndate: 2022-11-01", "نص.\n\n![قديمة](gone.jpg)\n"),
+    );
+    let run = site.build_ok(&[]);
+    let out = run.to_string();
+    assert!(
+        out.lines().any(|l| l.contains("without.md:8") && l.contains("gone.jpg") && l.contains("warning")),
+        "{out}"
+    );
+    assert!(site.page("2022/11/without/").contains("<img src=\"gone.jpg\" alt=\"قديمة\""));
+}

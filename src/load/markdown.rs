@@ -435,8 +435,14 @@ pub fn scan_body(body: &str, first_line: usize) -> BodyScan {
                 scan.links.push(dest_url.to_string());
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
-                let lower = dest_url.to_ascii_lowercase();
-                let elsewhere = lower.contains("://") || lower.starts_with("data:") || lower.starts_with("//");
+                // Any scheme (`https:`, `data:`, `javascript:`) or `//host`: not a file of the site.
+                let scheme = dest_url.split_once(':').is_some_and(|(scheme, _)| {
+                    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && scheme
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                });
+                let elsewhere = scheme || dest_url.starts_with("//");
                 if !elsewhere && !dest_url.trim().is_empty() {
                     let line = line_at(range.start);
                     scan.images.push((dest_url.to_string(), line));

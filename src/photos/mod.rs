@@ -467,7 +467,16 @@ type Job<'a> = (u64, Vec<Variant>, (&'a Path, &'a Probe, &'a Article, usize));
 
 /// Finds and checks one image of an article (reads its header, or finds
 /// it in the index when its file's size and times did not change).
-fn find(root: &Path, article: &Article, image: ImageRef, index: &store::Index, settings: &Settings) -> Found {
+/// A missing file of a text's image (`in_text`) is a warning, the image
+/// left as written: an archive's old texts may name images long gone.
+fn find(
+    root: &Path,
+    article: &Article,
+    image: ImageRef,
+    index: &store::Index,
+    settings: &Settings,
+    in_text: bool,
+) -> Found {
     if is_remote(&image.src) {
         return (Some(Lead::Remote(image)), None, None);
     }
@@ -480,6 +489,11 @@ fn find(root: &Path, article: &Article, image: ImageRef, index: &store::Index, s
         Ok(meta) if meta.is_file() => meta,
         _ => {
             let message = format!("photo `{}` is not there: no file {}", image.src, source.display());
+            if in_text {
+                let message = format!("{message} (the image is left as written)");
+                let warning = Diagnostic::warning(&article.file, Some(image.line), Kind::MissingPhoto, message);
+                return (None, None, Some(warning));
+            }
             return (None, None, Some(located(Kind::MissingPhoto, message)));
         }
     };
@@ -560,13 +574,18 @@ pub fn prepare(site: &Site, root: &Path, cache: Option<&Path>) -> (Photos, Vec<D
                 _ => None,
             };
             let lead = match lead {
-                Some(image) => find(root, article, image, &index, &settings),
+                Some(image) => find(root, article, image, &index, &settings, false),
                 None => (None, None, None),
             };
             let figures = article
                 .figures
                 .iter()
-                .map(|image| (image.src.clone(), find(root, article, image.clone(), &index, &settings)))
+                .map(|image| {
+                    (
+                        image.src.clone(),
+                        find(root, article, image.clone(), &index, &settings, true),
+                    )
+                })
                 .collect();
             (lead, figures)
         })
@@ -588,7 +607,7 @@ pub fn prepare(site: &Site, root: &Path, cache: Option<&Path>) -> (Photos, Vec<D
         figures.push(own);
     }
     if let Some(store) = &store {
-        if problems.is_empty() && seen != index {
+        if !problems.iter().any(Diagnostic::is_error) && seen != index {
             // Only a memo: a build that cannot write it reads the photos again next time.
             let _ = store::save_index(store, &seen);
         }

@@ -293,7 +293,13 @@ impl BodyEvents<'_, '_> {
             .rev()
             .find(|(copy, _)| copy.as_str() == dest_url.as_ref())
             .map_or(dest_url.as_ref(), |(_, original)| original.as_str());
-        match (self.figure)(original) {
+        let photo = (self.figure)(original);
+        // An image that is neither a photo the build made nor captioned
+        // stays as it is written.
+        if photo.is_none() && title.trim().is_empty() {
+            return None;
+        }
+        match photo {
             Some(photo) => {
                 let photo = crate::photos::PhotoView { alt, ..photo };
                 html.push_str(&crate::photos::picture_html(&photo));
