@@ -914,6 +914,7 @@ fn write_site(
             commit.discard();
             return Err(err);
         }
+        prepared.site.photos.save_index();
     }
     prepared.timings.time("commit", || commit.apply(&options.output))?;
     Ok((written, incremental))

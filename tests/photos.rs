@@ -509,8 +509,11 @@ fn a_missing_image_in_the_text_is_a_warning_and_left_as_written() {
     let run = site.build_ok(&[]);
     let out = run.to_string();
     assert!(
-        out.lines().any(|l| l.contains("without.md:8") && l.contains("gone.jpg") && l.contains("warning")),
+        out.lines()
+            .any(|l| l.contains("without.md:8") && l.contains("gone.jpg") && l.contains("warning")),
         "{out}"
     );
-    assert!(site.page("2022/11/without/").contains("<img src=\"gone.jpg\" alt=\"قديمة\""));
+    assert!(site
+        .page("2022/11/without/")
+        .contains("<img src=\"gone.jpg\" alt=\"قديمة\""));
 }

@@ -95,6 +95,8 @@ pub struct Photos {
     /// Record the photo files without making them (`arshif check`, which
     /// checks the photos' headers and keeps every file in memory).
     headers_only: bool,
+    /// The index of the photos read, when it differs from the saved one.
+    index_to_save: Option<store::Index>,
 }
 
 /// One file made from a photo.
@@ -261,6 +263,16 @@ pub struct CropView {
 const LEAD_SIZES: &str = "(min-width: 44rem) 42rem, 100vw";
 
 impl Photos {
+    /// Saves the index of the photos read (their headers by path, size and
+    /// times) in the cache, when it changed: a build does it with the
+    /// cache; `check` never writes. Only a memo: a build that cannot write
+    /// it reads the photos again next time.
+    pub fn save_index(&self) {
+        if let (Some(store), Some(index)) = (&self.store, &self.index_to_save) {
+            let _ = store::save_index(store, index);
+        }
+    }
+
     /// Makes [`emit`] record the photo files without decoding any photo:
     /// for `arshif check`, which renders everything in memory and only
     /// needs to know that the photos are there, whole and within the limit.
@@ -606,12 +618,8 @@ pub fn prepare(site: &Site, root: &Path, cache: Option<&Path>) -> (Photos, Vec<D
         }
         figures.push(own);
     }
-    if let Some(store) = &store {
-        if !problems.iter().any(Diagnostic::is_error) && seen != index {
-            // Only a memo: a build that cannot write it reads the photos again next time.
-            let _ = store::save_index(store, &seen);
-        }
-    }
+    let index_to_save =
+        (store.is_some() && !problems.iter().any(Diagnostic::is_error) && seen != index).then_some(seen);
     (
         Photos {
             leads,
@@ -619,6 +627,7 @@ pub fn prepare(site: &Site, root: &Path, cache: Option<&Path>) -> (Photos, Vec<D
             store,
             settings,
             headers_only: false,
+            index_to_save,
         },
         problems,
     )
