@@ -149,7 +149,16 @@ pub fn rss(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFile> {
         .max();
     let mut xml = String::with_capacity(2048 + entries.len() * 1024);
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:media=\"http://search.yahoo.com/mrss/\">\n<channel>\n");
+    // Media RSS's namespace only where an entry has a photo: feeds without
+    // photos stay as they were.
+    let media = if entries.iter().any(|&i| feed_photo(site, i).is_some()) {
+        " xmlns:media=\"http://search.yahoo.com/mrss/\""
+    } else {
+        ""
+    };
+    xml.push_str(&format!(
+        "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"{media}>\n<channel>\n"
+    ));
     xml.push_str(&format!("  <title>{}</title>\n", xml_escape(spec.title)));
     xml.push_str(&format!("  <link>{}</link>\n", xml_escape(&page_url)));
     let channel_description = if spec.subtitle.is_empty() {
