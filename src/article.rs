@@ -67,6 +67,13 @@ pub struct Article {
     pub aliases: Vec<String>,
     /// "اقرأ أيضاً" references the editor wrote, in order of appearance.
     pub read_also: Vec<ReadAlsoRef>,
+    /// The lead photo (`image`, `image_alt`, `image_caption`,
+    /// `image_credit` in front matter; for a text article, an image file
+    /// beside it with the same name).
+    pub image: Option<ImageRef>,
+    /// The photos of a Markdown text (`![alt](photo.jpg "caption")`)
+    /// that are files of the site, in order (`src` and `line` set).
+    pub figures: Vec<ImageRef>,
     /// Front matter keys arshif does not know, for templates. Stored as
     /// JSON text: the cache's bincode cannot hold a JSON value, whose
     /// decoding asks the format what comes next.
@@ -90,6 +97,22 @@ pub struct Article {
     /// The site path ([`Article::path`]), computed once the date and slug
     /// are known: every stage asks for it, many times per article.
     pub url_path: String,
+}
+
+/// A photo as an article names it, before the build has looked at the file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ImageRef {
+    /// As written: a path relative to the article's folder, a path from
+    /// `static/` starting with `/`, or an `http(s)` address.
+    pub src: String,
+    /// 1-based line of the file that names it (the `image:` key), for messages.
+    pub line: usize,
+    /// Text for readers who cannot see it.
+    pub alt: Option<String>,
+    /// What it shows, under the photo.
+    pub caption: Option<String>,
+    /// Who took it (shown after the caption).
+    pub credit: Option<String>,
 }
 
 /// A correction: when it was made and what it says.

@@ -24,7 +24,7 @@ use std::time::SystemTime;
 const STATE_FILE: &str = "state.bin";
 
 /// Changes whenever the cache's layout or what it means changes.
-const FORMAT: &str = concat!("arshif-cache-15/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("arshif-cache-16/", env!("CARGO_PKG_VERSION"));
 
 /// The lock file inside the cache folder: builds that share a cache take
 /// turns ([`lock`]).
@@ -726,7 +726,7 @@ mod tests {
             content_path: "2018/a.md".to_string(),
             path: PathBuf::from("content/2018/a.md"),
         };
-        let text = "---\ntitle: عنوان\ndate: 2018-01-01\nimport_hash: 8a45d4857f1c4c48\nfeatured: true\nimage:\n  src: a.jpg\n  credit: [أ, 2]\n---\n\nنص.\n";
+        let text = "---\ntitle: عنوان\ndate: 2018-01-01\nimport_hash: 8a45d4857f1c4c48\nfeatured: true\ngallery:\n  src: a.jpg\n  credit: [أ, 2]\n---\n\nنص.\n";
         let (article, _) = parse_article(&file, text).unwrap();
         assert_eq!(article.extra.len(), 3, "{:?}", article.extra);
         let record = CachedFile {

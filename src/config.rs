@@ -48,6 +48,13 @@ pub struct SiteConfig {
     pub timezone: Option<String>,
     /// What the site says about its authors, by the name bylines write.
     pub authors: std::collections::BTreeMap<String, crate::link::authors::AuthorDef>,
+    /// The widths (pixels) photos are resized to, as WebP; none wider than the original.
+    pub image_widths: Vec<u32>,
+    /// WebP and JPEG quality of resized photos, 1 to 100.
+    pub image_quality: u8,
+    /// Largest photo, in pixels (width × height), a build decodes: a larger
+    /// one is refused from its header, before any memory is taken for it.
+    pub image_max_pixels: u64,
 }
 
 impl Default for SiteConfig {
@@ -72,6 +79,9 @@ impl Default for SiteConfig {
                 crate::render::feeds::FeedFormat::Rss,
             ],
             authors: Default::default(),
+            image_widths: vec![480, 800, 1200, 1600],
+            image_quality: 80,
+            image_max_pixels: 50_000_000,
         }
     }
 }

@@ -110,6 +110,12 @@ kinds! {
     Vanished => "vanished", "a file disappeared between discovery and reading (skipped)";
     /// A special file in content/.
     NotAFile => "not-a-file", "a pipe, device or socket in content/ (skipped)";
+    /// A photo an article names is not there.
+    MissingPhoto => "missing-photo", "an article's photo (`image:`, or a Markdown image) is not where it says";
+    /// A photo that cannot be used.
+    BadPhoto => "bad-photo", "a photo is corrupt, cut short, or not a JPEG, PNG, GIF, WebP or SVG";
+    /// A photo over the pixel limit.
+    PhotoTooLarge => "photo-too-large", "a photo declares more pixels than `image_max_pixels` allows (refused before decoding)";
     /// The cache could not be used.
     Cache => "cache", "the build cache was damaged or from another version (not used; everything rebuilt)";
 }

@@ -363,6 +363,16 @@ pub(crate) fn prepare_with(options: &BuildOptions, state: &mut BuildState, walke
     });
     let mut reference_warnings = timings.time("references", || link::link_references(&mut site));
     problems.append(&mut reference_warnings);
+    let (photos, mut photo_problems) = timings.time("photos", || {
+        crate::photos::prepare(&site, root, options.cache.as_deref())
+    });
+    site.photos = photos;
+    if photo_problems.iter().any(Diagnostic::is_error) {
+        photo_problems.append(&mut problems);
+        photo_problems.sort();
+        return Err(Error::Invalid(photo_problems));
+    }
+    problems.append(&mut photo_problems);
     Ok(Prepared {
         site,
         theme,
@@ -522,8 +532,12 @@ fn load_cached(
     (loaded, problems)
 }
 
-/// Renders a prepared site into files, all of them, without writing them.
+/// Renders a prepared site into files, all of them (photos' resized
+/// copies aside: recorded, not made), without writing them.
 pub(crate) fn render(prepared: &mut Prepared) -> Result<Vec<OutputFile>> {
+    // Photos are checked from their headers (by the photos stage): making
+    // every resized copy in memory is a build's work, not a check's.
+    prepared.site.photos.headers_only();
     let rendered = prepared.timings.time("render", || {
         render::render_site(
             &prepared.site,
@@ -900,6 +914,7 @@ fn write_site(
             commit.discard();
             return Err(err);
         }
+        prepared.site.photos.save_index();
     }
     prepared.timings.time("commit", || commit.apply(&options.output))?;
     Ok((written, incremental))

@@ -146,6 +146,9 @@ fn every_key() -> SiteConfig {
         feeds: defaults.feeds,
         timezone: Some("Asia/Beirut".into()),
         authors: BTreeMap::from([("<name>".to_string(), author)]),
+        image_widths: defaults.image_widths,
+        image_quality: defaults.image_quality,
+        image_max_pixels: defaults.image_max_pixels,
     }
 }
 

@@ -311,11 +311,11 @@ fn front_page_topic_story_and_month_links_follow_their_inputs() {
     // A photo: the lead shows it.
     site.write(
         "content/2022/2022-11-05-opec.md",
-        story("featured: true\nimage: /opec.jpg\n"),
+        story("featured: true\nimage: https://example.org/opec.jpg\n"),
     );
     site.build_ok(&[]);
     assert!(
-        lead(&site.page("")).contains("src=\"/opec.jpg\""),
+        lead(&site.page("")).contains("src=\"https://example.org/opec.jpg\""),
         "{}",
         lead(&site.page(""))
     );
@@ -324,7 +324,7 @@ fn front_page_topic_story_and_month_links_follow_their_inputs() {
     // A key moment: the topic page marks it.
     site.write(
         "content/2022/2022-11-05-opec.md",
-        story("featured: true\nimage: /opec.jpg\nkey_moment: اجتماع حاسم\n"),
+        story("featured: true\nimage: https://example.org/opec.jpg\nkey_moment: اجتماع حاسم\n"),
     );
     site.build_ok(&[]);
     let topic = site.page("topics/oil/");

@@ -162,9 +162,12 @@ mod tests {
         assert_eq!(parsed.front.title, "عنوان: مع نقطتين");
         assert_eq!(parsed.front.tags, ["yes", "- قائمة"]);
         assert_eq!(parsed.front.date.map(|d| d.0).as_deref(), Some("2016-07-14T19:43:00Z"));
-        assert_eq!(parsed.front.extra["image"], "/uploads/2016/07/a.jpg");
-        assert_eq!(parsed.front.extra["image_caption"], "تعليق");
-        assert!(!parsed.front.extra.contains_key("image_alt"));
+        assert_eq!(
+            parsed.front.image.map(|i| i.0).as_deref(),
+            Some("/uploads/2016/07/a.jpg")
+        );
+        assert_eq!(parsed.front.image_caption.as_deref(), Some("تعليق"));
+        assert_eq!(parsed.front.image_alt, None);
         assert_eq!(parsed.body.trim(), "فقرة.");
     }
 

@@ -19,6 +19,8 @@ pub struct Site {
     pub links: Vec<ArticleLinks>,
     /// The build's clock and what it held back.
     pub schedule: Schedule,
+    /// Each article's lead photo (filled by the photos stage, after linking).
+    pub photos: crate::photos::Photos,
 }
 
 /// The build's clock: articles released after it are held back from
@@ -120,6 +122,7 @@ pub fn assemble(
         articles,
         links,
         schedule,
+        photos: Default::default(),
     })
 }
 

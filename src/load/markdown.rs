@@ -69,6 +69,14 @@ pub struct FrontMatter {
     pub aliases: Vec<(String, usize)>,
     /// `read_also`.
     pub read_also: Vec<ReadAlsoRef>,
+    /// `image`, with its line, and `image_alt`, `image_caption`, `image_credit`.
+    pub image: Option<(String, usize)>,
+    /// `image_alt`.
+    pub image_alt: Option<String>,
+    /// `image_caption`.
+    pub image_caption: Option<String>,
+    /// `image_credit`.
+    pub image_credit: Option<String>,
     /// Any other key, as JSON for templates.
     pub extra: BTreeMap<String, serde_json::Value>,
 }
@@ -211,6 +219,35 @@ fn read_front_matter(yaml: &str) -> Result<FrontMatter, LineError> {
                     })
                     .collect()
             }
+            "image" => match value {
+                // `image: {src: …, alt: …, caption: …, credit: …}`, as some themes write it.
+                Value::Mapping(mut fields) => {
+                    let mut take = |name: &str| {
+                        fields
+                            .remove(name)
+                            .map(scalar_text)
+                            .transpose()
+                            .map(Option::flatten)
+                            .map_err(|found| type_error(&format!("image: {name}"), line, "text", &found))
+                    };
+                    let src = take("src")?;
+                    let (alt, caption, credit) = (take("alt")?, take("caption")?, take("credit")?);
+                    front.image_alt = alt.or(front.image_alt.take());
+                    front.image_caption = caption.or(front.image_caption.take());
+                    front.image_credit = credit.or(front.image_credit.take());
+                    front.image = src
+                        .filter(|s| !s.trim().is_empty())
+                        .map(|s| (s.trim().to_string(), line));
+                }
+                value => {
+                    front.image = text(value)?
+                        .filter(|s| !s.trim().is_empty())
+                        .map(|s| (s.trim().to_string(), line))
+                }
+            },
+            "image_alt" => front.image_alt = text(value)?,
+            "image_caption" => front.image_caption = text(value)?,
+            "image_credit" => front.image_credit = text(value)?,
             "draft" => {
                 front.draft = match value {
                     Value::Bool(draft) => draft,
@@ -366,6 +403,9 @@ pub struct BodyScan {
     pub read_also: Vec<ReadAlsoRef>,
     /// Destinations of every link, in order.
     pub links: Vec<String>,
+    /// Images of the text that are files of the site (not `http(s)`
+    /// addresses), each with its line, in order: the build resizes them.
+    pub images: Vec<(String, usize)>,
 }
 
 /// Reads the Markdown once for its plain text and its read-also paragraphs.
@@ -393,6 +433,20 @@ pub fn scan_body(body: &str, first_line: usize) -> BodyScan {
                     paragraph_link = Some(dest_url.to_string());
                 }
                 scan.links.push(dest_url.to_string());
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                // Any scheme (`https:`, `data:`, `javascript:`) or `//host`: not a file of the site.
+                let scheme = dest_url.split_once(':').is_some_and(|(scheme, _)| {
+                    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && scheme
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                });
+                let elsewhere = scheme || dest_url.starts_with("//");
+                if !elsewhere && !dest_url.trim().is_empty() {
+                    let line = line_at(range.start);
+                    scan.images.push((dest_url.to_string(), line));
+                }
             }
             Event::End(TagEnd::Paragraph) => {
                 if let Some((start, text)) = paragraph.take() {

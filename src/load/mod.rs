@@ -429,10 +429,19 @@ fn too_large(len: u64) -> std::io::Error {
 pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diagnostic>), Diagnostic> {
     let path = &file.path;
     let mut warnings = Vec::new();
-    let stem = Path::new(&file.content_path)
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
+    let content_path = Path::new(&file.content_path);
+    let mut stem = content_path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    // An article in a folder with its photos (`2022/12/putin-xi/index.md`)
+    // is named by its folder.
+    if stem == "index" {
+        if let Some(folder) = content_path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str())
+        {
+            stem = folder;
+        }
+    }
     let (prefix_date, stem_slug) = slug::split_date_prefix(stem);
     let prefix_date = prefix_date.map(date_at_midnight);
     let format = Format::of(path).unwrap_or(Format::Text);
@@ -459,6 +468,8 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
         draft: false,
         aliases: Vec::new(),
         read_also: Vec::new(),
+        image: None,
+        figures: Vec::new(),
         extra: Default::default(),
         body: Body::Text(Vec::new()),
         plain_text: String::new(),
@@ -483,6 +494,19 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             article.plain_text = text::plain_text(&parsed.blocks);
             article.body = Body::Text(parsed.blocks);
             article.read_also = parsed.read_also;
+            // The photo itself is the image file beside the text (found by
+            // the photos stage); these lines say what it shows.
+            if parsed.photo_caption.is_some() || parsed.photo_credit.is_some() {
+                let line = parsed.photo_caption.as_ref().map_or(1, |(_, line)| *line);
+                let caption = parsed.photo_caption.map(|(caption, _)| caption);
+                article.image = Some(crate::article::ImageRef {
+                    src: String::new(),
+                    line,
+                    alt: caption.clone(),
+                    caption,
+                    credit: parsed.photo_credit,
+                });
+            }
         }
         Format::Markdown => {
             let parsed = markdown::parse(text)
@@ -560,7 +584,25 @@ pub fn parse_article(file: &SourceFile, text: &str) -> Result<(Article, Vec<Diag
             article.aliases = front.aliases.into_iter().map(|(alias, _)| alias).collect();
             article.read_also = front.read_also;
             article.read_also.extend(scan.read_also);
+            article.image = front.image.map(|(src, line)| crate::article::ImageRef {
+                src,
+                line,
+                alt: front.image_alt,
+                caption: front.image_caption,
+                credit: front.image_credit,
+            });
             article.extra = front.extra;
+            article.figures = scan
+                .images
+                .into_iter()
+                .map(|(src, line)| crate::article::ImageRef {
+                    src,
+                    line,
+                    alt: None,
+                    caption: None,
+                    credit: None,
+                })
+                .collect();
             article.plain_text = scan.plain_text;
             article.links = scan.links;
             article.body = Body::Markdown {
@@ -662,6 +704,11 @@ fn clean_display_fields(article: &mut Article) {
         .collect();
     for reference in &mut article.read_also {
         reference.text = clean::display_text(&reference.text);
+    }
+    if let Some(image) = &mut article.image {
+        clean_option(&mut image.alt);
+        clean_option(&mut image.caption);
+        clean_option(&mut image.credit);
     }
 }
 

@@ -15,6 +15,19 @@ pub struct ParsedText {
     pub blocks: Vec<TextBlock>,
     /// Read-also lines found anywhere after the headline.
     pub read_also: Vec<ReadAlsoRef>,
+    /// A `صورة:` (or `Photo:`) line: the caption of the photo beside the file.
+    pub photo_caption: Option<(String, usize)>,
+    /// A `تصوير:` (or `Credit:`) line: who took it.
+    pub photo_credit: Option<String>,
+}
+
+/// The text after a caption or credit label (`صورة: …`), if the line starts with one.
+fn labelled<'a>(line: &'a str, labels: &[&str]) -> Option<&'a str> {
+    labels.iter().find_map(|label| {
+        let rest = line.strip_prefix(label)?.trim_start();
+        let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
+        Some(rest.trim())
+    })
 }
 
 /// Longest line, in words, that can be a subheading.
@@ -35,10 +48,17 @@ pub fn parse(text: &str) -> Option<ParsedText> {
         summary: None,
         blocks: Vec::new(),
         read_also: Vec::new(),
+        photo_caption: None,
+        photo_credit: None,
     };
     while let Some((number, line)) = lines.next() {
         let line = line.as_str();
-        if let Some(reference) = strip_read_also(line) {
+        if let Some(caption) = labelled(line, &["صورة", "Photo"]).filter(|_| parsed.photo_caption.is_none()) {
+            parsed.photo_caption = Some((caption.to_string(), number));
+        } else if let Some(credit) = labelled(line, &["تصوير", "Credit"]).filter(|_| parsed.photo_credit.is_none())
+        {
+            parsed.photo_credit = Some(credit.to_string());
+        } else if let Some(reference) = strip_read_also(line) {
             if !reference.is_empty() {
                 parsed.blocks.push(TextBlock::ReadAlso(parsed.read_also.len()));
                 parsed.read_also.push(ReadAlsoRef {

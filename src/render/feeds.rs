@@ -105,6 +105,33 @@ pub(crate) fn feed(site: &Site, spec: &FeedSpec, format: FeedFormat) -> crate::e
     }
 }
 
+/// An article's photo for a feed entry: its absolute address (the 16:9
+/// crop; a remote photo's own) and the attributes that describe it (type,
+/// and in RSS's `media:content` the size).
+fn feed_photo(site: &Site, index: usize) -> Option<(String, String)> {
+    let view = site.photos.view(&site.config, index)?;
+    match view.social {
+        Some(crop) => Some((
+            crop.url,
+            format!(
+                " type=\"{}\" width=\"{}\" height=\"{}\"",
+                crop.mime, crop.width, crop.height
+            ),
+        )),
+        None => {
+            let url = if view.src.starts_with("http://") || view.src.starts_with("https://") {
+                view.src
+            } else {
+                absolute_url(
+                    &site.config.base_url,
+                    view.src.strip_prefix(site.config.base_path()).unwrap_or(&view.src),
+                )
+            };
+            Some((url, String::new()))
+        }
+    }
+}
+
 /// Writes an RSS 2.0 feed of the newest dated articles of `spec.members`
 /// (at `spec.page_path` + `rss.xml`). Dates are RFC 822 (as RSS wants)
 /// in each article's own offset; bylines go in `dc:creator`, RSS's own
@@ -122,7 +149,16 @@ pub(crate) fn rss(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFi
         .max();
     let mut xml = String::with_capacity(2048 + entries.len() * 1024);
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
+    // Media RSS's namespace only where an entry has a photo: feeds without
+    // photos stay as they were.
+    let media = if entries.iter().any(|&i| feed_photo(site, i).is_some()) {
+        " xmlns:media=\"http://search.yahoo.com/mrss/\""
+    } else {
+        ""
+    };
+    xml.push_str(&format!(
+        "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"{media}>\n<channel>\n"
+    ));
     xml.push_str(&format!("  <title>{}</title>\n", xml_escape(spec.title)));
     xml.push_str(&format!("  <link>{}</link>\n", xml_escape(&page_url)));
     let channel_description = if spec.subtitle.is_empty() {
@@ -164,6 +200,13 @@ pub(crate) fn rss(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputFi
         }
         if let Some(summary) = description(article)? {
             xml.push_str(&format!("    <description>{}</description>\n", xml_escape(&summary)));
+        }
+        if let Some(photo) = feed_photo(site, i) {
+            xml.push_str(&format!(
+                "    <media:content medium=\"image\" url=\"{}\"{}/>\n",
+                xml_escape(&photo.0),
+                photo.1
+            ));
         }
         xml.push_str("  </item>\n");
     }
@@ -243,6 +286,12 @@ pub(crate) fn atom(site: &Site, spec: &FeedSpec) -> crate::error::Result<OutputF
         // The lede, or the opening of the text when there is none.
         if let Some(summary) = description(article)? {
             xml.push_str(&format!("    <summary>{}</summary>\n", xml_escape(&summary)));
+        }
+        if let Some((url, attributes)) = feed_photo(site, i) {
+            xml.push_str(&format!(
+                "    <link rel=\"enclosure\" href=\"{}\"{attributes}/>\n",
+                xml_escape(&url)
+            ));
         }
         xml.push_str("  </entry>\n");
     }

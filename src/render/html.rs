@@ -96,11 +96,22 @@ pub(crate) fn isolate(text: &str) -> String {
 /// Body HTML with the numbers of its text in Arabic-Indic digits (for
 /// `digits: arabic-indic`): digits in tags, entities, `<code>`, `<pre>`
 /// and words with Latin letters (`G20`, a web address) stay as they are.
+/// A `%` right after a number so written becomes the Arabic percent sign
+/// `٪`, as Arabic-Indic figures are written («٣٢٪», not «٣٢%»).
 pub(crate) fn arabic_indic_digits(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 8);
     let mut code_depth = 0usize;
     let mut rest = html;
+    // Whether the last thing written was a number now in Arabic-Indic digits.
+    let mut after_number = false;
     while let Some(c) = rest.chars().next() {
+        if c == '%' && after_number {
+            out.push('٪');
+            rest = &rest[1..];
+            after_number = false;
+            continue;
+        }
+        after_number = false;
         if c == '<' {
             let end = rest.find('>').map_or(rest.len(), |i| i + 1);
             let tag = &rest[..end];
@@ -139,6 +150,7 @@ pub(crate) fn arabic_indic_digits(html: &str) -> String {
                 Some(d) if c.is_ascii_digit() => char::from_u32('٠' as u32 + d).unwrap_or(c),
                 _ => c,
             }));
+            after_number = word.ends_with(|c: char| c.is_ascii_digit());
         } else {
             out.push_str(word);
         }
@@ -172,7 +184,11 @@ mod tests {
     fn body_numbers_take_arabic_indic_digits_but_not_code_tags_or_names() {
         assert_eq!(
             arabic_indic_digits("<p data-x=\"1\">نمت <bdi>32%</bdi> في 2022 &#39; G20 <code>v2</code> a.com/3</p>"),
-            "<p data-x=\"1\">نمت <bdi>٣٢%</bdi> في ٢٠٢٢ &#39; G20 <code>v2</code> a.com/3</p>"
+            "<p data-x=\"1\">نمت <bdi>٣٢٪</bdi> في ٢٠٢٢ &#39; G20 <code>v2</code> a.com/3</p>"
+        );
+        assert_eq!(
+            arabic_indic_digits("<p>5% و<code>5%</code> وG20% و<bdi>+3.4%</bdi></p>"),
+            "<p>٥٪ و<code>5%</code> وG20% و<bdi>+٣.٤٪</bdi></p>"
         );
         assert_eq!(
             arabic_indic_digits("<pre><code>1</code>2</pre>3"),

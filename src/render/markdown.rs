@@ -102,6 +102,7 @@ pub(crate) fn render_body_with(
             resolver,
             url_of,
             &reference_box,
+            &|src: &str| site.photos.figure(&site.config, index, src),
             site.config.unsafe_html,
         ),
         // `text_of` never gives it.
@@ -161,9 +162,12 @@ fn render_markdown(
     resolver: &LinkResolver,
     url_of: &dyn Fn(usize) -> String,
     reference_box: &dyn Fn(usize) -> String,
+    figure: &dyn Fn(&str) -> Option<crate::photos::PhotoView>,
     unsafe_html: bool,
 ) -> RenderedBody {
     let mut events = BodyEvents {
+        figure,
+        originals: Vec::new(),
         parser: pulldown_cmark::Parser::new_ext(source, options()),
         pending: VecDeque::new(),
         article,
@@ -198,6 +202,10 @@ struct BodyEvents<'a, 'r> {
     resolver: &'r LinkResolver<'r>,
     url_of: &'r dyn Fn(usize) -> String,
     reference_box: &'r dyn Fn(usize) -> String,
+    /// The resized photo for an image's address, when the build made one.
+    figure: &'r dyn Fn(&str) -> Option<crate::photos::PhotoView>,
+    /// Images rewritten to their resized copy: (copy's address, address written).
+    originals: Vec<(String, String)>,
     broken_links: Vec<String>,
     has_raw_html: bool,
     nth_reference: usize,
@@ -248,10 +256,15 @@ impl<'a> BodyEvents<'a, '_> {
                 id,
             }) => Event::Start(Tag::Image {
                 link_type,
-                dest_url: if is_safe_destination(&dest_url) {
-                    dest_url
-                } else {
-                    CowStr::from("#")
+                dest_url: match (self.figure)(&dest_url) {
+                    // A photo of the site: its resized copy (the original
+                    // may be in content/, which is not published).
+                    Some(photo) => {
+                        self.originals.push((photo.src.clone(), dest_url.to_string()));
+                        CowStr::from(photo.src)
+                    }
+                    None if is_safe_destination(&dest_url) => dest_url,
+                    None => CowStr::from("#"),
                 },
                 title,
                 id,
@@ -271,6 +284,62 @@ impl<'a> BodyEvents<'a, '_> {
             _ => {}
         }
         event
+    }
+}
+
+impl BodyEvents<'_, '_> {
+    /// A paragraph that is one image alone (`![alt](photo.jpg "caption")`)
+    /// as a `<figure>`: the photo (resized, with `<picture>`, when the
+    /// build made it) and its title as the caption.
+    fn figure_of_paragraph(&self) -> Option<String> {
+        let events: Vec<&Event> = self.pending.iter().collect();
+        let [Event::Start(Tag::Paragraph), Event::Start(Tag::Image { dest_url, title, .. }), inner @ .., Event::End(TagEnd::Image), Event::End(TagEnd::Paragraph)] =
+            events.as_slice()
+        else {
+            return None;
+        };
+        let mut alt = String::new();
+        for event in inner {
+            match event {
+                Event::Text(text) | Event::Code(text) => alt.push_str(text),
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                // Markup inside the alt text: leave the paragraph as it is.
+                _ => return None,
+            }
+        }
+        let mut html = String::from("<figure>\n");
+        let original = self
+            .originals
+            .iter()
+            .rev()
+            .find(|(copy, _)| copy.as_str() == dest_url.as_ref())
+            .map_or(dest_url.as_ref(), |(_, original)| original.as_str());
+        let photo = (self.figure)(original);
+        // An image that is neither a photo the build made nor captioned
+        // stays as it is written.
+        if photo.is_none() && title.trim().is_empty() {
+            return None;
+        }
+        match photo {
+            Some(photo) => {
+                let photo = crate::photos::PhotoView { alt, ..photo };
+                html.push_str(&crate::photos::picture_html(&photo));
+            }
+            None => {
+                // Already rewritten (`#` for an unsafe address).
+                html.push_str(&format!(
+                    "<img src=\"{}\" alt=\"{}\" loading=\"lazy\" decoding=\"async\">",
+                    escape(dest_url),
+                    escape(&alt)
+                ));
+            }
+        }
+        html.push('\n');
+        if !title.trim().is_empty() {
+            html.push_str(&format!("<figcaption>{}</figcaption>\n", isolate(title)));
+        }
+        html.push_str("</figure>\n");
+        Some(html)
     }
 }
 
@@ -294,6 +363,10 @@ impl<'a> Iterator for BodyEvents<'a, '_> {
             if end {
                 break;
             }
+        }
+        if let Some(figure) = self.figure_of_paragraph() {
+            self.pending.clear();
+            return Some(Event::Html(CowStr::from(figure)));
         }
         if is_read_also_paragraph(self.pending.iter()) {
             self.pending.clear();
@@ -433,6 +506,8 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
                 "th",
                 "td",
                 "img",
+                "picture",
+                "source",
                 "figure",
                 "figcaption",
                 "sub",
@@ -461,7 +536,8 @@ fn sanitiser() -> &'static ammonia::Builder<'static> {
             )
             .generic_attributes(["dir", "lang", "title"].into_iter().collect())
             .add_tag_attributes("a", ["href", "hreflang"])
-            .add_tag_attributes("img", ["src", "alt", "width", "height"])
+            .add_tag_attributes("img", ["src", "alt", "width", "height", "loading", "decoding"])
+            .add_tag_attributes("source", ["srcset", "sizes", "type"])
             .add_tag_attributes("th", ["colspan", "rowspan", "scope", "style"])
             .add_tag_attributes("td", ["colspan", "rowspan", "style"])
             .add_tag_attributes("col", ["span"])
@@ -535,6 +611,8 @@ mod tests {
             crate::load::parse_article(&file, "---\ntitle: t\ndate: 2022-12-01\n---\n\nx\n").expect("an article");
         let items = |text: &str| {
             let mut events = BodyEvents {
+                figure: &|_| None,
+                originals: Vec::new(),
                 parser: pulldown_cmark::Parser::new_ext(text, options()),
                 pending: VecDeque::new(),
                 article: &article,

@@ -141,6 +141,36 @@ pub(crate) fn news_article_json_ld(site: &Site, index: usize, description: Optio
     {
         data.insert("isBasedOn".into(), json!(original));
     }
+    if let Some(photo) = site.photos.view(config, index) {
+        // Google's NewsArticle: several crops (16:9, 4:3, 1:1), each an ImageObject.
+        let images: Vec<Value> = if photo.crops.is_empty() {
+            let url = if photo.src.starts_with("http://") || photo.src.starts_with("https://") {
+                photo.src.clone()
+            } else {
+                absolute_url(
+                    &config.base_url,
+                    photo.src.strip_prefix(config.base_path()).unwrap_or(&photo.src),
+                )
+            };
+            vec![json!({ "@type": "ImageObject", "url": url })]
+        } else {
+            photo
+                .crops
+                .iter()
+                .map(|c| json!({ "@type": "ImageObject", "url": c.url, "width": c.width, "height": c.height }))
+                .collect()
+        };
+        let mut images: Vec<Value> = images;
+        if let Some(Value::Object(first)) = images.first_mut() {
+            if let Some(caption) = photo.caption.as_ref().or(Some(&photo.alt)).filter(|c| !c.is_empty()) {
+                first.insert("caption".into(), json!(caption));
+            }
+            if let Some(credit) = &photo.credit {
+                first.insert("creditText".into(), json!(credit));
+            }
+        }
+        data.insert("image".into(), Value::Array(images));
+    }
     html_safe_json(&Value::Object(data))
 }
 

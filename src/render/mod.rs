@@ -178,11 +178,17 @@ pub(crate) fn render_site(
         },
     );
     let rendered = rendered?;
+    // Photos after the pages: an error in a page stops the build before
+    // any photo is decoded.
+    let (photo_records, photo_files, photo_pages) = crate::photos::emit(site, unchanged, &emitter)?;
     let always = always?;
     let (search_files, search_pages) = search_files?;
     let mut emitted = rendered.emitted;
     let mut files = rendered.files;
     let mut pages = rendered.pages;
+    emitted.extend(photo_records);
+    files.extend(photo_files);
+    pages.extend(photo_pages);
     // The marker tells later builds the folder is arshif's to replace
     // (`write::claim_output`); as a file of the site it is recorded,
     // checked and restored like any other.

@@ -40,6 +40,9 @@ struct ArticleView<'a> {
     backlinks: Vec<TitledLink<'a>>,
     prev: Option<TitledLink<'a>>,
     next: Option<TitledLink<'a>>,
+    /// The lead photo, as listings show it too (its sizes and crops also
+    /// make the JSON-LD's images).
+    photo: Option<&'a crate::photos::PhotoView>,
 }
 
 /// What an article page shows (as `article`) of its own file, made only
@@ -82,6 +85,9 @@ struct BodyInputs<'a> {
     read_also_targets: Vec<Option<TitledLink<'a>>>,
     /// The page of each link of the text, none when it is broken.
     links: Vec<Option<&'a str>>,
+    /// The photos the text's figures show (their files change with the
+    /// photos' bytes).
+    figures: u64,
     /// Which article (what its values are made of is printed above).
     #[serde(skip)]
     index: usize,
@@ -140,6 +146,7 @@ fn prepare<'r>(r: &'r Renderer, index: usize) -> (Prepared<'r, ArticleView<'r>>,
         backlinks: links.backlinks.iter().map(|&i| titled(i)).collect(),
         prev: site.older(index).map(titled),
         next: site.newer(index).map(titled),
+        photo: summary.photo.as_ref(),
     };
     let body = BodyInputs {
         source_hash: article.source_hash,
@@ -154,6 +161,7 @@ fn prepare<'r>(r: &'r Renderer, index: usize) -> (Prepared<'r, ArticleView<'r>>,
                     .map(|j| r.urls[j].as_str())
             })
             .collect(),
+        figures: site.photos.figures_print(index),
         index,
     };
     let path = article.path();

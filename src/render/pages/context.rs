@@ -114,6 +114,8 @@ pub(crate) struct Summary<'a> {
     pub(crate) source: Option<&'a str>,
     /// Topics with their page URLs.
     pub(crate) topics: Vec<LinkContext>,
+    /// The lead photo, for a thumbnail (the article page shows it too).
+    pub(crate) photo: Option<crate::photos::PhotoView>,
 }
 
 impl<'a> Summary<'a> {
@@ -160,6 +162,7 @@ impl<'a> Summary<'a> {
                     scheduled: site.schedule.is_scheduled(a),
                     source: a.source.as_deref(),
                     topics: site.links[i].topics.iter().map(|&t| topic_links[t].clone()).collect(),
+                    photo: site.photos.view(config, i),
                 })
             })
             .collect()

@@ -24,10 +24,6 @@ const TOPIC_BLOCKS: usize = 4;
 pub(crate) struct Teaser<'a> {
     #[serde(flatten)]
     summary: &'a Summary<'a>,
-    /// The front matter's `image`, as written (the photo macro checks it).
-    image: Option<&'a str>,
-    /// The front matter's `image_alt`.
-    image_alt: Option<&'a str>,
     /// The front matter's `key_moment`: its text when it is one, «محطة»
     /// (a milestone) for `true`; none otherwise.
     key_moment: Option<String>,
@@ -35,12 +31,8 @@ pub(crate) struct Teaser<'a> {
 
 /// A teaser of article `i`.
 pub(crate) fn teaser<'a>(site: &'a Site, summaries: &'a [Printed<Summary<'a>>], i: usize) -> Teaser<'a> {
-    let extra = &site.articles[i].extra;
-    let text = |key: &str| extra.get(key).and_then(|v| v.as_str()).filter(|s| !s.trim().is_empty());
     Teaser {
         summary: &summaries[i],
-        image: text("image"),
-        image_alt: text("image_alt"),
         key_moment: key_moment(&site.articles[i].extra),
     }
 }
