@@ -414,7 +414,7 @@ fn cache_entries<'a>(loaded: impl Iterator<Item = &'a Loaded>) -> BTreeMap<Strin
 /// The times of a file: (modification, status change), nanoseconds since
 /// the epoch. The status change time (ctime) moves with every write, even
 /// one that sets the modification time back, and nobody can set it.
-fn file_times(meta: &std::fs::Metadata) -> (i128, i128) {
+pub(crate) fn file_times(meta: &std::fs::Metadata) -> (i128, i128) {
     let modified = meta.modified().ok().map(nanos).unwrap_or(0);
     #[cfg(unix)]
     let changed = {

@@ -411,19 +411,6 @@ fn is_remote(src: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
-/// The times of a file: (modification, status change), nanoseconds.
-fn times(meta: &std::fs::Metadata) -> (i128, i128) {
-    let modified = meta.modified().ok().map(crate::cache::nanos).unwrap_or(0);
-    #[cfg(unix)]
-    let changed = {
-        use std::os::unix::fs::MetadataExt;
-        meta.ctime() as i128 * 1_000_000_000 + meta.ctime_nsec() as i128
-    };
-    #[cfg(not(unix))]
-    let changed = modified;
-    (modified, changed)
-}
-
 /// A `.txt` article's photo: an image file beside it with the same name.
 const TEXT_PHOTO_EXTENSIONS: [&str; 6] = ["jpg", "jpeg", "png", "webp", "gif", "svg"];
 
@@ -509,7 +496,7 @@ fn find(
             return (None, None, Some(located(Kind::MissingPhoto, message)));
         }
     };
-    let (modified, changed) = times(&meta);
+    let (modified, changed) = crate::pipeline::file_times(&meta);
     let name = source.to_string_lossy().into_owned();
     let known = index
         .get(&name)
