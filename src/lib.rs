@@ -17,7 +17,7 @@ pub(crate) mod error;
 pub(crate) mod import;
 pub mod link;
 pub mod load;
-pub mod photos;
+pub(crate) mod photos;
 pub mod pipeline;
 pub(crate) mod postings;
 pub mod render;

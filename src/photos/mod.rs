@@ -9,7 +9,7 @@
 //! the key a hash of the photo's bytes and the settings), so that an
 //! unchanged photo keeps its files and a CDN can cache them for ever.
 
-pub mod probe;
+pub(crate) mod probe;
 mod process;
 mod store;
 
@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Folder of the output (and of the cache folder) the photo files go in.
-pub const PHOTOS_DIR: &str = "photos";
+pub(crate) const PHOTOS_DIR: &str = "photos";
 
 /// Changes when the way files are made changes, so that their names do.
 const PROCESS_VERSION: u32 = 1;
@@ -364,7 +364,7 @@ impl Photos {
 /// A photo of an article's text as HTML, lazily loaded: `<picture>` with
 /// the WebP widths and the fallback `<img>`, or an `<img>` alone (SVG,
 /// remote). Attribute values escaped.
-pub fn picture_html(photo: &PhotoView) -> String {
+pub(crate) fn picture_html(photo: &PhotoView) -> String {
     use crate::render::html::escape;
     let mut html = String::new();
     if let Some(srcset) = &photo.srcset {
@@ -547,7 +547,7 @@ fn find(
 /// text (reads headers, decodes nothing). Every problem is returned, not
 /// only the first. `cache` is the cache folder, where made files are kept
 /// between builds.
-pub fn prepare(site: &Site, root: &Path, cache: Option<&Path>) -> (Photos, Vec<Diagnostic>) {
+pub(crate) fn prepare(site: &Site, root: &Path, cache: Option<&Path>) -> (Photos, Vec<Diagnostic>) {
     let settings = Settings::of(&site.config);
     let store = cache.map(|dir| dir.join(PHOTOS_DIR));
     let index = store.as_deref().map(store::load_index).unwrap_or_default();

@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 /// The formats a photo may be in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum PhotoFormat {
+pub(crate) enum PhotoFormat {
     /// JPEG: resized to WebP, with JPEG fallbacks.
     Jpeg,
     /// PNG: resized to WebP, with PNG fallbacks when it has transparency (else JPEG).
@@ -24,7 +24,7 @@ pub enum PhotoFormat {
 
 /// A photo's header, read without decoding it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Probe {
+pub(crate) struct Probe {
     /// The format, from the file's first bytes (the name's extension for SVG).
     pub format: PhotoFormat,
     /// Width as shown, EXIF orientation applied (0 for SVG).
@@ -41,7 +41,7 @@ pub struct Probe {
 
 /// Why a photo cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ProbeError {
+pub(crate) enum ProbeError {
     /// Not a format arshif reads.
     #[error("is not a JPEG, PNG, GIF, WebP or SVG image")]
     Unsupported,
@@ -77,7 +77,7 @@ pub(crate) fn limits(max_pixels: u64) -> Limits {
 }
 
 /// Reads a photo's header. `svg` says the file's name ends in `.svg`.
-pub fn probe(bytes: &[u8], svg: bool, max_pixels: u64) -> Result<Probe, ProbeError> {
+pub(crate) fn probe(bytes: &[u8], svg: bool, max_pixels: u64) -> Result<Probe, ProbeError> {
     let hash = crate::hash_bytes(bytes);
     let len = bytes.len() as u64;
     if svg {
