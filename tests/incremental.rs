@@ -6,31 +6,7 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::SystemTime;
-
-/// Modification time of every file below `dir`.
-fn times(dir: &Path) -> BTreeMap<String, SystemTime> {
-    tree(dir)
-        .into_iter()
-        .map(|file| {
-            let time = std::fs::metadata(dir.join(&file))
-                .and_then(|m| m.modified())
-                .expect("mtime");
-            (file, time)
-        })
-        .collect()
-}
-
-/// Asserts `site`'s output equals a clean, cache-less build of the same content.
-fn assert_like_clean_build(site: &Site, what: &str) {
-    let clean = site.outer.join("clean");
-    let _ = std::fs::remove_dir_all(&clean);
-    site.build_ok(&["--no-cache", "--output", &clean.display().to_string()]);
-    assert_same_files(&site.snapshot(), &snapshot(&clean), what);
-    std::fs::remove_dir_all(&clean).expect("remove the clean build");
-}
 
 fn archive() -> Site {
     let site = Site::new();
@@ -70,11 +46,11 @@ fn edits_additions_and_deletions_match_a_clean_build() {
     assert!(site.root.join(".arshif-cache/state.bin").is_file(), "no cache written");
 
     // Nothing changed: nothing is written.
-    let before = times(&site.public());
+    let before = modification_times(&site.public());
     std::thread::sleep(std::time::Duration::from_millis(20));
     let run = site.build_ok(&["-v"]);
     assert!(run.stdout.contains(": 0 files written"), "{run}");
-    assert_eq!(before, times(&site.public()), "files were touched");
+    assert_eq!(before, modification_times(&site.public()), "files were touched");
     // Nor recomputed: the related state came back whole from the cache
     // (its entries share their weights with the cached articles again).
     assert!(run.stderr.contains("related lists computed 0;"), "{run}");
@@ -91,7 +67,7 @@ fn edits_additions_and_deletions_match_a_clean_build() {
     let serialised = read_also_serialised(&run).expect("read-also.json rendered again");
     assert!((1..7).contains(&serialised), "{run}");
     assert_like_clean_build(&site, "after an edit");
-    let after = times(&site.public());
+    let after = modification_times(&site.public());
     assert_eq!(
         before["2022/10/old/index.html"], after["2022/10/old/index.html"],
         "an unaffected page was rewritten"

@@ -419,15 +419,6 @@ fn suggest_finds_two_planted_stories_and_its_draft_rules_work() {
     }
 }
 
-/// Asserts `site`'s output equals a clean, cache-less build of the same content.
-fn assert_like_clean_build(site: &Site, what: &str) {
-    let clean = site.outer.join("clean");
-    let _ = std::fs::remove_dir_all(&clean);
-    site.build_ok(&["--no-cache", "--output", &clean.display().to_string()]);
-    assert_same_files(&site.snapshot(), &snapshot(&clean), what);
-    std::fs::remove_dir_all(&clean).expect("remove the clean build");
-}
-
 #[test]
 fn holding_back_follows_edits_in_incremental_builds_as_in_clean_ones() {
     let site = oil_site("");

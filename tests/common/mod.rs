@@ -269,6 +269,28 @@ pub fn assert_same_files(left: &Snapshot, right: &Snapshot, what: &str) {
     assert!(differing.is_empty(), "{what}: these files differ: {differing:?}");
 }
 
+/// Modification time of every file below `dir`, by path.
+pub fn modification_times(dir: &Path) -> BTreeMap<String, std::time::SystemTime> {
+    tree(dir)
+        .into_iter()
+        .map(|file| {
+            let time = std::fs::metadata(dir.join(&file))
+                .and_then(|m| m.modified())
+                .expect("mtime");
+            (file, time)
+        })
+        .collect()
+}
+
+/// Asserts `site`'s output equals a clean, cache-less build of the same content.
+pub fn assert_like_clean_build(site: &Site, what: &str) {
+    let clean = site.outer.join("clean");
+    let _ = std::fs::remove_dir_all(&clean);
+    site.build_ok(&["--no-cache", "--output", &clean.display().to_string()]);
+    assert_same_files(&site.snapshot(), &snapshot(&clean), what);
+    std::fs::remove_dir_all(&clean).expect("remove the clean build");
+}
+
 /// Copies a folder recursively.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create copy target");
