@@ -6,12 +6,11 @@
 //
 // PUBLIC_DIR is a built site; it is served from the loopback address. The
 // page is loaded at a phone's width; images are counted apart.
-import http from "node:http";
-import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import zlib from "node:zlib";
 import { createRequire } from "node:module";
+import { serveSite } from "../tests/browser/static_server.mjs";
 
 const [root, ...paths] = process.argv.slice(2);
 if (!root || !paths.length) {
@@ -22,25 +21,8 @@ const playwrightDir =
   process.env.ARSHIF_PLAYWRIGHT_DIR ||
   path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "arshif-ci/playwright/node_modules/playwright-core");
 const { chromium } = createRequire(import.meta.url)(playwrightDir);
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml", ".woff2": "font/woff2" };
 const served = new Map();
-const server = http.createServer((req, res) => {
-  const pathname = decodeURIComponent(new URL(req.url, "http://x").pathname);
-  let file = path.join(root, pathname);
-  if (file.endsWith("/")) file = path.join(file, "index.html");
-  fs.readFile(file, (err, bytes) => {
-    if (err) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
-    served.set(req.url, bytes);
-    res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
-    res.end(bytes);
-  });
-});
-await new Promise((done) => server.listen(0, "127.0.0.1", done));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await serveSite(root, (url, bytes) => served.set(url, bytes));
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
 const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
 const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";

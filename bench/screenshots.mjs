@@ -11,11 +11,11 @@
 // playwright-core is found as tests/browser.rs finds it
 // (ARSHIF_PLAYWRIGHT_DIR, else ~/.cache/arshif-ci/playwright/…), and the
 // browser is Debian's /usr/bin/chromium.
-import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import { createRequire } from "node:module";
+import { serveSite } from "../tests/browser/static_server.mjs";
 
 const [root, out, ...wanted] = process.argv.slice(2);
 if (!root || !out) {
@@ -28,22 +28,7 @@ const playwrightDir =
 const require = createRequire(import.meta.url);
 const { chromium } = require(playwrightDir);
 
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml", ".woff2": "font/woff2", ".xml": "application/xml" };
-const server = http.createServer((req, res) => {
-  let file = path.join(root, decodeURIComponent(new URL(req.url, "http://x").pathname));
-  if (file.endsWith("/")) file = path.join(file, "index.html");
-  fs.readFile(file, (err, bytes) => {
-    if (err) {
-      res.writeHead(404, { "content-type": types[".html"] });
-      res.end(fs.existsSync(path.join(root, "404.html")) ? fs.readFileSync(path.join(root, "404.html")) : "");
-      return;
-    }
-    res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
-    res.end(bytes);
-  });
-});
-await new Promise((done) => server.listen(0, "127.0.0.1", done));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await serveSite(root);
 
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
 let paths = wanted;

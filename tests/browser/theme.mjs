@@ -12,10 +12,9 @@
 // request to another origin, axe-core violations and, on a phone, the
 // page's first headline (`headline`) starting below 300 px. Prints one
 // line per page and view, and every failure; exits 1 on any.
-import http from "node:http";
 import fs from "node:fs";
-import path from "node:path";
 import { createRequire } from "node:module";
+import { serveSite } from "./static_server.mjs";
 
 const [playwrightDir, axeFile, root, checksJson] = process.argv.slice(2);
 const require = createRequire(import.meta.url);
@@ -23,22 +22,7 @@ const { chromium } = require(playwrightDir);
 const axeSource = fs.readFileSync(axeFile, "utf8");
 const checks = JSON.parse(checksJson);
 
-const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml", ".woff2": "font/woff2" };
-const server = http.createServer((req, res) => {
-  let file = path.join(root, decodeURIComponent(new URL(req.url, "http://x").pathname));
-  if (file.endsWith("/")) file = path.join(file, "index.html");
-  fs.readFile(file, (err, bytes) => {
-    if (err) {
-      res.writeHead(404, { "content-type": types[".html"] });
-      res.end(fs.readFileSync(path.join(root, "404.html")));
-      return;
-    }
-    res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
-    res.end(bytes);
-  });
-});
-await new Promise((done) => server.listen(0, "127.0.0.1", done));
-const base = `http://127.0.0.1:${server.address().port}/`;
+const { server, base } = await serveSite(root);
 const origin = new URL(base).origin;
 
 const failures = [];
